@@ -1,0 +1,50 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Layers, top to bottom; dependencies only point down:
+//   sparktwin (CLI) -> TwinRun -> TwinScenario, TwinResults -> TwinModels -> TwinCore
+let package = Package(
+    name: "SparkTwin",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sparktwin", targets: ["sparktwin"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .target(name: "TwinCore"),
+        .target(name: "TwinModels", dependencies: ["TwinCore"]),
+        .target(
+            name: "TwinScenario",
+            dependencies: [
+                "TwinModels",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "TwinResults",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
+        .target(name: "TwinRun", dependencies: ["TwinScenario", "TwinResults", "TwinModels", "TwinCore"]),
+        .executableTarget(
+            name: "sparktwin",
+            dependencies: [
+                "TwinRun",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "TwinCoreTests", dependencies: ["TwinCore"]),
+        .testTarget(name: "TwinModelsTests", dependencies: ["TwinModels"]),
+        .testTarget(name: "TwinScenarioTests", dependencies: ["TwinScenario"], resources: [.copy("BadScenarios")]),
+        .testTarget(name: "TwinResultsTests", dependencies: ["TwinResults"]),
+        .testTarget(name: "SparkTwinCLITests", dependencies: ["TwinRun"]),
+    ]
+)

@@ -1,0 +1,172 @@
+/// The pending-event set: a 4-ary min-heap of 128-bit keys over buffers allocated up front.
+///
+/// Each key packs `time` (high 64 bits), then `phase` (4 bits), a push `sequence` (36 bits) and
+/// the `slot` (24 bits) where the event's body waits in a slab. Comparing two keys is therefore
+/// one 128-bit comparison that already implements the total order `(time, phase, sequence)`;
+/// the heap's own order is never relied on to break ties.
+///
+/// The heap array is offset by three entries in a 64-byte-aligned buffer, so the four children
+/// of a node (4 × 16 bytes) share one cache line, and the smallest child is chosen with
+/// comparisons the compiler turns into conditional moves. Unused entries hold the maximum key,
+/// so a node's last group of children needs no bounds checks.
+///
+/// The queue is noncopyable: it owns its buffers and frees them when it goes away.
+public struct EventQueue: ~Copyable {
+    @usableFromInline static let slotBits: UInt64 = 24
+    @usableFromInline static let sequenceBits: UInt64 = 36
+    @usableFromInline static let slotMask: UInt64 = (1 << slotBits) - 1
+    @usableFromInline static let sequenceLimit: UInt64 = 1 << sequenceBits
+    /// The largest number of events that can be pending at once.
+    public static let maximumCapacity = Int(1 << slotBits)
+    /// Heap entries sit at `logical index + offset`, aligning each group of four children.
+    @usableFromInline static let offset = 3
+
+    @usableFromInline var keys: UnsafeMutablePointer<UInt128>
+    @usableFromInline var bodies: UnsafeMutablePointer<Event>
+    @usableFromInline var freeSlots: UnsafeMutablePointer<UInt32>
+    @usableFromInline var freeCount: Int
+    @usableFromInline var capacity: Int
+    @usableFromInline var nextSequence: UInt64
+    @usableFromInline var storedCount: Int
+
+    /// Number of pending events.
+    @inlinable public var count: Int { storedCount }
+
+    /// Creates an empty queue with room for `capacity` pending events before it must grow.
+    ///
+    /// - Precondition: `1 <= capacity <= maximumCapacity`.
+    public init(capacity: Int) {
+        precondition(capacity >= 1 && capacity <= Self.maximumCapacity, "event queue capacity out of range: \(capacity)")
+        self.capacity = capacity
+        self.storedCount = 0
+        self.nextSequence = 0
+        self.keys = Self.allocateKeys(capacity: capacity)
+        self.bodies = .allocate(capacity: capacity)
+        self.freeSlots = .allocate(capacity: capacity)
+        for i in 0..<capacity { freeSlots[i] = UInt32(capacity - 1 - i) }
+        self.freeCount = capacity
+    }
+
+    deinit {
+        UnsafeMutableRawPointer(keys).deallocate()
+        bodies.deallocate()
+        freeSlots.deallocate()
+    }
+
+    /// Entries needed for `capacity` events: the offset, the events, and a full last child group.
+    @usableFromInline static func keyEntries(capacity: Int) -> Int { capacity + offset + 4 }
+
+    @usableFromInline static func allocateKeys(capacity: Int) -> UnsafeMutablePointer<UInt128> {
+        let entries = keyEntries(capacity: capacity)
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: entries * MemoryLayout<UInt128>.stride, alignment: 64)
+        let keys = raw.bindMemory(to: UInt128.self, capacity: entries)
+        keys.initialize(repeating: .max, count: entries)
+        return keys
+    }
+
+    /// Whether no event is pending.
+    @inlinable public var isEmpty: Bool { count == 0 }
+
+    /// Total events pushed so far.
+    @inlinable public var pushedCount: UInt64 { nextSequence }
+
+    /// The time of the earliest pending event, if any.
+    @inlinable
+    public var nextTime: SimTime? {
+        count == 0 ? nil : SimTime(picoseconds: UInt64(truncatingIfNeeded: keys[Self.offset] >> 64))
+    }
+
+    /// Schedules an event.
+    ///
+    /// - Complexity: O(log₄ n) comparisons; no allocation unless the queue must grow.
+    @inlinable
+    public mutating func push(_ event: Event) {
+        if freeCount == 0 { grow() }
+        freeCount -= 1
+        let slot = freeSlots[freeCount]
+        bodies[Int(slot)] = event
+        precondition(nextSequence < Self.sequenceLimit, "event sequence space exhausted; raise the event budget check")
+        let low = (UInt64(event.phase.rawValue) << 60) | (nextSequence << Self.slotBits) | UInt64(slot)
+        nextSequence += 1
+        let key = (UInt128(event.time.picoseconds) << 64) | UInt128(low)
+        siftUp(key, from: count)
+        storedCount += 1
+    }
+
+    /// Removes and returns the earliest event.
+    ///
+    /// - Precondition: the queue is not empty.
+    @inlinable
+    public mutating func pop() -> Event {
+        precondition(count > 0, "pop from an empty event queue")
+        let heap = keys + Self.offset
+        let top = heap[0]
+        storedCount -= 1
+        let last = heap[count]
+        heap[count] = .max
+        if count > 0 { siftDown(last) }
+        let slot = Int(UInt64(truncatingIfNeeded: top) & Self.slotMask)
+        freeSlots[freeCount] = UInt32(slot)
+        freeCount += 1
+        return bodies[slot]
+    }
+
+    @inlinable
+    mutating func siftUp(_ key: UInt128, from start: Int) {
+        let heap = keys + Self.offset
+        var i = start
+        while i > 0 {
+            let parent = (i - 1) >> 2
+            let parentKey = heap[parent]
+            if key >= parentKey { break }
+            heap[i] = parentKey
+            i = parent
+        }
+        heap[i] = key
+    }
+
+    @inlinable
+    mutating func siftDown(_ key: UInt128) {
+        let heap = keys + Self.offset
+        let n = count
+        var i = 0
+        while true {
+            let first = 4 * i + 1
+            if first >= n { break }
+            // Branch-free choice of the smallest of four; missing children hold the maximum key.
+            let a = heap[first], b = heap[first + 1], c = heap[first + 2], d = heap[first + 3]
+            let ab = b < a ? b : a
+            let iab = b < a ? first + 1 : first
+            let cd = d < c ? d : c
+            let icd = d < c ? first + 3 : first + 2
+            let smallest = cd < ab ? cd : ab
+            let child = cd < ab ? icd : iab
+            if smallest >= key { break }
+            heap[i] = smallest
+            i = child
+        }
+        heap[i] = key
+    }
+
+    /// Doubles the capacity; rare, so run time stays free of allocation in steady state.
+    @usableFromInline
+    mutating func grow() {
+        let newCapacity = min(capacity * 2, Self.maximumCapacity)
+        precondition(newCapacity > capacity, "more than \(Self.maximumCapacity) events pending at once")
+        let newKeys = Self.allocateKeys(capacity: newCapacity)
+        (newKeys + Self.offset).update(from: keys + Self.offset, count: count)
+        UnsafeMutableRawPointer(keys).deallocate()
+        keys = newKeys
+        let newBodies = UnsafeMutablePointer<Event>.allocate(capacity: newCapacity)
+        newBodies.update(from: bodies, count: capacity)
+        bodies.deallocate()
+        bodies = newBodies
+        let newFree = UnsafeMutablePointer<UInt32>.allocate(capacity: newCapacity)
+        // Every old slot is in use (that is why we grow), so only the new ones are free.
+        for i in 0..<(newCapacity - capacity) { newFree[i] = UInt32(newCapacity - 1 - i) }
+        freeSlots.deallocate()
+        freeSlots = newFree
+        freeCount = newCapacity - capacity
+        capacity = newCapacity
+    }
+}

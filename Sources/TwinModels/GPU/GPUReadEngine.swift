@@ -1,0 +1,117 @@
+import TwinCore
+
+/// The GPU's memory read path as a saturating read kernel drives it: the SMs together keep up
+/// to `sms × readsInFlightPerSM` line reads in flight, and the L2's port towards NVLink-C2C
+/// accepts one line request per SM clock cycle.
+///
+/// Bandwidth is not an input here: it emerges from the memory-level parallelism, the latency of
+/// the path and the first bottleneck along it (issue port, link, channels and banks).
+public struct GPUReadEngine: Sendable {
+    public struct Config: Sendable, Equatable {
+        public var smClockHz: UInt64
+        public var readsInFlightLimit: Int
+        public var lineBytes: UInt64
+        public var fabricLatency: SimDuration
+
+        public init(_ p: ParameterValues) {
+            smClockHz = UInt64(p["gpu.smClock"].rounded())
+            readsInFlightLimit = Int(p["gpu.sms"] * p["gpu.readsInFlightPerSM"])
+            lineBytes = UInt64(p["gpu.lineSize"])
+            fabricLatency = SimDuration(seconds: p["gpu.fabricLatency"])
+        }
+    }
+
+    /// Counters since the start of the run.
+    public struct Stats: Sendable {
+        public var readsIssued: UInt64 = 0
+        public var bytesReceived: UInt64 = 0
+        /// Sum of read latencies (issue to last byte back), picoseconds.
+        public var latencySumPs: UInt64 = 0
+        public var readsCompleted: UInt64 = 0
+        /// Simulated time the engine had a streaming phase running.
+        public var activePs: UInt64 = 0
+        public var latency = LatencyHistogram()
+    }
+
+    public let config: Config
+    /// The SM clock domain (fixed in this model; DVFS arrives with the governor).
+    public private(set) var clock: ClockDomain
+    public private(set) var stats = Stats()
+    public private(set) var readsInFlight = 0
+    private var nextIssueCycle: UInt64 = 0
+    private var random: RandomStream
+
+    // The running phase.
+    private var phase = StreamReadPhase(bufferBytes: 0, totalBytes: 0, pattern: .sequential)
+    private var phaseStart = SimTime.zero
+    private var bytesIssued: UInt64 = 0
+    private var bytesArrived: UInt64 = 0
+    private var nextOffset: UInt64 = 0
+
+    public init(config: Config, random: RandomStream) {
+        precondition(config.readsInFlightLimit > 0, "the GPU needs at least one read in flight")
+        self.config = config
+        self.clock = ClockDomain(frequencyHz: config.smClockHz)
+        self.random = random
+    }
+
+    /// Starts a streaming phase.
+    public mutating func begin(_ phase: StreamReadPhase, at time: SimTime) {
+        precondition(phase.bufferBytes >= config.lineBytes, "buffer smaller than one line")
+        self.phase = phase
+        phaseStart = time
+        bytesIssued = 0
+        bytesArrived = 0
+        nextOffset = 0
+    }
+
+    /// Whether another read may be issued now.
+    public var canIssue: Bool {
+        readsInFlight < config.readsInFlightLimit && bytesIssued < phase.totalBytes
+    }
+
+    /// Whether every byte of the phase has arrived.
+    public var phaseComplete: Bool { bytesArrived >= phase.totalBytes }
+
+    /// Issues the next read no earlier than `time`.
+    ///
+    /// - Returns: the line address and the time the request leaves the GPU's fabric for the link.
+    public mutating func issue(at time: SimTime) -> (address: UInt64, portTime: SimTime, issueTime: SimTime) {
+        precondition(canIssue, "issue without a free read slot")
+        let cycle = max(clock.cycle(atOrAfter: time), nextIssueCycle)
+        nextIssueCycle = cycle + 1
+        let issueTime = clock.time(ofCycle: cycle)
+        let lines = phase.bufferBytes / config.lineBytes
+        let line: UInt64
+        switch phase.pattern {
+        case .sequential:
+            line = nextOffset
+            nextOffset = nextOffset + 1 == lines ? 0 : nextOffset + 1
+        case .random:
+            line = random.next(below: lines)
+        }
+        readsInFlight += 1
+        bytesIssued += config.lineBytes
+        stats.readsIssued += 1
+        return (line * config.lineBytes, issueTime + config.fabricLatency, issueTime)
+    }
+
+    /// Accounts for a read whose data reached the SM at `time`.
+    public mutating func complete(issuedAt: SimTime, at time: SimTime) {
+        precondition(readsInFlight > 0, "completion without a read in flight")
+        readsInFlight -= 1
+        bytesArrived += config.lineBytes
+        stats.bytesReceived += config.lineBytes
+        stats.readsCompleted += 1
+        let latency = time - issuedAt
+        stats.latencySumPs += latency.picoseconds
+        stats.latency.record(latency)
+        if phaseComplete { stats.activePs += (time - phaseStart).picoseconds }
+    }
+
+    /// Closes the accounting of a phase cut short by the end of the run.
+    public mutating func stop(at time: SimTime) {
+        if !phaseComplete && phase.totalBytes > 0 { stats.activePs += (time - phaseStart).picoseconds }
+        phase.totalBytes = 0
+    }
+}

@@ -1,0 +1,83 @@
+import TwinCore
+
+/// NVLink-C2C, the die-to-die link between the GPU die and the CPU die (where the memory
+/// controllers sit). Every GPU DRAM access crosses it twice: the request towards the CPU die,
+/// the data back.
+///
+/// Each direction is a serializer clocked at one flit per cycle: a packet occupies whole flits
+/// (header plus payload), waits for the flits before it, then takes the link latency. Packets
+/// are sent in time order, so first come, first served falls out of the reservation. Credit-based
+/// flow control is not modelled yet; receive buffers are assumed deep enough.
+public struct C2CLink: Sendable {
+    /// The two directions.
+    public enum Direction: Int, Sendable {
+        case gpuToCPU = 0
+        case cpuToGPU = 1
+    }
+
+    public struct Config: Sendable, Equatable {
+        /// Flits per second in each direction: bandwidth / flit size.
+        public var flitRateHz: UInt64
+        public var flitBytes: UInt64
+        public var headerBytes: UInt64
+        public var latency: SimDuration
+
+        public init(_ p: ParameterValues) {
+            flitBytes = UInt64(p["c2c.flitSize"])
+            flitRateHz = UInt64((p["c2c.bandwidthPerDirection"] / Double(flitBytes)).rounded())
+            headerBytes = UInt64(p["c2c.headerSize"])
+            latency = SimDuration(seconds: p["c2c.latency"])
+        }
+    }
+
+    /// Counters of one direction since the start of the run.
+    public struct DirectionStats: Sendable, Equatable {
+        public var packets: UInt64 = 0
+        public var payloadBytes: UInt64 = 0
+        public var busyFlits: UInt64 = 0
+    }
+
+    struct Lane: Sendable {
+        var clock: ClockDomain
+        var freeCycle: UInt64 = 0
+        var lastSend = SimTime.zero
+        var stats = DirectionStats()
+    }
+
+    public let config: Config
+    private var lanes: [Lane]
+
+    public init(config: Config) {
+        precondition(config.flitRateHz > 0, "link flit rate must be positive")
+        self.config = config
+        let lane = Lane(clock: ClockDomain(frequencyHz: config.flitRateHz))
+        self.lanes = [lane, lane]
+    }
+
+    /// Sends a packet carrying `payloadBytes` at `time`.
+    ///
+    /// - Returns: when the packet's last flit arrives at the far end.
+    /// - Precondition: packets on one direction are sent in time order.
+    public mutating func send(_ direction: Direction, payloadBytes: UInt64, at time: SimTime) -> SimTime {
+        let d = direction.rawValue
+        precondition(time >= lanes[d].lastSend, "link packets must be sent in time order")
+        lanes[d].lastSend = time
+        let flits = (payloadBytes + config.headerBytes + config.flitBytes - 1) / config.flitBytes
+        let start = max(lanes[d].clock.cycle(atOrAfter: time), lanes[d].freeCycle)
+        let end = start + flits
+        lanes[d].freeCycle = end
+        lanes[d].stats.packets += 1
+        lanes[d].stats.payloadBytes += payloadBytes
+        lanes[d].stats.busyFlits += flits
+        return lanes[d].clock.time(ofCycle: end) + config.latency
+    }
+
+    /// Counters of one direction.
+    public func stats(_ direction: Direction) -> DirectionStats { lanes[direction.rawValue].stats }
+
+    /// Fraction of `elapsed` that a direction spent sending flits.
+    public func utilization(_ direction: Direction, over elapsed: SimDuration) -> Double {
+        guard elapsed.picoseconds > 0 else { return 0 }
+        return Double(lanes[direction.rawValue].stats.busyFlits) / Double(config.flitRateHz) / elapsed.seconds
+    }
+}

@@ -1,0 +1,55 @@
+import TwinCore
+
+extension Machine {
+    /// Scalar metrics of the run so far, in a stable order. Names are part of the interface.
+    public var metrics: [MetricValue] {
+        var out: [MetricValue] = []
+        func add(_ name: String, _ value: Double, _ unit: String) {
+            out.append(MetricValue(name: name, value: value, unit: unit))
+        }
+        let elapsed = now - .zero
+        let gpuStats = gpu.stats
+        add("sim.time", elapsed.seconds, "s")
+        add("sim.events", Double(eventsHandled), "count")
+        add("gpu.read.bytes", Double(gpuStats.bytesReceived), "B")
+        let active = Double(gpuStats.activePs) * 1e-12
+        add("gpu.read.bandwidth", active > 0 ? Double(gpuStats.bytesReceived) / active / 1e9 : 0, "GB/s")
+        add("gpu.read.latency.mean", gpuStats.latency.meanNs, "ns")
+        add("gpu.read.latency.p50", gpuStats.latency.quantileNs(0.5), "ns")
+        add("gpu.read.latency.p99", gpuStats.latency.quantileNs(0.99), "ns")
+        add("gpu.read.latency.max", Double(gpuStats.latency.maxPs) / 1_000, "ns")
+
+        let m = memory.totalStats
+        let mc = memory.config
+        let elapsedCycles = Double(elapsed.picoseconds) * 1e-12 * Double(mc.clockHz)
+        add("memory.bandwidth", elapsed.seconds > 0 ? Double(m.bytes) / elapsed.seconds / 1e9 : 0, "GB/s")
+        add("memory.peak_bandwidth", mc.peakBandwidthBytesPerSecond / 1e9, "GB/s")
+        add("memory.row_hit_rate", m.rowHits + m.rowMisses == 0 ? 0 : Double(m.rowHits) / Double(m.rowHits + m.rowMisses), "ratio")
+        var utilizations: [Double] = []
+        for c in 0..<mc.channels {
+            let busy = Double(memory.stats(channel: c).busyCycles)
+            utilizations.append(elapsedCycles > 0 ? min(1, busy / elapsedCycles) : 0)
+        }
+        add("memory.channel.utilization.mean", utilizations.reduce(0, +) / Double(max(1, utilizations.count)), "ratio")
+        add("memory.channel.utilization.min", utilizations.min() ?? 0, "ratio")
+        add("memory.channel.utilization.max", utilizations.max() ?? 0, "ratio")
+        for (c, u) in utilizations.enumerated() {
+            add("memory.channel.\(c < 10 ? "0" : "")\(c).utilization", u, "ratio")
+        }
+        add("memory.refresh.overhead",
+            elapsedCycles > 0 ? Double(m.refreshCycles) / (elapsedCycles * Double(mc.channels)) : 0, "ratio")
+        add("c2c.gpu_to_cpu.utilization", c2c.utilization(.gpuToCPU, over: elapsed), "ratio")
+        add("c2c.cpu_to_gpu.utilization", c2c.utilization(.cpuToGPU, over: elapsed), "ratio")
+        add("c2c.cpu_to_gpu.bytes", Double(c2c.stats(.cpuToGPU).payloadBytes), "B")
+        return out
+    }
+
+    /// Names and units of the metrics a machine with this config reports, for validating
+    /// `expect:` entries before a run.
+    public static func metricCatalog(config: MachineConfig) -> [(name: String, unit: String)] {
+        let machine = Machine(config: config, workload: [],
+                              settings: RunSettings(duration: SimDuration(picoseconds: 1), seed: 0,
+                                                    samplePeriod: SimDuration(picoseconds: 1), eventBudget: 0))
+        return machine.metrics.map { ($0.name, $0.unit) }
+    }
+}

@@ -1,0 +1,228 @@
+import TwinCore
+
+/// A scalar result of a run.
+public struct MetricValue: Sendable, Equatable {
+    public var name: String
+    public var value: Double
+    public var unit: String
+}
+
+/// A sampled signal of a run: one value per sample time.
+public struct SignalSeries: Sendable, Equatable {
+    public var name: String
+    public var unit: String
+    public var values: [Double]
+}
+
+/// The simulated GB10 and its workload: owns the event loop and dispatches every event to a
+/// concrete component in one `switch`.
+///
+/// Noncopyable because it owns the event queue's buffers; components are stored inline and
+/// mutated in place.
+public struct Machine: ~Copyable {
+    /// What an event does; the meaning of `payload` depends on it.
+    enum EventKind: UInt8 {
+        /// Start workload phase number `payload`.
+        case phaseStart
+        /// An idle phase is over.
+        case phaseEnd
+        /// Read request `payload` reaches the memory controller's front end.
+        case memoryArrive
+        /// The data of read request `payload` has left its channel.
+        case memoryDone
+        /// The data of read request `payload` is back at the SM.
+        case gpuReceive
+        /// Take a time-series sample.
+        case sample
+    }
+
+    /// A read in flight, held in a slab the events index.
+    struct ReadRequest {
+        var address: UInt64
+        var issuedAt: SimTime
+    }
+
+    /// Signals recorded at every sample, in this order.
+    public static let signals: [(name: String, unit: String)] = [
+        ("gpu.read.bandwidth", "GB/s"),
+        ("gpu.read.latency.mean", "ns"),
+        ("gpu.reads_in_flight", "count"),
+        ("memory.row_hit_rate", "ratio"),
+        ("c2c.cpu_to_gpu.utilization", "ratio"),
+    ]
+
+    public let config: MachineConfig
+    public let settings: RunSettings
+    public private(set) var now = SimTime.zero
+    /// Events dispatched so far.
+    public private(set) var eventsHandled: UInt64 = 0
+    /// Set when the last phase of the workload has finished.
+    public private(set) var workloadFinishedAt: SimTime?
+
+    var queue: EventQueue
+    var gpu: GPUReadEngine
+    var c2c: C2CLink
+    var memory: MemoryController
+    let phases: [WorkloadPhase]
+    var requests: [ReadRequest]
+    var freeRequests: [UInt32]
+
+    // Sampling: counters at the previous sample, and the recorded values.
+    var sampleTimesPs: [UInt64]
+    var sampleValues: [[Double]]
+    var lastSampleTime = SimTime.zero
+    var lastSampleBytes: UInt64 = 0
+    var lastSampleLatencyPs: UInt64 = 0
+    var lastSampleReads: UInt64 = 0
+    var lastSampleHits: UInt64 = 0
+    var lastSampleMisses: UInt64 = 0
+    var lastSampleFlits: UInt64 = 0
+
+    /// Builds the machine and schedules the first phase and the first sample.
+    public init(config: MachineConfig, workload: [WorkloadPhase], settings: RunSettings) {
+        precondition(settings.samplePeriod.picoseconds > 0, "sample period must be positive")
+        self.config = config
+        self.settings = settings
+        self.phases = workload
+        self.gpu = GPUReadEngine(config: config.gpu, random: RandomStream(seed: settings.seed, streamID: 1))
+        self.c2c = C2CLink(config: config.c2c)
+        self.memory = MemoryController(config: config.memory)
+        let slots = config.gpu.readsInFlightLimit
+        self.requests = Array(repeating: ReadRequest(address: 0, issuedAt: .zero), count: slots)
+        self.freeRequests = (0..<UInt32(slots)).reversed()
+        // Each read has at most one event pending; add room for phases and sampling.
+        self.queue = EventQueue(capacity: slots + 16)
+        let samples = Int(min(settings.duration.picoseconds / settings.samplePeriod.picoseconds + 2, 10_000_000))
+        self.sampleTimesPs = []
+        self.sampleTimesPs.reserveCapacity(samples)
+        self.sampleValues = Self.signals.map { _ in
+            var values: [Double] = []
+            values.reserveCapacity(samples)
+            return values
+        }
+        if !workload.isEmpty {
+            queue.push(Event(time: .zero, phase: .control, kind: EventKind.phaseStart.rawValue, payload: 0))
+        }
+        queue.push(Event(time: .zero + settings.samplePeriod, phase: .sample, kind: EventKind.sample.rawValue))
+    }
+
+    /// Runs events up to and including time `end`, at most `maxEvents` of them in this call.
+    ///
+    /// The run's total event budget (`settings.eventBudget`) is enforced across calls.
+    /// - Returns: why the call stopped.
+    public mutating func run(until end: SimTime, maxEvents: UInt64 = .max) -> StopReason {
+        var handled: UInt64 = 0
+        while let next = queue.nextTime, next <= end {
+            if workloadFinishedAt != nil { return .idle }
+            if eventsHandled >= settings.eventBudget { return .budgetExhausted(limit: settings.eventBudget) }
+            if handled >= maxEvents { return .sliceExhausted }
+            let event = queue.pop()
+            precondition(event.time >= now, "time went backwards")
+            now = event.time
+            dispatch(event)
+            handled += 1
+            eventsHandled += 1
+        }
+        if workloadFinishedAt != nil { return .idle }
+        now = SimTime.latest(now, end)
+        return .reachedEnd
+    }
+
+    mutating func dispatch(_ event: Event) {
+        switch EventKind(rawValue: event.kind) {
+        case .phaseStart: startPhase(Int(event.payload))
+        case .phaseEnd: finishPhase(Int(event.payload))
+        case .memoryArrive:
+            let request = requests[Int(event.payload)]
+            let done = memory.read(address: request.address, bytes: config.gpu.lineBytes, at: now)
+            queue.push(Event(time: done, kind: EventKind.memoryDone.rawValue, payload: event.payload))
+        case .memoryDone:
+            let arrival = c2c.send(.cpuToGPU, payloadBytes: config.gpu.lineBytes, at: now)
+            queue.push(Event(time: arrival + config.gpu.fabricLatency, kind: EventKind.gpuReceive.rawValue, payload: event.payload))
+        case .gpuReceive: receive(Int(event.payload))
+        case .sample:
+            takeSample()
+            queue.push(Event(time: now + settings.samplePeriod, phase: .sample, kind: EventKind.sample.rawValue))
+        case nil: preconditionFailure("unknown event kind \(event.kind)")
+        }
+    }
+
+    mutating func startPhase(_ index: Int) {
+        switch phases[index] {
+        case .streamRead(let phase):
+            gpu.begin(phase, at: now)
+            while gpu.canIssue { issueRead() }
+            if gpu.phaseComplete { finishPhase(index) }
+        case .idle(let span):
+            queue.push(Event(time: now + span, phase: .control, kind: EventKind.phaseEnd.rawValue, payload: UInt64(index)))
+        }
+    }
+
+    mutating func finishPhase(_ index: Int) {
+        currentPhaseIndex = index + 1
+        if index + 1 < phases.count {
+            queue.push(Event(time: now, phase: .control, kind: EventKind.phaseStart.rawValue, payload: UInt64(index + 1)))
+        } else {
+            workloadFinishedAt = now
+        }
+    }
+
+    var currentPhaseIndex = 0
+
+    mutating func issueRead() {
+        let (address, portTime, issueTime) = gpu.issue(at: now)
+        let slot = freeRequests.removeLast()
+        requests[Int(slot)] = ReadRequest(address: address, issuedAt: issueTime)
+        let atCPU = c2c.send(.gpuToCPU, payloadBytes: 0, at: portTime)
+        queue.push(Event(time: atCPU, kind: EventKind.memoryArrive.rawValue, payload: UInt64(slot)))
+    }
+
+    mutating func receive(_ slot: Int) {
+        gpu.complete(issuedAt: requests[slot].issuedAt, at: now)
+        freeRequests.append(UInt32(slot))
+        if gpu.canIssue { issueRead() }
+        if gpu.phaseComplete && gpu.readsInFlight == 0 {
+            finishPhase(currentPhaseIndex)
+        }
+    }
+
+    mutating func takeSample() {
+        let window = now - lastSampleTime
+        guard window.picoseconds > 0 else { return }
+        let stats = gpu.stats
+        let memoryStats = memory.totalStats
+        let flits = c2c.stats(.cpuToGPU).busyFlits
+        let reads = stats.readsCompleted - lastSampleReads
+        let hits = memoryStats.rowHits - lastSampleHits
+        let misses = memoryStats.rowMisses - lastSampleMisses
+        sampleTimesPs.append(now.picoseconds)
+        sampleValues[0].append(Double(stats.bytesReceived - lastSampleBytes) / window.seconds / 1e9)
+        sampleValues[1].append(reads == 0 ? 0 : Double(stats.latencySumPs - lastSampleLatencyPs) / Double(reads) / 1_000)
+        sampleValues[2].append(Double(gpu.readsInFlight))
+        sampleValues[3].append(hits + misses == 0 ? 0 : Double(hits) / Double(hits + misses))
+        sampleValues[4].append(Double(flits - lastSampleFlits) / Double(config.c2c.flitRateHz) / window.seconds)
+        lastSampleTime = now
+        lastSampleBytes = stats.bytesReceived
+        lastSampleLatencyPs = stats.latencySumPs
+        lastSampleReads = stats.readsCompleted
+        lastSampleHits = memoryStats.rowHits
+        lastSampleMisses = memoryStats.rowMisses
+        lastSampleFlits = flits
+    }
+
+    /// Ends the run at the current time: closes open phases and takes a last, partial sample.
+    public mutating func finish() {
+        gpu.stop(at: now)
+        takeSample()
+    }
+
+    /// Times of the samples, picoseconds.
+    public var sampleTimes: [UInt64] { sampleTimesPs }
+
+    /// The recorded time series.
+    public var series: [SignalSeries] {
+        Self.signals.enumerated().map { i, signal in
+            SignalSeries(name: signal.name, unit: signal.unit, values: sampleValues[i])
+        }
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// Errors of the results layer, phrased for the command line.
+public struct ResultStoreError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The results database: runs, metrics, expectations and time series in SQLite (WAL mode).
+///
+/// Schema (documented in the README, versioned by named migrations that never change once
+/// shipped): `run` (provenance), `metric` (name, value, unit), `expectation`, `signal`
+/// (a run's signal names) and `sample` (signalId, timePs, value). Times are INTEGER picoseconds.
+public final class ResultStore: Sendable {
+    private let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the database at `path`, and migrates it.
+    ///
+    /// - Parameter mustExist: fail instead of creating a new database.
+    public init(path: String, mustExist: Bool = false) throws {
+        let url = URL(fileURLWithPath: path)
+        if !FileManager.default.fileExists(atPath: path) {
+            if mustExist { throw ResultStoreError("no results database at \(path); run a scenario first") }
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        do {
+            writer = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrate(writer, path: path)
+        } catch let error as DatabaseError {
+            throw ResultStoreError("cannot open results database \(path): \(error.message ?? error.description)")
+        }
+    }
+
+    /// An in-memory database, for tests.
+    public init(inMemory: Void = ()) throws {
+        writer = try DatabaseQueue()
+        try Self.migrate(writer, path: ":memory:")
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1 runs, metrics, expectations, series") { db in
+            try db.execute(sql: """
+                CREATE TABLE run (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    scenarioName TEXT NOT NULL,
+                    scenarioFile TEXT NOT NULL,
+                    scenarioText TEXT NOT NULL,
+                    scenarioHash TEXT NOT NULL,
+                    overrides TEXT NOT NULL,
+                    seed INTEGER NOT NULL,
+                    toolVersion TEXT NOT NULL,
+                    startedAt TEXT NOT NULL,
+                    wallTimeS REAL NOT NULL,
+                    events INTEGER NOT NULL,
+                    simulatedPs INTEGER NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('finished', 'failed')),
+                    statusMessage TEXT NOT NULL
+                );
+                CREATE INDEX run_scenarioName ON run(scenarioName);
+                CREATE TABLE metric (
+                    id INTEGER PRIMARY KEY,
+                    runId TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    value REAL NOT NULL,
+                    unit TEXT NOT NULL,
+                    UNIQUE (runId, name)
+                );
+                CREATE TABLE expectation (
+                    id INTEGER PRIMARY KEY,
+                    runId TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                    metric TEXT NOT NULL,
+                    target REAL NOT NULL,
+                    unit TEXT NOT NULL,
+                    tolerance TEXT NOT NULL,
+                    value REAL,
+                    passed INTEGER NOT NULL
+                );
+                CREATE INDEX expectation_runId ON expectation(runId);
+                CREATE TABLE signal (
+                    id INTEGER PRIMARY KEY,
+                    runId TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    unit TEXT NOT NULL,
+                    UNIQUE (runId, name)
+                );
+                CREATE TABLE sample (
+                    signalId INTEGER NOT NULL REFERENCES signal(id) ON DELETE CASCADE,
+                    timePs INTEGER NOT NULL,
+                    value REAL NOT NULL,
+                    PRIMARY KEY (signalId, timePs)
+                ) WITHOUT ROWID;
+                """)
+        }
+        return migrator
+    }
+
+    static func migrate(_ writer: any DatabaseWriter, path: String) throws {
+        let superseded = try writer.read { db in try migrator.hasBeenSuperseded(db) }
+        if superseded {
+            throw ResultStoreError("\(path) was written by a newer sparktwin (unknown migrations); refusing to change it")
+        }
+        try migrator.migrate(writer)
+    }
+
+    /// Stores a whole run in one transaction: either all of it lands or none of it.
+    public func insert(run: RunRecord, metrics: [MetricRecord], expectations: [ExpectationRecord],
+                       sampleTimesPs: [UInt64], signals: [SignalData]) throws {
+        try writer.write { db in
+            try run.insert(db)
+            for metric in metrics { try metric.insert(db) }
+            for expectation in expectations { try expectation.insert(db) }
+            for signal in signals {
+                precondition(signal.values.count == sampleTimesPs.count, "signal \(signal.name) has the wrong number of samples")
+                try db.execute(sql: "INSERT INTO signal (runId, name, unit) VALUES (?, ?, ?)",
+                               arguments: [run.id, signal.name, signal.unit])
+                try Self.insertSamples(db, signalId: db.lastInsertedRowID, timesPs: sampleTimesPs, values: signal.values)
+            }
+        }
+    }
+
+    /// Bulk insert through one prepared statement bound with the C API: about eight times the
+    /// rate of record inserts, which matters for long runs with fine sampling.
+    static func insertSamples(_ db: Database, signalId: Int64, timesPs: [UInt64], values: [Double]) throws {
+        var statement: OpaquePointer?
+        let sql = "INSERT INTO sample (signalId, timePs, value) VALUES (?, ?, ?)"
+        guard sqlite3_prepare_v2(db.sqliteConnection, sql, -1, &statement, nil) == SQLITE_OK else {
+            throw ResultStoreError("cannot prepare sample insert: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+        }
+        defer { sqlite3_finalize(statement) }
+        for (time, value) in zip(timesPs, values) {
+            sqlite3_bind_int64(statement, 1, signalId)
+            sqlite3_bind_int64(statement, 2, Int64(clamping: time))
+            sqlite3_bind_double(statement, 3, value)
+            guard sqlite3_step(statement) == SQLITE_DONE else {
+                throw ResultStoreError("cannot insert sample: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+            }
+            sqlite3_reset(statement)
+        }
+    }
+
+    /// Every run, oldest first.
+    public func runs() throws -> [RunRecord] {
+        try writer.read { db in try RunRecord.order(Column("startedAt"), Column("id")).fetchAll(db) }
+    }
+
+    /// The run whose id is, or starts with, `idOrPrefix`.
+    public func run(_ idOrPrefix: String) throws -> RunRecord {
+        let matches = try writer.read { db in
+            try RunRecord.filter(Column("id").like("\(idOrPrefix.replacingOccurrences(of: "%", with: ""))%")).limit(2).fetchAll(db)
+        }
+        guard let first = matches.first else { throw ResultStoreError("no run \(idOrPrefix) in the database") }
+        guard matches.count == 1 else { throw ResultStoreError("run id prefix \(idOrPrefix) is ambiguous; give more digits") }
+        return first
+    }
+
+    /// A run's metrics in the order they were recorded.
+    public func metrics(runId: String) throws -> [MetricRecord] {
+        try writer.read { db in try MetricRecord.filter(Column("runId") == runId).order(Column("id")).fetchAll(db) }
+    }
+
+    /// A run's expectations and verdicts.
+    public func expectations(runId: String) throws -> [ExpectationRecord] {
+        try writer.read { db in try ExpectationRecord.filter(Column("runId") == runId).order(Column("id")).fetchAll(db) }
+    }
+
+    /// A run's samples, by time, then signal in recording order.
+    public func samples(runId: String) throws -> [SampleRow] {
+        try writer.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT signal.name, signal.unit, sample.timePs, sample.value
+                FROM sample JOIN signal ON signal.id = sample.signalId
+                WHERE signal.runId = ?
+                ORDER BY sample.timePs, signal.id
+                """, arguments: [runId])
+            return rows.map { SampleRow(signal: $0[0], unit: $0[1], timePs: $0[2], value: $0[3]) }
+        }
+    }
+
+    /// Names of the applied migrations, for tests and `show`.
+    public func appliedMigrations() throws -> [String] {
+        try writer.read { db in try Self.migrator.appliedIdentifiers(db).sorted() }
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import TwinCore
+import TwinModels
+import TwinResults
+import TwinScenario
+
+/// The version stored with every run.
+public enum SparkTwinVersion {
+    public static let current = "0.1.0"
+}
+
+/// Progress of a run, reported between slices of events.
+public struct RunProgress: Sendable {
+    public var simulated: SimTime
+    public var end: SimTime
+    public var events: UInt64
+    public var wallSeconds: Double
+
+    public var eventsPerSecond: Double { wallSeconds > 0 ? Double(events) / wallSeconds : 0 }
+    public var simulatedPerWallSecond: Double { wallSeconds > 0 ? simulated.seconds / wallSeconds : 0 }
+    /// Wall seconds left at the current pace, if it can be estimated.
+    public var etaSeconds: Double? {
+        let rate = simulatedPerWallSecond
+        return rate > 0 ? (end.seconds - simulated.seconds) / rate : nil
+    }
+
+    /// One line for a terminal.
+    public var line: String {
+        let eta = etaSeconds.map { String(format: "%.1f s", $0) } ?? "?"
+        return String(format: "sim %@ / %@  %.2f M events/s  %.3g sim-s/s  ETA %@",
+                      formatSeconds(simulated.seconds), formatSeconds(end.seconds),
+                      eventsPerSecond / 1e6, simulatedPerWallSecond, eta)
+    }
+}
+
+/// Formats seconds with a readable unit.
+public func formatSeconds(_ s: Double) -> String {
+    if s >= 1 { return String(format: "%.3f s", s) }
+    if s >= 1e-3 { return String(format: "%.3f ms", s * 1e3) }
+    if s >= 1e-6 { return String(format: "%.3f us", s * 1e6) }
+    return String(format: "%.1f ns", s * 1e9)
+}
+
+/// The result of one run, before or after storage.
+public struct RunOutcome: Sendable {
+    public var record: RunRecord
+    public var metrics: [MetricRecord]
+    public var expectations: [ExpectationRecord]
+    public var sampleTimesPs: [UInt64]
+    public var signals: [SignalData]
+
+    public var finished: Bool { record.status == "finished" }
+    public var expectationsPassed: Bool { expectations.allSatisfy(\.passed) }
+}
+
+/// Runs a validated scenario on a freshly built machine.
+public enum ScenarioRunner {
+    /// Events per slice between progress checks: small enough for a responsive progress line,
+    /// large enough that the check costs nothing.
+    static let sliceEvents: UInt64 = 1 << 20
+
+    /// Simulates `scenario` to its end (or its event budget).
+    ///
+    /// - Parameter progress: called between slices, at most every half second of wall time.
+    public static func run(_ scenario: Scenario, progress: ((RunProgress) -> Void)? = nil) -> RunOutcome {
+        let startedAt = Date()
+        let clock = ContinuousClock()
+        let start = clock.now
+        var machine = Machine(config: scenario.machine, workload: scenario.workload, settings: scenario.run)
+        let end = SimTime.zero + scenario.run.duration
+        var lastReport = start
+        var status = "finished"
+        var message = ""
+        loop: while true {
+            switch machine.run(until: end, maxEvents: sliceEvents) {
+            case .reachedEnd:
+                message = "reached the scenario's duration"
+                break loop
+            case .idle:
+                message = "workload complete"
+                break loop
+            case .budgetExhausted(let limit):
+                status = "failed"
+                message = "event budget of \(limit) events exhausted at simulated time \(formatSeconds(machine.now.seconds)); raise run.eventBudget or shorten run.duration"
+                break loop
+            case .sliceExhausted:
+                if let progress, clock.now - lastReport > .milliseconds(500) {
+                    lastReport = clock.now
+                    progress(RunProgress(simulated: machine.now, end: end, events: machine.eventsHandled,
+                                         wallSeconds: seconds(clock.now - start)))
+                }
+            }
+        }
+        machine.finish()
+        let wall = seconds(clock.now - start)
+        let id = newRunID()
+        let record = RunRecord(
+            id: id, scenarioName: scenario.name, scenarioFile: scenario.file, scenarioText: scenario.text,
+            scenarioHash: scenario.hash, overrides: scenario.overrides, seed: scenario.run.seed,
+            toolVersion: SparkTwinVersion.current, startedAt: startedAt, wallTimeS: wall,
+            events: machine.eventsHandled, simulatedPs: machine.now.picoseconds, status: status, statusMessage: message)
+        guard status == "finished" else {
+            return RunOutcome(record: record, metrics: [], expectations: [], sampleTimesPs: [], signals: [])
+        }
+        let metrics = machine.metrics.map { MetricRecord(runId: id, name: $0.name, value: $0.value, unit: $0.unit) }
+        let expectations = scenario.expectations.map { expectation in
+            let value = metrics.first { $0.name == expectation.metric }?.value
+            return ExpectationRecord(runId: id, metric: expectation.metric, target: expectation.target, unit: expectation.unit,
+                                     tolerance: expectation.tolerance.description, value: value,
+                                     passed: value.map(expectation.accepts) ?? false)
+        }
+        let signals = machine.series.map { SignalData(name: $0.name, unit: $0.unit, values: $0.values) }
+        return RunOutcome(record: record, metrics: metrics, expectations: expectations,
+                          sampleTimesPs: machine.sampleTimes, signals: signals)
+    }
+
+    /// Stores an outcome in one transaction.
+    public static func store(_ outcome: RunOutcome, in store: ResultStore) throws {
+        try store.insert(run: outcome.record, metrics: outcome.metrics, expectations: outcome.expectations,
+                         sampleTimesPs: outcome.sampleTimesPs, signals: outcome.signals)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let (s, attoseconds) = duration.components
+        return Double(s) + Double(attoseconds) * 1e-18
+    }
+
+    /// Twelve random hex digits. Run ids identify executions, not scenarios, so they come from
+    /// the system's generator, never from the simulation's seeded streams.
+    static func newRunID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String(format: "%012llx", generator.next() & 0xFFFF_FFFF_FFFF)
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import TwinModels
+import Yams
+
+/// Collects diagnostics while a scenario's YAML node tree is read.
+///
+/// Yams' Codable decoding ignores unknown keys and loses positions, so scenarios are read from
+/// the node tree, which keeps a mark on every node. Readers never stop at the first problem:
+/// they record it, return nil, and go on, so one pass reports every error in the file.
+struct DiagnosticSink {
+    let file: String
+    var diagnostics: [Diagnostic] = []
+
+    mutating func error(_ node: Node?, _ path: String, _ message: String) {
+        error(mark: node?.mark, path, message)
+    }
+
+    mutating func error(mark: Mark?, _ path: String, _ message: String) {
+        // A node without a mark came from `--set` on the command line.
+        diagnostics.append(Diagnostic(file: mark == nil ? "--set" : file, line: mark?.line, column: mark?.column,
+                                      keyPath: path, message: message))
+    }
+}
+
+/// Text of a node for an error message: the scalar itself, or the kind of collection.
+func found(_ node: Node) -> String {
+    switch node {
+    case .scalar(let scalar): "\"\(scalar.string)\""
+    case .mapping: "a mapping"
+    case .sequence: "a list"
+    case .alias: "an alias"
+    }
+}
+
+/// Joins key path components.
+func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+/// Reads the keys of one YAML mapping, remembering which were used so the rest can be
+/// reported as unknown.
+struct MappingReader {
+    let node: Node
+    let path: String
+    private(set) var entries: [(key: String, keyNode: Node, value: Node)] = []
+    private var used: Set<String> = []
+
+    /// Wraps `node`; reports and returns nil if it is not a mapping.
+    init?(_ node: Node, path: String, sink: inout DiagnosticSink) {
+        guard case .mapping(let mapping) = node else {
+            sink.error(node, path, "expected a mapping, found \(found(node))")
+            return nil
+        }
+        self.node = node
+        self.path = path
+        for (key, value) in mapping {
+            guard case .scalar(let scalar) = key else {
+                sink.error(key, path, "expected a plain key, found \(found(key))")
+                continue
+            }
+            entries.append((scalar.string, key, value))
+        }
+    }
+
+    /// The value of `key`, marking it used.
+    mutating func optional(_ key: String) -> Node? {
+        used.insert(key)
+        return entries.first { $0.key == key }?.value
+    }
+
+    /// The value of `key`; reports its absence.
+    mutating func required(_ key: String, _ expected: String, sink: inout DiagnosticSink) -> Node? {
+        if let value = optional(key) { return value }
+        sink.error(node, join(path, key), "missing required key; expected \(expected)")
+        return nil
+    }
+
+    /// Reports every key that was not read, naming the allowed ones.
+    func rejectUnknownKeys(sink: inout DiagnosticSink) {
+        for entry in entries where !used.contains(entry.key) {
+            let allowed = used.sorted().joined(separator: ", ")
+            sink.error(entry.keyNode, join(path, entry.key), "unknown key; expected one of: \(allowed)")
+        }
+    }
+}
+
+extension DiagnosticSink {
+    /// A scalar string.
+    mutating func string(_ node: Node?, _ path: String) -> String? {
+        guard let node else { return nil }
+        guard case .scalar(let scalar) = node else {
+            error(node, path, "expected a string, found \(found(node))")
+            return nil
+        }
+        return scalar.string
+    }
+
+    /// A quantity with a unit of `dimension`, within `range` (base units).
+    mutating func quantity(_ node: Node?, _ path: String, _ dimension: QuantityKind,
+                           range: ClosedRange<Double>? = nil, integral: Bool = false) -> Double? {
+        guard let node else { return nil }
+        guard case .scalar(let scalar) = node else {
+            error(node, path, "expected a \(Units.describe(dimension)), found \(found(node))")
+            return nil
+        }
+        switch Units.parse(scalar.string, as: dimension) {
+        case .failure(let problem):
+            error(node, path, "expected \(problem.expected), found \"\(scalar.string)\"")
+            return nil
+        case .success(let value):
+            if let range, !range.contains(value) {
+                error(node, path, "expected a value from \(Self.format(range.lowerBound, dimension)) to \(Self.format(range.upperBound, dimension)), found \"\(scalar.string)\"")
+                return nil
+            }
+            if integral && value.rounded() != value {
+                error(node, path, "expected a whole number, found \"\(scalar.string)\"")
+                return nil
+            }
+            return value
+        }
+    }
+
+    /// A non-negative integer that fits in `UInt64`.
+    mutating func unsigned(_ node: Node?, _ path: String, minimum: UInt64 = 0) -> UInt64? {
+        guard let node else { return nil }
+        guard case .scalar(let scalar) = node,
+              let value = UInt64(scalar.string.replacingOccurrences(of: "_", with: "")), value >= minimum
+        else {
+            let what = minimum == 0 ? "a non-negative integer" : "an integer of at least \(minimum)"
+            error(node, path, "expected \(what), found \(found(node))")
+            return nil
+        }
+        return value
+    }
+
+    /// One of a fixed set of words.
+    mutating func choice<T: RawRepresentable & CaseIterable>(_ node: Node?, _ path: String, _ type: T.Type) -> T?
+    where T.RawValue == String {
+        guard let text = string(node, path) else { return nil }
+        if let value = T(rawValue: text) { return value }
+        let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
+        error(node, path, "expected one of: \(allowed), found \"\(text)\"")
+        return nil
+    }
+
+    /// A bound for an error message, in a readable unit.
+    static func format(_ value: Double, _ dimension: QuantityKind) -> String {
+        let units: [QuantityKind: (String, Double)] = [
+            .time: ("ns", 1e-9), .frequency: ("MHz", 1e6), .transferRate: ("MT/s", 1e6),
+            .bandwidth: ("GB/s", 1e9), .size: ("B", 1), .power: ("W", 1), .temperature: ("C", 1),
+        ]
+        guard let (unit, factor) = units[dimension] else { return "\(trim(value))" }
+        return "\(trim(value / factor)) \(unit)"
+    }
+
+    static func trim(_ value: Double) -> String {
+        value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+}

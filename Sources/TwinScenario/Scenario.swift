@@ -1,0 +1,156 @@
+import Crypto
+import Foundation
+import TwinCore
+import TwinModels
+import Yams
+
+/// How far a metric may stray from its target.
+public enum Tolerance: Sendable, Equatable, CustomStringConvertible {
+    /// A fraction of the target (`5 %` is 0.05).
+    case relative(Double)
+    /// An amount in the metric's unit.
+    case absolute(Double)
+
+    public var description: String {
+        switch self {
+        case .relative(let fraction): "±\(DiagnosticSink.trim(fraction * 100)) %"
+        case .absolute(let amount): "±\(DiagnosticSink.trim(amount))"
+        }
+    }
+}
+
+/// An `expect:` entry: turns a scenario into a check.
+public struct Expectation: Sendable, Equatable {
+    public var metric: String
+    /// Target in the metric's unit.
+    public var target: Double
+    public var unit: String
+    public var tolerance: Tolerance
+
+    /// Whether `value` lies within tolerance of the target.
+    public func accepts(_ value: Double) -> Bool {
+        switch tolerance {
+        case .relative(let fraction): abs(value - target) <= abs(target) * fraction
+        case .absolute(let amount): abs(value - target) <= amount
+        }
+    }
+}
+
+/// A validated scenario: everything needed to build the machine and run it.
+public struct Scenario: Sendable {
+    public var name: String
+    public var summary: String
+    /// Where the scenario came from, as given.
+    public var file: String
+    /// The file's text, stored with every run as provenance.
+    public var text: String
+    /// `--set` assignments applied on top of the file, in order.
+    public var overrides: [String]
+    public var preset: String
+    public var parameters: ParameterValues
+    public var machine: MachineConfig
+    public var workload: [WorkloadPhase]
+    public var run: RunSettings
+    public var expectations: [Expectation]
+
+    /// SHA-256 of the text and the overrides: two runs with equal hashes ran the same scenario.
+    public var hash: String {
+        var material = text
+        for assignment in overrides { material += "\n--set \(assignment)" }
+        return SHA256.hash(data: Data(material.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Reads scenario files into `Scenario` values, reporting every problem at once.
+public enum ScenarioLoader {
+    /// Default event budget when a scenario gives none: enough for minutes of detailed memory
+    /// traffic, small enough that a runaway model stops within minutes of wall time.
+    public static let defaultEventBudget: UInt64 = 2_000_000_000
+
+    /// Loads and validates a scenario file.
+    ///
+    /// - Parameter overrides: `key.path=value` assignments applied over the file.
+    /// - Throws: `ScenarioError` with every problem found.
+    public static func load(path: String, overrides: [String] = []) throws -> Scenario {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ScenarioError(diagnostics: [Diagnostic(file: path, keyPath: "", message: "cannot read the file (\(error.localizedDescription))")])
+        }
+        return try parse(text: text, file: path, overrides: overrides)
+    }
+
+    /// Validates scenario text.
+    public static func parse(text: String, file: String, overrides: [String] = []) throws -> Scenario {
+        var sink = DiagnosticSink(file: file)
+        let composed: Node?
+        do {
+            composed = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ScenarioError(diagnostics: [syntaxDiagnostic(error, file: file)])
+        }
+        guard var root = composed else {
+            throw ScenarioError(diagnostics: [Diagnostic(file: file, line: 1, column: 1, keyPath: "", message: "the file is empty; expected a scenario mapping")])
+        }
+        for assignment in overrides {
+            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
+                sink.error(mark: nil, "", "expected key.path=value, found \"\(assignment)\"")
+                continue
+            }
+            let path = String(assignment[..<equals])
+            let value = String(assignment[assignment.index(after: equals)...])
+            if let updated = Self.assign(value, at: path.split(separator: ".").map(String.init), in: root, sink: &sink, fullPath: path) {
+                root = updated
+            }
+        }
+        let scenario = read(root, file: file, text: text, overrides: overrides, sink: &sink)
+        if !sink.diagnostics.isEmpty || scenario == nil {
+            throw ScenarioError(diagnostics: sink.diagnostics)
+        }
+        return scenario!
+    }
+
+    static func syntaxDiagnostic(_ error: YamlError, file: String) -> Diagnostic {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return Diagnostic(file: file, line: mark.line, column: mark.column, keyPath: "", message: "invalid YAML: \(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return Diagnostic(file: file, line: context.mark.line, column: context.mark.column, keyPath: "",
+                              message: "duplicate key \(duplicates.joined(separator: ", ")) in a mapping")
+        default:
+            return Diagnostic(file: file, keyPath: "", message: "invalid YAML: \(error)")
+        }
+    }
+
+    /// Returns `node` with the value at `path` replaced by (or set to) a scalar without a mark.
+    static func assign(_ value: String, at path: [String], in node: Node, sink: inout DiagnosticSink, fullPath: String) -> Node? {
+        guard let key = path.first else { return .scalar(Node.Scalar(value)) }
+        let rest = Array(path.dropFirst())
+        switch node {
+        case .mapping(let mapping):
+            var pairs = mapping.map { ($0.key, $0.value) }
+            if let i = pairs.firstIndex(where: { $0.0.string == key }) {
+                guard let child = assign(value, at: rest, in: pairs[i].1, sink: &sink, fullPath: fullPath) else { return nil }
+                pairs[i].1 = child
+            } else {
+                let empty = Node.mapping(Node.Mapping([]))
+                guard let child = assign(value, at: rest, in: empty, sink: &sink, fullPath: fullPath) else { return nil }
+                pairs.append((.scalar(Node.Scalar(key)), child))
+            }
+            return .mapping(Node.Mapping(pairs, mapping.tag, mapping.style, mapping.mark))
+        case .sequence(let sequence):
+            guard let index = Int(key), index >= 0, index < sequence.count else {
+                sink.error(mark: nil, fullPath, "expected a list index below \(sequence.count), found \"\(key)\"")
+                return nil
+            }
+            var nodes = Array(sequence)
+            guard let child = assign(value, at: rest, in: nodes[index], sink: &sink, fullPath: fullPath) else { return nil }
+            nodes[index] = child
+            return .sequence(Node.Sequence(nodes, sequence.tag, sequence.style, sequence.mark))
+        default:
+            sink.error(mark: nil, fullPath, "cannot set a key inside \(found(node))")
+            return nil
+        }
+    }
+}

@@ -1,0 +1,221 @@
+import Foundation
+import TwinCore
+import TwinModels
+import Yams
+
+extension ScenarioLoader {
+    /// Whether a scenario name is safe in file names, URLs and shell commands.
+    static func isValidName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first.properties.isAlphabetic || ("0"..."9").contains(first) else { return false }
+        return name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) }
+    }
+
+    static func read(_ root: Node, file: String, text: String, overrides: [String], sink: inout DiagnosticSink) -> Scenario? {
+        guard var top = MappingReader(root, path: "", sink: &sink) else { return nil }
+        let nameNode = top.required("name", "a scenario name", sink: &sink)
+        var name = sink.string(nameNode, "name")
+        if let given = name, !isValidName(given) {
+            sink.error(nameNode, "name", "expected letters, digits, '.', '_' or '-', found \"\(given)\"")
+            name = nil
+        }
+        let summary = sink.string(top.optional("description"), "description") ?? ""
+        let machine = top.required("machine", "a mapping with a preset", sink: &sink).flatMap { readMachine($0, sink: &sink) }
+        let workload = top.required("workload", "a list of phases", sink: &sink).flatMap { readWorkload($0, sink: &sink) }
+        let run = top.required("run", "a mapping with duration, seed and samplePeriod", sink: &sink).flatMap { readRun($0, sink: &sink) }
+        let expectNode = top.optional("expect")
+        top.rejectUnknownKeys(sink: &sink)
+        var expectations: [Expectation]? = []
+        if let expectNode {
+            // Metric names can only be checked against a consistent machine.
+            let catalog = machine.map { Machine.metricCatalog(config: $0.config) }
+            expectations = readExpectations(expectNode, catalog: catalog, sink: &sink)
+        }
+        guard let name, let machine, let workload, let run, let expectations else { return nil }
+        return Scenario(name: name, summary: summary, file: file, text: text, overrides: overrides,
+                        preset: machine.preset, parameters: machine.values, machine: machine.config,
+                        workload: workload, run: run, expectations: expectations)
+    }
+
+    // MARK: machine
+
+    static func readMachine(_ node: Node, sink: inout DiagnosticSink) -> (preset: String, values: ParameterValues, config: MachineConfig)? {
+        guard var reader = MappingReader(node, path: "machine", sink: &sink) else { return nil }
+        let presetNode = reader.required("preset", "one of: \(MachineParameters.presetNames.joined(separator: ", "))", sink: &sink)
+        let preset = sink.string(presetNode, "machine.preset")
+        var values = preset.flatMap { MachineParameters.values(preset: $0) }
+        if let preset, values == nil {
+            sink.error(presetNode, "machine.preset", "expected one of: \(MachineParameters.presetNames.joined(separator: ", ")), found \"\(preset)\"")
+        }
+        let errorsBefore = sink.diagnostics.count
+        var leafMarks: [String: Node] = [:]
+        for entry in reader.entries where entry.key != "preset" {
+            _ = reader.optional(entry.key)
+            readOverrides(entry.value, keyNode: entry.keyNode, parameterPath: entry.key, into: &values, marks: &leafMarks, sink: &sink)
+        }
+        reader.rejectUnknownKeys(sink: &sink)
+        guard let preset, let resolved = values, sink.diagnostics.count == errorsBefore else { return nil }
+        let problems = MachineConfig.crossCheck(resolved)
+        for problem in problems {
+            sink.error(leafMarks[problem.path] ?? node, "machine.\(problem.path)", problem.message)
+        }
+        guard problems.isEmpty else { return nil }
+        return (preset, resolved, MachineConfig(resolved))
+    }
+
+    /// Reads nested override mappings down to declared parameters.
+    static func readOverrides(_ node: Node, keyNode: Node, parameterPath: String, into values: inout ParameterValues?,
+                              marks: inout [String: Node], sink: inout DiagnosticSink) {
+        let keyPath = "machine.\(parameterPath)"
+        if let spec = MachineParameters.spec(parameterPath) {
+            marks[parameterPath] = node
+            if let value = sink.quantity(node, keyPath, spec.dimension, range: spec.minimum...spec.maximum, integral: spec.integral) {
+                values?.set(spec.path, value)
+            }
+            return
+        }
+        let isGroup = MachineParameters.all.contains { $0.path.hasPrefix(parameterPath + ".") }
+        guard isGroup, case .mapping(let mapping) = node else {
+            sink.error(keyNode, keyPath, "unknown parameter\(suggestion(for: parameterPath)); `sparktwin describe` lists them")
+            return
+        }
+        for (key, value) in mapping {
+            guard let name = key.string else {
+                sink.error(key, keyPath, "expected a plain key, found \(found(key))")
+                continue
+            }
+            readOverrides(value, keyNode: key, parameterPath: "\(parameterPath).\(name)", into: &values, marks: &marks, sink: &sink)
+        }
+    }
+
+    /// "; did you mean x?" when a declared parameter is one or two edits away.
+    static func suggestion(for path: String) -> String {
+        let best = MachineParameters.all.map { ($0.path, editDistance($0.path.lowercased(), path.lowercased())) }.min { $0.1 < $1.1 }
+        guard let best, best.1 <= 2 else { return "" }
+        return "; did you mean machine.\(best.0)?"
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var row = Array(0...b.count)
+        for i in 1...max(1, a.count) where !a.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in 1...max(1, b.count) where !b.isEmpty {
+                let current = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                previous = current
+            }
+        }
+        return row[b.count]
+    }
+
+    // MARK: workload
+
+    enum PhaseKind: String, CaseIterable {
+        case streamRead = "stream-read"
+        case idle
+    }
+
+    static func readWorkload(_ node: Node, sink: inout DiagnosticSink) -> [WorkloadPhase]? {
+        guard case .sequence(let sequence) = node else {
+            sink.error(node, "workload", "expected a list of phases, found \(found(node))")
+            return nil
+        }
+        if sequence.isEmpty {
+            sink.error(node, "workload", "expected at least one phase, found an empty list")
+            return nil
+        }
+        var phases: [WorkloadPhase] = []
+        var failed = false
+        for (index, item) in sequence.enumerated() {
+            if let phase = readPhase(item, path: "workload.\(index)", sink: &sink) { phases.append(phase) } else { failed = true }
+        }
+        return failed ? nil : phases
+    }
+
+    static func readPhase(_ node: Node, path: String, sink: inout DiagnosticSink) -> WorkloadPhase? {
+        guard var reader = MappingReader(node, path: path, sink: &sink) else { return nil }
+        let kind = sink.choice(reader.required("kind", "a phase kind", sink: &sink), join(path, "kind"), PhaseKind.self)
+        defer { reader.rejectUnknownKeys(sink: &sink) }
+        switch kind {
+        case .streamRead:
+            let buffer = sink.quantity(reader.required("buffer", "the buffer size, such as 1 GiB", sink: &sink),
+                                       join(path, "buffer"), .size, range: 1...1e15, integral: true)
+            let bytes = sink.quantity(reader.required("bytes", "the bytes to read, such as 4 GiB", sink: &sink),
+                                      join(path, "bytes"), .size, range: 1...1e18, integral: true)
+            let pattern = reader.optional("pattern").map { sink.choice($0, join(path, "pattern"), AccessPattern.self) } ?? .sequential
+            guard let buffer, let bytes, let pattern else { return nil }
+            return .streamRead(StreamReadPhase(bufferBytes: UInt64(buffer), totalBytes: UInt64(bytes), pattern: pattern))
+        case .idle:
+            let duration = sink.quantity(reader.required("duration", "a time such as 1 ms", sink: &sink),
+                                         join(path, "duration"), .time, range: 1e-12...1e6)
+            guard let duration else { return nil }
+            return .idle(SimDuration(seconds: duration))
+        case nil:
+            // Still read the keys any kind may use, so they are not reported as unknown too.
+            for key in ["buffer", "bytes", "pattern", "duration"] { _ = reader.optional(key) }
+            return nil
+        }
+    }
+
+    // MARK: run
+
+    static func readRun(_ node: Node, sink: inout DiagnosticSink) -> RunSettings? {
+        guard var reader = MappingReader(node, path: "run", sink: &sink) else { return nil }
+        let duration = sink.quantity(reader.required("duration", "a time such as 10 ms", sink: &sink), "run.duration", .time, range: 1e-12...1e6)
+        let seed = sink.unsigned(reader.required("seed", "a non-negative integer", sink: &sink), "run.seed")
+        let period = sink.quantity(reader.required("samplePeriod", "a time such as 100 us", sink: &sink), "run.samplePeriod", .time, range: 1e-12...1e6)
+        let budget = reader.optional("eventBudget").map { sink.unsigned($0, "run.eventBudget", minimum: 1) } ?? defaultEventBudget
+        reader.rejectUnknownKeys(sink: &sink)
+        guard let duration, let seed, let period, let budget else { return nil }
+        let samples = duration / period
+        if samples > 10_000_000 {
+            sink.error(reader.optional("samplePeriod"), "run.samplePeriod", "expected at most 10,000,000 samples per run, found \(Int(samples)); lengthen the period")
+            return nil
+        }
+        return RunSettings(duration: SimDuration(seconds: duration), seed: seed,
+                           samplePeriod: SimDuration(seconds: period), eventBudget: budget)
+    }
+
+    // MARK: expect
+
+    static func readExpectations(_ node: Node, catalog: [(name: String, unit: String)]?, sink: inout DiagnosticSink) -> [Expectation]? {
+        guard case .sequence(let sequence) = node else {
+            sink.error(node, "expect", "expected a list of {metric, target, tolerance}, found \(found(node))")
+            return nil
+        }
+        var out: [Expectation] = []
+        var failed = false
+        for (index, item) in sequence.enumerated() {
+            let path = "expect.\(index)"
+            guard var reader = MappingReader(item, path: path, sink: &sink) else { failed = true; continue }
+            let metricNode = reader.required("metric", "a metric name", sink: &sink)
+            let targetNode = reader.required("target", "a value such as 237 GB/s", sink: &sink)
+            let toleranceNode = reader.required("tolerance", "a relative (5 %) or absolute (2 ns) tolerance", sink: &sink)
+            reader.rejectUnknownKeys(sink: &sink)
+            guard let metric = sink.string(metricNode, join(path, "metric")) else { failed = true; continue }
+            guard let catalog else { failed = true; continue }
+            guard let unit = catalog.first(where: { $0.name == metric })?.unit else {
+                let near = catalog.map(\.name).filter { editDistance($0, metric) <= 3 }.first.map { "; did you mean \($0)?" } ?? ""
+                sink.error(metricNode, join(path, "metric"), "unknown metric \"\(metric)\"\(near)")
+                failed = true
+                continue
+            }
+            let dimension = Units.dimension(ofUnit: unit) ?? .count
+            let factor = Units.factor(unit, in: dimension) ?? 1
+            let target = sink.quantity(targetNode, join(path, "target"), dimension).map { $0 / factor }
+            var tolerance: Tolerance?
+            if let text = sink.string(toleranceNode, join(path, "tolerance")) {
+                if text.hasSuffix("%") {
+                    tolerance = sink.quantity(toleranceNode, join(path, "tolerance"), .ratio, range: 0...10).map { .relative($0) }
+                } else {
+                    tolerance = sink.quantity(toleranceNode, join(path, "tolerance"), dimension, range: 0...Double.greatestFiniteMagnitude)
+                        .map { .absolute($0 / factor) }
+                }
+            }
+            guard let target, let tolerance else { failed = true; continue }
+            out.append(Expectation(metric: metric, target: target, unit: unit, tolerance: tolerance))
+        }
+        return failed ? nil : out
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import TwinModels
+import TwinRun
+import TwinScenario
+
+struct Describe: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List model parameters with unit, default and source.")
+
+    @Argument(help: ArgumentHelp("A component (gpu, c2c, memory) or a parameter path.", valueName: "component"))
+    var component: String?
+
+    func run() throws {
+        let specs = MachineParameters.all.filter { spec in
+            guard let component else { return true }
+            return spec.path == component || spec.path.hasPrefix(component + ".")
+        }
+        guard !specs.isEmpty else {
+            let groups = Set(MachineParameters.all.map { String($0.path.split(separator: ".")[0]) }).sorted()
+            throw CleanExit.message(error: "no component or parameter \"\(component ?? "")\"; components: \(groups.joined(separator: ", "))")
+        }
+        var rows = [["parameter", "default", "source", "description"]]
+        for spec in specs {
+            let factor = Units.factor(spec.displayUnit, in: spec.dimension) ?? 1
+            let value = formatNumber(spec.defaultValue / factor)
+            rows.append(["machine.\(spec.path)", spec.displayUnit.isEmpty ? value : "\(value) \(spec.displayUnit)", spec.source, spec.summary])
+        }
+        printTable(rows)
+    }
+}
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Benchmark the simulator's core.", subcommands: [Hold.self])
+
+    struct Hold: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run the hold model on the event queue and print events per second.")
+
+        @Option(help: ArgumentHelp("Events in the queue throughout.", valueName: "n"))
+        var pending: Int = 1_000
+
+        @Option(help: ArgumentHelp("Hold operations (pop one, push one) to time.", valueName: "m"))
+        var events: Int = 10_000_000
+
+        @Option(help: ArgumentHelp("Seed of the increment stream.", valueName: "n"))
+        var seed: UInt64 = 1
+
+        func validate() throws {
+            guard pending >= 1 && pending < 16_000_000 else { throw ValidationError("--pending must be from 1 to 15,999,999") }
+            guard events >= 1 else { throw ValidationError("--events must be at least 1") }
+        }
+
+        func run() throws {
+            let result = HoldBenchmark.run(pending: pending, events: events, seed: seed)
+            print("pending=\(result.pending) events=\(result.events) seconds=\(String(format: "%.4f", result.seconds)) checksum=\(result.checksum)")
+            print("events_per_s=\(String(format: "%.0f", result.eventsPerSecond))")
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import TwinResults
+import TwinRun
+
+/// Opens an existing results database or exits with a clear message.
+func openExisting(_ options: DatabaseOptions) throws -> ResultStore {
+    do { return try ResultStore(path: options.db, mustExist: true) } catch { throw CleanExit.message(error: "\(error)") }
+}
+
+/// Runs a database query, turning its errors into clean exits.
+func query<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch { throw CleanExit.message(error: "\(error)") }
+}
+
+struct Runs: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List stored runs, one per line, starting with the run id.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        let store = try openExisting(database)
+        for run in try query({ try store.runs() }) {
+            let simulated = formatSeconds(Double(run.simulatedPs) * 1e-12)
+            print("\(run.id)  \(run.startedAt)  \(run.status)  \(run.scenarioName)  seed=\(run.seedValue)  sim=\(simulated)  wall=\(String(format: "%.2f", run.wallTimeS))s")
+        }
+    }
+}
+
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show a run's provenance, metrics and expectations.")
+
+    @Argument(help: ArgumentHelp("Run id or a unique prefix of it.", valueName: "run-id"))
+    var runID: String
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        let store = try openExisting(database)
+        let run = try query { try store.run(runID) }
+        let rows: [(String, String)] = [
+            ("run", run.id), ("scenario", run.scenarioName), ("file", run.scenarioFile),
+            ("scenario hash", run.scenarioHash), ("overrides", run.overrides), ("seed", "\(run.seedValue)"),
+            ("tool version", run.toolVersion), ("started", run.startedAt),
+            ("status", run.statusMessage.isEmpty ? run.status : "\(run.status) (\(run.statusMessage))"),
+            ("simulated", formatSeconds(Double(run.simulatedPs) * 1e-12)),
+            ("wall time", String(format: "%.3f s", run.wallTimeS)), ("events", "\(run.events)"),
+            ("events/s", String(format: "%.0f", Double(run.events) / max(run.wallTimeS, 1e-9))),
+            ("sim-s per wall-s", String(format: "%.4g", Double(run.simulatedPs) * 1e-12 / max(run.wallTimeS, 1e-9))),
+        ]
+        for (key, value) in rows { print("\(key.padding(toLength: 18, withPad: " ", startingAt: 0))\(value)") }
+        let metrics = try query { try store.metrics(runId: run.id) }
+        if !metrics.isEmpty {
+            print("")
+            printTable([["metric", "value", "unit"]] + metrics.map { [$0.name, formatNumber($0.value), $0.unit] }, rightAligned: [1])
+        }
+        let expectations = try query { try store.expectations(runId: run.id) }
+        if !expectations.isEmpty {
+            print("")
+            printTable([["expectation", "target", "tolerance", "value", "unit", "verdict"]] + expectations.map {
+                [$0.metric, formatNumber($0.target), $0.tolerance, $0.value.map(formatNumber) ?? "-", $0.unit, $0.passed ? "pass" : "FAIL"]
+            })
+        }
+    }
+}
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Export a run's metrics or time series as CSV or JSON.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
+
+    @Argument(help: ArgumentHelp("Run id or a unique prefix of it.", valueName: "run-id"))
+    var runID: String
+
+    @Flag(help: "Export the scalar metrics (name,value,unit).")
+    var metrics = false
+
+    @Flag(help: "Export the time series (t_s,signal,value).")
+    var series = false
+
+    @Option(help: "Output format.")
+    var format: Format = .csv
+
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        guard metrics != series else { throw ValidationError("give exactly one of --metrics and --series") }
+    }
+
+    func run() throws {
+        let store = try openExisting(database)
+        let run = try query { try store.run(runID) }
+        var out = ""
+        if metrics {
+            let rows = try query { try store.metrics(runId: run.id) }
+            switch format {
+            case .csv:
+                out = "name,value,unit\n" + rows.map { "\($0.name),\(csvNumber($0.value)),\($0.unit)\n" }.joined()
+            case .json:
+                out = json(rows.map { ["name": $0.name, "value": $0.value, "unit": $0.unit] as [String: Any] })
+            }
+        } else {
+            let rows = try query { try store.samples(runId: run.id) }
+            switch format {
+            case .csv:
+                out = "t_s,signal,value\n" + rows.map { "\(csvNumber(Double($0.timePs) * 1e-12)),\($0.signal),\(csvNumber($0.value))\n" }.joined()
+            case .json:
+                out = json(rows.map { ["t_s": Double($0.timePs) * 1e-12, "signal": $0.signal, "unit": $0.unit, "value": $0.value] as [String: Any] })
+            }
+        }
+        FileHandle.standardOutput.write(Data(out.utf8))
+    }
+
+    /// Shortest text that reads back as the same double.
+    func csvNumber(_ value: Double) -> String { "\(value)" }
+
+    func json(_ rows: [[String: Any]]) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys])) ?? Data("[]".utf8)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}

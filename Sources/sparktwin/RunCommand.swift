@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import TwinResults
+import TwinRun
+import TwinScenario
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run scenarios and store their results.")
+
+    @Argument(help: ArgumentHelp("Scenario files.", valueName: "scenario.yaml"))
+    var scenarios: [String]
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: ArgumentHelp("Seed that replaces each scenario's run.seed.", valueName: "n"))
+    var seed: UInt64?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a scenario value, e.g. machine.memory.tRCD=18ns.", valueName: "key.path=value"))
+    var assignments: [String] = []
+
+    @Flag(help: "Show a progress line on standard error even when it is not a terminal.")
+    var progress = false
+
+    func run() throws {
+        var overrides = assignments
+        if let seed { overrides.append("run.seed=\(seed)") }
+        let loaded = try loadScenarios(scenarios, overrides: overrides)
+        let store: ResultStore
+        do { store = try ResultStore(path: database.db) } catch { throw CleanExit.message(error: "\(error)") }
+        let showProgress = progress || isatty(STDERR_FILENO) == 1
+        var summary: [[String]] = [["run", "scenario", "status", "simulated", "wall", "events/s", "GPU read GB/s", "latency mean ns", "p99 ns"]]
+        var failures = 0
+        for scenario in loaded {
+            let outcome = ScenarioRunner.run(scenario, progress: showProgress ? { update in
+                FileHandle.standardError.write(Data(("\r\u{1B}[K" + "\(scenario.name): " + update.line).utf8))
+            } : nil)
+            if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            do { try ScenarioRunner.store(outcome, in: store) } catch { throw CleanExit.message(error: "\(error)") }
+            let record = outcome.record
+            func metric(_ name: String) -> String { outcome.metrics.first { $0.name == name }.map { formatNumber($0.value) } ?? "-" }
+            summary.append([record.id, record.scenarioName, record.status,
+                            formatSeconds(Double(record.simulatedPs) * 1e-12), String(format: "%.2f s", record.wallTimeS),
+                            String(format: "%.2fM", Double(record.events) / max(record.wallTimeS, 1e-9) / 1e6),
+                            metric("gpu.read.bandwidth"), metric("gpu.read.latency.mean"), metric("gpu.read.latency.p99")])
+            if !outcome.finished {
+                failures += 1
+                printError("error: \(scenario.file): run \(record.id) failed: \(record.statusMessage)")
+            }
+            for expectation in outcome.expectations where !expectation.passed {
+                failures += 1
+                let value = expectation.value.map(formatNumber) ?? "missing"
+                printError("\(scenario.file): expectation failed: \(expectation.metric) = \(value) \(expectation.unit), expected \(formatNumber(expectation.target)) \(expectation.unit) \(expectation.tolerance)")
+            }
+        }
+        printTable(summary, rightAligned: [3, 4, 5, 6, 7, 8])
+        if failures > 0 { throw ExitCode.failure }
+    }
+}
+
+/// Loads every scenario, printing all problems of all files before giving up.
+func loadScenarios(_ paths: [String], overrides: [String]) throws -> [Scenario] {
+    var loaded: [Scenario] = []
+    var problems = 0
+    for path in paths {
+        do {
+            loaded.append(try ScenarioLoader.load(path: path, overrides: overrides))
+        } catch let error as ScenarioError {
+            problems += error.diagnostics.count
+            printError(error.description)
+        }
+    }
+    if problems > 0 {
+        printError("\(problems) error\(problems == 1 ? "" : "s"); nothing was run")
+        throw ExitCode.validationFailure
+    }
+    return loaded
+}
+
+extension CleanExit {
+    /// An error message and a failing exit status, without a usage dump.
+    static func message(error: String) -> ExitCode {
+        printError("error: \(error)")
+        return ExitCode.failure
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Validate scenarios without running them.")
+
+    @Argument(help: ArgumentHelp("Scenario files.", valueName: "scenario.yaml"))
+    var scenarios: [String]
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a scenario value.", valueName: "key.path=value"))
+    var assignments: [String] = []
+
+    func run() throws {
+        let loaded = try loadScenarios(scenarios, overrides: assignments)
+        for scenario in loaded {
+            print("\(scenario.file): ok (\(scenario.name), \(scenario.workload.count) phase\(scenario.workload.count == 1 ? "" : "s"), \(scenario.expectations.count) expectation\(scenario.expectations.count == 1 ? "" : "s"))")
+        }
+    }
+}
