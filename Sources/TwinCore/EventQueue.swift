@@ -10,6 +10,10 @@
 /// comparisons the compiler turns into conditional moves. Unused entries hold the maximum key,
 /// so a node's last group of children needs no bounds checks.
 ///
+/// A pop leaves the root *vacant* instead of sifting at once: if a push follows (the common
+/// pattern of a handler scheduling its follow-up), the new key drops into the root and one
+/// sift-down does the work of two. Any other operation first fills the vacancy the usual way.
+///
 /// The queue is noncopyable: it owns its buffers and frees them when it goes away.
 public struct EventQueue: ~Copyable {
     @usableFromInline static let slotBits: UInt64 = 24
@@ -27,10 +31,13 @@ public struct EventQueue: ~Copyable {
     @usableFromInline var freeCount: Int
     @usableFromInline var capacity: Int
     @usableFromInline var nextSequence: UInt64
+    /// Entries in the heap array, including a vacant root.
     @usableFromInline var storedCount: Int
+    /// Whether the root entry was popped and not yet refilled.
+    @usableFromInline var rootVacant: Bool
 
     /// Number of pending events.
-    @inlinable public var count: Int { storedCount }
+    @inlinable public var count: Int { rootVacant ? storedCount - 1 : storedCount }
 
     /// Creates an empty queue with room for `capacity` pending events before it must grow.
     ///
@@ -39,6 +46,7 @@ public struct EventQueue: ~Copyable {
         precondition(capacity >= 1 && capacity <= Self.maximumCapacity, "event queue capacity out of range: \(capacity)")
         self.capacity = capacity
         self.storedCount = 0
+        self.rootVacant = false
         self.nextSequence = 0
         self.keys = Self.allocateKeys(capacity: capacity)
         self.bodies = .allocate(capacity: capacity)
@@ -72,8 +80,9 @@ public struct EventQueue: ~Copyable {
 
     /// The time of the earliest pending event, if any.
     @inlinable
-    public var nextTime: SimTime? {
-        count == 0 ? nil : SimTime(picoseconds: UInt64(truncatingIfNeeded: keys[Self.offset] >> 64))
+    public mutating func nextTime() -> SimTime? {
+        if rootVacant { fillVacantRoot() }
+        return storedCount == 0 ? nil : SimTime(picoseconds: UInt64(truncatingIfNeeded: keys[Self.offset] >> 64))
     }
 
     /// Schedules an event.
@@ -89,8 +98,13 @@ public struct EventQueue: ~Copyable {
         let low = (UInt64(event.phase.rawValue) << 60) | (nextSequence << Self.slotBits) | UInt64(slot)
         nextSequence += 1
         let key = (UInt128(event.time.picoseconds) << 64) | UInt128(low)
-        siftUp(key, from: count)
-        storedCount += 1
+        if rootVacant {
+            rootVacant = false
+            siftDown(key)
+        } else {
+            siftUp(key, from: storedCount)
+            storedCount += 1
+        }
     }
 
     /// Removes and returns the earliest event.
@@ -98,17 +112,25 @@ public struct EventQueue: ~Copyable {
     /// - Precondition: the queue is not empty.
     @inlinable
     public mutating func pop() -> Event {
-        precondition(count > 0, "pop from an empty event queue")
-        let heap = keys + Self.offset
-        let top = heap[0]
-        storedCount -= 1
-        let last = heap[count]
-        heap[count] = .max
-        if count > 0 { siftDown(last) }
+        if rootVacant { fillVacantRoot() }
+        precondition(storedCount > 0, "pop from an empty event queue")
+        let top = keys[Self.offset]
+        rootVacant = true
         let slot = Int(UInt64(truncatingIfNeeded: top) & Self.slotMask)
         freeSlots[freeCount] = UInt32(slot)
         freeCount += 1
         return bodies[slot]
+    }
+
+    /// Moves the last entry into the vacant root and sifts it down: the deferred half of a pop.
+    @inlinable
+    mutating func fillVacantRoot() {
+        let heap = keys + Self.offset
+        rootVacant = false
+        storedCount -= 1
+        let last = heap[storedCount]
+        heap[storedCount] = .max
+        if storedCount > 0 { siftDown(last) }
     }
 
     @inlinable
@@ -125,10 +147,16 @@ public struct EventQueue: ~Copyable {
         heap[i] = key
     }
 
+    /// Places `key` into the hole at the root.
+    ///
+    /// Bottom-up (Wegener): the hole first descends to a leaf along the smallest children,
+    /// without comparing against `key`, then `key` climbs back up. A key just pushed is usually
+    /// later than most pending events, so it climbs little, and the descent has no
+    /// data-dependent branch.
     @inlinable
     mutating func siftDown(_ key: UInt128) {
         let heap = keys + Self.offset
-        let n = count
+        let n = storedCount
         var i = 0
         while true {
             let first = 4 * i + 1
@@ -139,11 +167,15 @@ public struct EventQueue: ~Copyable {
             let iab = b < a ? first + 1 : first
             let cd = d < c ? d : c
             let icd = d < c ? first + 3 : first + 2
-            let smallest = cd < ab ? cd : ab
-            let child = cd < ab ? icd : iab
-            if smallest >= key { break }
-            heap[i] = smallest
-            i = child
+            heap[i] = cd < ab ? cd : ab
+            i = cd < ab ? icd : iab
+        }
+        while i > 0 {
+            let parent = (i - 1) >> 2
+            let parentKey = heap[parent]
+            if key >= parentKey { break }
+            heap[i] = parentKey
+            i = parent
         }
         heap[i] = key
     }
@@ -151,10 +183,11 @@ public struct EventQueue: ~Copyable {
     /// Doubles the capacity; rare, so run time stays free of allocation in steady state.
     @usableFromInline
     mutating func grow() {
+        if rootVacant { fillVacantRoot() }
         let newCapacity = min(capacity * 2, Self.maximumCapacity)
         precondition(newCapacity > capacity, "more than \(Self.maximumCapacity) events pending at once")
         let newKeys = Self.allocateKeys(capacity: newCapacity)
-        (newKeys + Self.offset).update(from: keys + Self.offset, count: count)
+        (newKeys + Self.offset).update(from: keys + Self.offset, count: storedCount)
         UnsafeMutableRawPointer(keys).deallocate()
         keys = newKeys
         let newBodies = UnsafeMutablePointer<Event>.allocate(capacity: newCapacity)

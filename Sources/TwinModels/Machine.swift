@@ -112,7 +112,7 @@ public struct Machine: ~Copyable {
     /// - Returns: why the call stopped.
     public mutating func run(until end: SimTime, maxEvents: UInt64 = .max) -> StopReason {
         var handled: UInt64 = 0
-        while let next = queue.nextTime, next <= end {
+        while let next = queue.nextTime(), next <= end {
             if workloadFinishedAt != nil { return .idle }
             if eventsHandled >= settings.eventBudget { return .budgetExhausted(limit: settings.eventBudget) }
             if handled >= maxEvents { return .sliceExhausted }
