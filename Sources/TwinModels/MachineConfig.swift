@@ -27,7 +27,7 @@ public struct MachineConfig: Sendable, Equatable {
             problems.append(("gpu.lineSize", "expected a multiple of the burst size (\(Int(burst)) B), found \(Int(line)) B"))
         }
         if p["memory.tRFCab"] >= p["memory.tREFI"] {
-            problems.append(("memory.tRFCab", "expected less than memory.tREFI"))
+            problems.append(("memory.tRFCab", "expected less than memory.tREFI (\(p["memory.tREFI"] * 1e9) ns), found \(p["memory.tRFCab"] * 1e9) ns"))
         }
         return problems
     }

@@ -94,14 +94,14 @@ extension DiagnosticSink {
     }
 
     /// A quantity with a unit of `dimension`, within `range` (base units).
-    mutating func quantity(_ node: Node?, _ path: String, _ dimension: QuantityKind,
+    mutating func quantity(_ node: Node?, _ path: String, _ dimension: QuantityKind, in unit: String? = nil,
                            range: ClosedRange<Double>? = nil, integral: Bool = false) -> Double? {
         guard let node else { return nil }
         guard case .scalar(let scalar) = node else {
             error(node, path, "expected a \(Units.describe(dimension)), found \(found(node))")
             return nil
         }
-        switch Units.parse(scalar.string, as: dimension) {
+        switch Units.parse(scalar.string, as: dimension, in: unit) {
         case .failure(let problem):
             error(node, path, "expected \(problem.expected), found \"\(scalar.string)\"")
             return nil
@@ -143,11 +143,16 @@ extension DiagnosticSink {
 
     /// A bound for an error message, in a readable unit.
     static func format(_ value: Double, _ dimension: QuantityKind) -> String {
-        let units: [QuantityKind: (String, Double)] = [
-            .time: ("ns", 1e-9), .frequency: ("MHz", 1e6), .transferRate: ("MT/s", 1e6),
-            .bandwidth: ("GB/s", 1e9), .size: ("B", 1), .power: ("W", 1), .temperature: ("C", 1),
+        let ladders: [QuantityKind: [(String, Double)]] = [
+            .time: [("s", 1), ("ms", 1e-3), ("us", 1e-6), ("ns", 1e-9), ("ps", 1e-12)],
+            .frequency: [("GHz", 1e9), ("MHz", 1e6), ("kHz", 1e3), ("Hz", 1)],
+            .transferRate: [("GT/s", 1e9), ("MT/s", 1e6), ("T/s", 1)],
+            .bandwidth: [("TB/s", 1e12), ("GB/s", 1e9), ("MB/s", 1e6), ("B/s", 1)],
+            .size: [("GiB", 1_073_741_824), ("MiB", 1_048_576), ("KiB", 1_024), ("B", 1)],
+            .power: [("W", 1)], .temperature: [("C", 1)],
         ]
-        guard let (unit, factor) = units[dimension] else { return "\(trim(value))" }
+        guard let ladder = ladders[dimension] else { return trim(value) }
+        let (unit, factor) = ladder.first { value >= $0.1 && (value / $0.1).rounded() == value / $0.1 } ?? ladder.first { value >= $0.1 } ?? ladder.last!
         return "\(trim(value / factor)) \(unit)"
     }
 

@@ -75,7 +75,7 @@ extension ScenarioLoader {
         }
         let isGroup = MachineParameters.all.contains { $0.path.hasPrefix(parameterPath + ".") }
         guard isGroup, case .mapping(let mapping) = node else {
-            sink.error(keyNode, keyPath, "unknown parameter\(suggestion(for: parameterPath)); `sparktwin describe` lists them")
+            sink.error(keyNode, keyPath, "unknown parameter\(suggestion(for: parameterPath)); `sparktwin describe` lists them all")
             return
         }
         for (key, value) in mapping {
@@ -91,7 +91,7 @@ extension ScenarioLoader {
     static func suggestion(for path: String) -> String {
         let best = MachineParameters.all.map { ($0.path, editDistance($0.path.lowercased(), path.lowercased())) }.min { $0.1 < $1.1 }
         guard let best, best.1 <= 2 else { return "" }
-        return "; did you mean machine.\(best.0)?"
+        return " (did you mean machine.\(best.0)?)"
     }
 
     static func editDistance(_ a: String, _ b: String) -> Int {
@@ -202,15 +202,14 @@ extension ScenarioLoader {
                 continue
             }
             let dimension = Units.dimension(ofUnit: unit) ?? .count
-            let factor = Units.factor(unit, in: dimension) ?? 1
-            let target = sink.quantity(targetNode, join(path, "target"), dimension).map { $0 / factor }
+            let target = sink.quantity(targetNode, join(path, "target"), dimension, in: unit)
             var tolerance: Tolerance?
             if let text = sink.string(toleranceNode, join(path, "tolerance")) {
                 if text.hasSuffix("%") {
                     tolerance = sink.quantity(toleranceNode, join(path, "tolerance"), .ratio, range: 0...10).map { .relative($0) }
                 } else {
-                    tolerance = sink.quantity(toleranceNode, join(path, "tolerance"), dimension, range: 0...Double.greatestFiniteMagnitude)
-                        .map { .absolute($0 / factor) }
+                    tolerance = sink.quantity(toleranceNode, join(path, "tolerance"), dimension, in: unit, range: 0...Double.greatestFiniteMagnitude)
+                        .map { .absolute($0) }
                 }
             }
             guard let target, let tolerance else { failed = true; continue }

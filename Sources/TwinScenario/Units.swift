@@ -3,19 +3,39 @@ import TwinModels
 
 /// Units a quantity may carry, by dimension, with their factor to the dimension's base unit.
 public enum Units {
-    static let table: [QuantityKind: [String: Double]] = [
-        .time: ["ps": 1e-12, "ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1, "min": 60],
-        .frequency: ["Hz": 1, "kHz": 1e3, "MHz": 1e6, "GHz": 1e9],
-        .transferRate: ["T/s": 1, "MT/s": 1e6, "GT/s": 1e9],
-        .bandwidth: ["B/s": 1, "kB/s": 1e3, "MB/s": 1e6, "GB/s": 1e9, "TB/s": 1e12,
-                     "KiB/s": 1_024, "MiB/s": 1_048_576, "GiB/s": 1_073_741_824],
-        .size: ["bit": 0.125, "B": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12,
-                "KiB": 1_024, "MiB": 1_048_576, "GiB": 1_073_741_824, "TiB": 1_099_511_627_776],
-        .power: ["mW": 1e-3, "W": 1, "kW": 1e3],
-        .temperature: ["C": 1, "°C": 1],
-        .count: ["": 1, "count": 1],
-        .ratio: ["": 1, "%": 0.01, "ratio": 1],
+    /// A unit's size relative to its dimension's base unit: `scale × 10^exponent`.
+    ///
+    /// Keeping the decimal exponent apart lets conversions divide by exact powers of ten, so
+    /// "15 ns" is exactly the double nearest 15e-9 and "1 us" in ns is exactly 1000.
+    public struct Scale: Sendable, Equatable {
+        var scale: Double
+        var exponent: Int
+    }
+
+    static func s(_ scale: Double, _ exponent: Int = 0) -> Scale { Scale(scale: scale, exponent: exponent) }
+
+    static let table: [QuantityKind: [String: Scale]] = [
+        .time: ["ps": s(1, -12), "ns": s(1, -9), "us": s(1, -6), "µs": s(1, -6), "ms": s(1, -3), "s": s(1), "min": s(60)],
+        .frequency: ["Hz": s(1), "kHz": s(1, 3), "MHz": s(1, 6), "GHz": s(1, 9)],
+        .transferRate: ["T/s": s(1), "MT/s": s(1, 6), "GT/s": s(1, 9)],
+        .bandwidth: ["B/s": s(1), "kB/s": s(1, 3), "MB/s": s(1, 6), "GB/s": s(1, 9), "TB/s": s(1, 12),
+                     "KiB/s": s(1_024), "MiB/s": s(1_048_576), "GiB/s": s(1_073_741_824)],
+        .size: ["bit": s(0.125), "B": s(1), "kB": s(1, 3), "MB": s(1, 6), "GB": s(1, 9), "TB": s(1, 12),
+                "KiB": s(1_024), "MiB": s(1_048_576), "GiB": s(1_073_741_824), "TiB": s(1_099_511_627_776)],
+        .power: ["mW": s(1, -3), "W": s(1), "kW": s(1, 3)],
+        .temperature: ["C": s(1), "°C": s(1)],
+        .count: ["": s(1), "count": s(1)],
+        .ratio: ["": s(1), "%": s(1, -2), "ratio": s(1)],
     ]
+
+    /// `value` in unit `from` expressed in unit `to` (same dimension).
+    static func convert(_ value: Double, from: Scale, to: Scale) -> Double {
+        let scaled = value * (from.scale / to.scale)
+        let exponent = from.exponent - to.exponent
+        var power = 1.0
+        for _ in 0..<abs(exponent) { power *= 10 }
+        return exponent >= 0 ? scaled * power : scaled / power
+    }
 
     /// Example text for an error message, per dimension.
     static let examples: [QuantityKind: String] = [
@@ -25,7 +45,7 @@ public enum Units {
 
     /// The factor from `unit` to its dimension's base unit, if `unit` is known for `dimension`.
     public static func factor(_ unit: String, in dimension: QuantityKind) -> Double? {
-        table[dimension]?[unit]
+        table[dimension]?[unit].map { convert(1, from: $0, to: s(1)) }
     }
 
     /// The dimension of a unit label as used for metrics (`GB/s`, `ns`, `ratio`).
@@ -36,10 +56,11 @@ public enum Units {
         return nil
     }
 
-    /// Parses `"2.8 GHz"`, `"8_533 MT/s"` or `"16"` into a value in the dimension's base unit.
+    /// Parses `"2.8 GHz"`, `"8_533 MT/s"` or `"16"` into a value in the dimension's base unit,
+    /// or in `targetUnit` when one is given.
     ///
     /// - Returns: the value, or a message saying what was expected.
-    public static func parse(_ text: String, as dimension: QuantityKind) -> Result<Double, QuantityError> {
+    public static func parse(_ text: String, as dimension: QuantityKind, in targetUnit: String? = nil) -> Result<Double, QuantityError> {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         var numberEnd = trimmed.startIndex
         while numberEnd < trimmed.endIndex, "0123456789.+-eE_".contains(trimmed[numberEnd]) {
@@ -52,14 +73,15 @@ public enum Units {
         guard let number = Double(numberText), number.isFinite else {
             return .failure(QuantityError(expected: "a \(describe(dimension)) such as \(example)"))
         }
-        guard let factor = factor(unit, in: dimension) else {
+        guard let scale = table[dimension]?[unit] else {
             if unit.isEmpty {
                 return .failure(QuantityError(expected: "a \(describe(dimension)) with a unit, such as \(example)"))
             }
             let known = (table[dimension] ?? [:]).keys.filter { !$0.isEmpty }.sorted().joined(separator: ", ")
             return .failure(QuantityError(expected: "a \(describe(dimension)) in one of \(known)"))
         }
-        return .success(number * factor)
+        let target = targetUnit.flatMap { table[dimension]?[$0] } ?? s(1)
+        return .success(convert(number, from: scale, to: target))
     }
 
     /// The name of a dimension in an error message.

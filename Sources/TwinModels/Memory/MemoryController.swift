@@ -77,6 +77,12 @@ public struct MemoryController: Sendable {
         public var channel: Int
         public var bank: Int
         public var row: UInt64
+
+        public init(channel: Int, bank: Int, row: UInt64) {
+            self.channel = channel
+            self.bank = bank
+            self.row = row
+        }
     }
 
     /// Counters of one channel since the start of the run.

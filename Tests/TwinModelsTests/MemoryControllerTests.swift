@@ -1,0 +1,122 @@
+import Testing
+import TwinCore
+import TwinModels
+
+@Suite struct MemoryControllerTests {
+    let config = MemoryController.Config(MachineParameters.values(preset: "dgx-spark")!)
+
+    @Test func timingsInCyclesMatchTheLPDDR5XTable() {
+        // lpddr5x-timing.md, column "cycles at 8533 (ceil)".
+        #expect(config.clockHz == 1_066_625_000)
+        #expect(config.readLatencyCycles == 23)
+        #expect(config.tRCDCycles == 20)
+        #expect(config.tRPCycles == 20)
+        #expect(config.tRASCycles == 45)
+        #expect(config.tRFCCycles == 299)
+        #expect(config.tREFICycles == 4_167)
+        #expect(config.burstBytes == 32)
+        #expect(config.burstCycles == 2)
+        #expect(abs(config.peakBandwidthBytesPerSecond - 273.056e9) < 1e6)
+    }
+
+    /// The address of `row` in bank `bank` of channel 0.
+    func address(bank: UInt64, row: UInt64) -> UInt64 {
+        let channelAddress = (row * UInt64(config.banks) + bank) * config.pageBytes
+        let chunk = channelAddress / config.interleaveBytes * UInt64(config.channels)
+        return chunk * config.interleaveBytes
+    }
+
+    @Test func addressMappingWalksChannelsThenColumnsThenBanks() {
+        let memory = MemoryController(config: config)
+        #expect(memory.locate(0) == .init(channel: 0, bank: 0, row: 0))
+        #expect(memory.locate(256) == .init(channel: 1, bank: 0, row: 0))
+        #expect(memory.locate(16 * 256) == .init(channel: 0, bank: 0, row: 0))
+        #expect(memory.locate(address(bank: 3, row: 7)) == .init(channel: 0, bank: 3, row: 7))
+    }
+
+    @Test func rowMissThenRowHitCostWhatTheTimingTableSays() {
+        var memory = MemoryController(config: config)
+        let clock = memory.clock
+        let arrival = clock.cycle(atOrAfter: SimTime.zero + config.controllerLatency)
+        // Closed bank: activate, tRCD, RL, then four bursts of two cycles.
+        let first = memory.read(address: 0, bytes: 128, at: .zero)
+        let firstEnd = arrival + config.tRCDCycles + config.readLatencyCycles + 4 * config.burstCycles
+        #expect(first == clock.time(ofCycle: firstEnd))
+        // Same row, after the bus is free: only RL and the transfer.
+        let later = SimTime(picoseconds: 200_000)
+        let hit = memory.read(address: 128, bytes: 128, at: later)
+        let hitArrival = clock.cycle(atOrAfter: later + config.controllerLatency)
+        #expect(hit == clock.time(ofCycle: hitArrival + config.readLatencyCycles + 4 * config.burstCycles))
+        #expect(memory.stats(channel: 0).rowHits == 1)
+        #expect(memory.stats(channel: 0).rowMisses == 1)
+    }
+
+    @Test func rowConflictAddsPrechargeAndActivate() {
+        var memory = MemoryController(config: config)
+        let clock = memory.clock
+        _ = memory.read(address: address(bank: 0, row: 0), bytes: 32, at: .zero)
+        let later = SimTime(picoseconds: 150_000)  // long after tRAS
+        let conflict = memory.read(address: address(bank: 0, row: 1), bytes: 32, at: later)
+        let arrival = clock.cycle(atOrAfter: later + config.controllerLatency)
+        let expected = arrival + config.tRPCycles + config.tRCDCycles + config.readLatencyCycles + config.burstCycles
+        #expect(conflict == clock.time(ofCycle: expected))
+    }
+
+    @Test func prechargeWaitsForTRAS() {
+        var memory = MemoryController(config: config)
+        let clock = memory.clock
+        let arrival = clock.cycle(atOrAfter: SimTime.zero + config.controllerLatency)
+        _ = memory.read(address: address(bank: 0, row: 0), bytes: 32, at: .zero)
+        // Arrives right behind: the precharge must wait tRAS after the first activate.
+        let conflict = memory.read(address: address(bank: 0, row: 1), bytes: 32, at: .zero)
+        let expected = arrival + config.tRASCycles + config.tRPCycles + config.tRCDCycles + config.readLatencyCycles + config.burstCycles
+        #expect(conflict == clock.time(ofCycle: expected))
+    }
+
+    @Test func refreshBlocksTheChannelForTRFCAndClosesRows() {
+        var memory = MemoryController(config: config)
+        let clock = memory.clock
+        _ = memory.read(address: 0, bytes: 32, at: .zero)  // opens row 0 of bank 0
+        // Channel 0 refreshes first at tREFI / 16; arrive just after it starts.
+        let refreshStart = config.tREFICycles / UInt64(config.channels)
+        let arrivalTime = clock.time(ofCycle: refreshStart + 10)
+        let done = memory.read(address: 32, bytes: 32, at: SimTime(picoseconds: arrivalTime.picoseconds - config.controllerLatency.picoseconds))
+        let refreshEnd = refreshStart + config.tRFCCycles
+        // The row was closed by the refresh, so this is a miss that starts when refresh ends.
+        #expect(done == clock.time(ofCycle: refreshEnd + config.tRCDCycles + config.readLatencyCycles + config.burstCycles))
+        #expect(memory.stats(channel: 0).refreshes == 1)
+        #expect(memory.stats(channel: 0).refreshCycles == config.tRFCCycles)
+        #expect(memory.stats(channel: 0).rowMisses == 2)
+    }
+
+    @Test func fourActivateWindowDelaysTheFifthActivate() {
+        var memory = MemoryController(config: config)
+        let clock = memory.clock
+        let arrival = clock.cycle(atOrAfter: SimTime.zero + config.controllerLatency)
+        for bank: UInt64 in 0..<4 { _ = memory.read(address: address(bank: bank, row: 0), bytes: 32, at: .zero) }
+        // Activates at arrival + 0, tRRD, 2 tRRD, 3 tRRD; the fifth waits for tFAW after the first.
+        let fifthActivate = max(arrival + 4 * config.tRRDCycles, arrival + config.tFAWCycles)
+        let fifth = memory.read(address: address(bank: 4, row: 0), bytes: 32, at: .zero)
+        let dataStart = max(fifthActivate + config.tRCDCycles + config.readLatencyCycles, arrival + config.tRCDCycles + config.readLatencyCycles + 4 * config.burstCycles)
+        #expect(fifth == clock.time(ofCycle: dataStart + config.burstCycles))
+    }
+}
+
+@Suite struct C2CLinkTests {
+    let config = C2CLink.Config(MachineParameters.values(preset: "dgx-spark")!)
+
+    @Test func packetsSerializeInWholeFlitsThenTakeTheLatency() {
+        var link = C2CLink(config: config)
+        #expect(config.flitRateHz == 18_750_000_000)
+        // 128 B of data plus a 16 B header: nine 16 B flits at 18.75 GHz = 480 ps, then 30 ns.
+        let first = link.send(.cpuToGPU, payloadBytes: 128, at: .zero)
+        #expect(first.picoseconds == 480 + 30_000)
+        // A second packet sent at the same instant waits for the first one's flits.
+        let second = link.send(.cpuToGPU, payloadBytes: 128, at: .zero)
+        #expect(second.picoseconds == 960 + 30_000)
+        // The other direction is independent.
+        let request = link.send(.gpuToCPU, payloadBytes: 0, at: .zero)
+        #expect(request.picoseconds == 54 + 30_000)  // one flit: ceil(10¹² / 18.75e9) ps
+        #expect(link.stats(.cpuToGPU).busyFlits == 18)
+    }
+}

@@ -1,0 +1,92 @@
+import Testing
+import TwinCore
+import TwinModels
+import TwinScenario
+
+@Suite struct UnitsTests {
+    @Test(arguments: [
+        ("2.8 GHz", QuantityKind.frequency, 2.8e9), ("120 ns", .time, 120e-9), ("140 W", .power, 140),
+        ("273 GB/s", .bandwidth, 273e9), ("35 C", .temperature, 35), ("8_533 MT/s", .transferRate, 8.533e9),
+        ("1 GiB", .size, 1_073_741_824), ("16 bit", .size, 2), ("16", .count, 16), ("50 %", .ratio, 0.5),
+        ("1e3 ns", .time, 1e-6), ("100us", .time, 1e-4),
+    ])
+    func quantitiesParseToBaseUnits(text: String, kind: QuantityKind, expected: Double) throws {
+        let value = try Units.parse(text, as: kind).get()
+        #expect(abs(value - expected) <= abs(expected) * 1e-12)
+    }
+
+    @Test(arguments: [("120", QuantityKind.time), ("2.8 GB", .frequency), ("fast", .bandwidth), ("16 MHz", .count)])
+    func quantitiesWithoutTheRightUnitAreRejected(text: String, kind: QuantityKind) {
+        #expect(throws: QuantityError.self) { try Units.parse(text, as: kind).get() }
+    }
+}
+
+@Suite struct ScenarioTests {
+    let text = """
+        name: ok
+        machine:
+          preset: dgx-spark
+          memory:
+            tRCD: 15 ns
+        workload:
+          - kind: stream-read
+            buffer: 64 MiB
+            bytes: 1 MiB
+          - kind: idle
+            duration: 2 us
+        run:
+          duration: 1 ms
+          seed: 5
+          samplePeriod: 10 us
+        expect:
+          - metric: gpu.read.bandwidth
+            target: 237 GB/s
+            tolerance: 5 %
+          - metric: gpu.read.latency.mean
+            target: 1 us
+            tolerance: 50 ns
+        """
+
+    @Test func aValidScenarioBuildsItsMachineAndProgram() throws {
+        let scenario = try ScenarioLoader.parse(text: text, file: "ok.yaml")
+        #expect(scenario.name == "ok")
+        #expect(scenario.parameters["memory.tRCD"] == 15e-9)
+        #expect(scenario.machine.memory.tRCDCycles == 16)
+        #expect(scenario.workload == [
+            .streamRead(StreamReadPhase(bufferBytes: 64 << 20, totalBytes: 1 << 20, pattern: .sequential)),
+            .idle(SimDuration(seconds: 2e-6)),
+        ])
+        #expect(scenario.run.seed == 5)
+        #expect(scenario.run.eventBudget == ScenarioLoader.defaultEventBudget)
+        #expect(scenario.expectations.count == 2)
+        #expect(scenario.expectations[0].target == 237)
+        #expect(scenario.expectations[0].accepts(230) && !scenario.expectations[0].accepts(220))
+        #expect(scenario.expectations[1].target == 1_000)
+        #expect(scenario.expectations[1].tolerance == .absolute(50))
+        #expect(scenario.hash.count == 64)
+    }
+
+    @Test func overridesReplaceAndAddValuesAndChangeTheHash() throws {
+        let base = try ScenarioLoader.parse(text: text, file: "ok.yaml")
+        let changed = try ScenarioLoader.parse(text: text, file: "ok.yaml",
+                                               overrides: ["run.seed=9", "machine.memory.tRP=20 ns", "workload.0.pattern=random"])
+        #expect(changed.run.seed == 9)
+        #expect(changed.parameters["memory.tRP"] == 20e-9)
+        #expect(changed.workload[0] == .streamRead(StreamReadPhase(bufferBytes: 64 << 20, totalBytes: 1 << 20, pattern: .random)))
+        #expect(changed.hash != base.hash)
+        #expect(try ScenarioLoader.parse(text: text, file: "ok.yaml").hash == base.hash)
+    }
+
+    @Test func badOverridesAreReportedAsCommandLineErrors() {
+        #expect {
+            try ScenarioLoader.parse(text: text, file: "ok.yaml", overrides: ["run.seed=-1", "nonsense", "workload.5.kind=idle"])
+        } throws: { error in
+            let description = (error as? ScenarioError)?.description ?? ""
+            return description == """
+                --set: error: expected key.path=value, found "nonsense"
+                --set: error: workload.5.kind: expected a list index below 2, found "5"
+                --set: error: run.seed: expected a non-negative integer, found "-1"
+                """
+        }
+    }
+}
