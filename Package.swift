@@ -44,7 +44,10 @@ let package = Package(
         .testTarget(name: "TwinCoreTests", dependencies: ["TwinCore"]),
         .testTarget(name: "TwinModelsTests", dependencies: ["TwinModels"]),
         .testTarget(name: "TwinScenarioTests", dependencies: ["TwinScenario"], resources: [.copy("BadScenarios")]),
-        .testTarget(name: "TwinResultsTests", dependencies: ["TwinResults"]),
-        .testTarget(name: "SparkTwinCLITests", dependencies: ["TwinRun"]),
+        .testTarget(
+            name: "TwinResultsTests",
+            dependencies: ["TwinResults", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(name: "SparkTwinCLITests", dependencies: ["TwinRun", "TwinScenario", "TwinResults"]),
     ]
 )

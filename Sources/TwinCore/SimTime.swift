@@ -20,7 +20,7 @@ public struct SimTime: Hashable, Comparable, Sendable, BitwiseCopyable, CustomSt
 
     /// The time in seconds, for reporting only (never for ordering).
     @inlinable
-    public var seconds: Double { Double(picoseconds) * 1e-12 }
+    public var seconds: Double { Double(picoseconds) / 1e12 }
 
     @inlinable
     public static func < (lhs: SimTime, rhs: SimTime) -> Bool { lhs.picoseconds < rhs.picoseconds }
@@ -72,7 +72,7 @@ public struct SimDuration: Hashable, Comparable, Sendable, BitwiseCopyable, Cust
 
     /// The span in seconds, for reporting and for formulas in `Double`.
     @inlinable
-    public var seconds: Double { Double(picoseconds) * 1e-12 }
+    public var seconds: Double { Double(picoseconds) / 1e12 }
 
     @inlinable
     public static func < (lhs: SimDuration, rhs: SimDuration) -> Bool { lhs.picoseconds < rhs.picoseconds }

@@ -111,4 +111,11 @@ public struct SampleRow: Sendable, Equatable {
     public var unit: String
     public var timePs: Int64
     public var value: Double
+
+    public init(signal: String, unit: String, timePs: Int64, value: Double) {
+        self.signal = signal
+        self.unit = unit
+        self.timePs = timePs
+        self.value = value
+    }
 }

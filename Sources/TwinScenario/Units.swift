@@ -48,6 +48,12 @@ public enum Units {
         table[dimension]?[unit].map { convert(1, from: $0, to: s(1)) }
     }
 
+    /// A value in the dimension's base unit expressed in `unit`, converted exactly where the
+    /// units differ by powers of ten.
+    public static func value(_ base: Double, in unit: String, of dimension: QuantityKind) -> Double? {
+        table[dimension]?[unit].map { convert(base, from: s(1), to: $0) }
+    }
+
     /// The dimension of a unit label as used for metrics (`GB/s`, `ns`, `ratio`).
     public static func dimension(ofUnit unit: String) -> QuantityKind? {
         for dimension in QuantityKind.allCases where table[dimension]?[unit] != nil && !unit.isEmpty {

@@ -20,8 +20,7 @@ struct Describe: ParsableCommand {
         }
         var rows = [["parameter", "default", "source", "description"]]
         for spec in specs {
-            let factor = Units.factor(spec.displayUnit, in: spec.dimension) ?? 1
-            let value = formatNumber(spec.defaultValue / factor)
+            let value = formatNumber(Units.value(spec.defaultValue, in: spec.displayUnit, of: spec.dimension) ?? spec.defaultValue)
             rows.append(["machine.\(spec.path)", spec.displayUnit.isEmpty ? value : "\(value) \(spec.displayUnit)", spec.source, spec.summary])
         }
         printTable(rows)

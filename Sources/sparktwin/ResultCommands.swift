@@ -103,9 +103,9 @@ struct Export: ParsableCommand {
             let rows = try query { try store.samples(runId: run.id) }
             switch format {
             case .csv:
-                out = "t_s,signal,value\n" + rows.map { "\(csvNumber(Double($0.timePs) * 1e-12)),\($0.signal),\(csvNumber($0.value))\n" }.joined()
+                out = "t_s,signal,value\n" + rows.map { "\(csvNumber(Double($0.timePs) / 1e12)),\($0.signal),\(csvNumber($0.value))\n" }.joined()
             case .json:
-                out = json(rows.map { ["t_s": Double($0.timePs) * 1e-12, "signal": $0.signal, "unit": $0.unit, "value": $0.value] as [String: Any] })
+                out = json(rows.map { ["t_s": Double($0.timePs) / 1e12, "signal": $0.signal, "unit": $0.unit, "value": $0.value] as [String: Any] })
             }
         }
         FileHandle.standardOutput.write(Data(out.utf8))

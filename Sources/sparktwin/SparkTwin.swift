@@ -37,9 +37,8 @@ func printTable(_ rows: [[String]], rightAligned: Set<Int> = []) {
     }
 }
 
-/// A number for a table: up to four significant decimals, no exponent for ordinary sizes.
+/// A number for a table: integers as they are, others with six significant digits.
 func formatNumber(_ value: Double) -> String {
     if value == value.rounded() && abs(value) < 1e15 { return String(Int64(value)) }
-    if abs(value) >= 1e6 || abs(value) < 1e-3 { return String(format: "%.4g", value) }
-    return String(format: "%.4f", value).replacingOccurrences(of: #"0+$"#, with: "", options: .regularExpression)
+    return String(format: "%.6g", value)
 }

@@ -27,8 +27,8 @@ import TwinCore
             #expect(edge.picoseconds == reference(0, n, hz))
             #expect(clock.cycle(atOrAfter: edge) == n)
             #expect(clock.cycles(at: edge) == n)
-            if edge.picoseconds > 0, clock.time(ofCycle: n - (n > 0 ? 1 : 0)) < edge {
-                // One picosecond before an edge, the next edge is that edge.
+            if n > 0, clock.time(ofCycle: n - 1).picoseconds < edge.picoseconds - 1 {
+                // One picosecond before an edge (and after the previous one), the next edge is that edge.
                 #expect(clock.cycle(atOrAfter: SimTime(picoseconds: edge.picoseconds - 1)) == n)
             }
             // One picosecond after, the next edge is the following one.

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+/// Runs the built `sparktwin` binary (which `swift test` builds) and captures its output.
+func sparktwin(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    let candidates = [
+        Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent("sparktwin"),
+        Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("sparktwin"),
+        packageRoot.appendingPathComponent(".build/debug/sparktwin"),
+    ].compactMap { $0 }
+    let binary = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "sparktwin binary not built")
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = arguments
+    process.currentDirectoryURL = packageRoot
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+}
+
+@Suite(.serialized) struct CommandLineTests {
+    @Test func badScenarioIsRejectedAndNothingIsWritten() throws {
+        let db = temporaryPath("bad.sqlite")
+        let result = try sparktwin(["run", "Tests/TwinScenarioTests/BadScenarios/missing.yaml", "--db", db])
+        #expect(result.status == 64)
+        #expect(result.stderr == """
+            Tests/TwinScenarioTests/BadScenarios/missing.yaml:3:11: error: machine.preset: expected one of: dgx-spark, found "dgx-sparkle"
+            Tests/TwinScenarioTests/BadScenarios/missing.yaml:4:11: error: workload: expected at least one phase, found an empty list
+            Tests/TwinScenarioTests/BadScenarios/missing.yaml:6:3: error: run.duration: missing required key; expected a time such as 10 ms
+            Tests/TwinScenarioTests/BadScenarios/missing.yaml:6:3: error: run.samplePeriod: missing required key; expected a time such as 100 us
+            4 errors; nothing was run
+
+            """)
+        #expect(!FileManager.default.fileExists(atPath: db))
+    }
+
+    @Test func runThenListShowAndExport() throws {
+        let db = temporaryPath("cli.sqlite")
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) } }
+        let run = try sparktwin(["run", "Scenarios/quickstart.yaml", "--db", db, "--seed", "3", "--set", "workload.0.bytes=8 MiB"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let runs = try sparktwin(["runs", "--db", db])
+        let id = String(try #require(runs.stdout.split(separator: " ").first))
+        #expect(id.count == 12)
+        #expect(runs.stdout.contains("finished  quickstart  seed=3"))
+        let show = try sparktwin(["show", id, "--db", db])
+        #expect(show.stdout.contains("overrides         [\"workload.0.bytes=8 MiB\",\"run.seed=3\"]"))
+        #expect(show.stdout.contains("memory.refresh.overhead"))
+        let series = try sparktwin(["export", id, "--series", "--db", db])
+        let lines = series.stdout.split(separator: "\n")
+        #expect(lines.first == "t_s,signal,value")
+        #expect(lines.count > 10)
+        #expect(lines[1].hasPrefix("1e-05,gpu.read.bandwidth,"))
+        let metrics = try sparktwin(["export", id, "--metrics", "--format", "json", "--db", db])
+        let parsed = try JSONSerialization.jsonObject(with: Data(metrics.stdout.utf8)) as? [[String: Any]]
+        #expect(parsed?.contains { $0["name"] as? String == "gpu.read.bandwidth" } == true)
+    }
+
+    @Test func readingAMissingDatabaseIsAClearError() throws {
+        let result = try sparktwin(["runs", "--db", "/nonexistent/x.sqlite"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "error: no results database at /nonexistent/x.sqlite; run a scenario first\n")
+    }
+
+    @Test func describeListsEveryParameterWithItsSource() throws {
+        let result = try sparktwin(["describe", "memory"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("machine.memory.tRCD"))
+        #expect(result.stdout.contains("18 ns"))
+        #expect(result.stdout.contains("LPDDR5X table"))
+        #expect(try sparktwin(["describe", "flux"]).status == 1)
+    }
+
+    @Test func holdBenchmarkEndsWithEventsPerSecond() throws {
+        let result = try sparktwin(["bench", "hold", "--pending", "100", "--events", "10000"])
+        #expect(result.status == 0)
+        let last = try #require(result.stdout.split(separator: "\n").last)
+        #expect(last.hasPrefix("events_per_s="))
+        #expect(Double(last.dropFirst("events_per_s=".count)) ?? 0 > 0)
+    }
+}
