@@ -16,7 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
-        .target(name: "TwinCore"),
+        .target(name: "TwinCoreShims"),
+        .target(name: "TwinCore", dependencies: ["TwinCoreShims"]),
         .target(name: "TwinModels", dependencies: ["TwinCore"]),
         .target(
             name: "TwinScenario",

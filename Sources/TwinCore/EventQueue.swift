@@ -1,3 +1,5 @@
+import TwinCoreShims
+
 /// The pending-event set: a 4-ary min-heap of 128-bit keys over buffers allocated up front.
 ///
 /// Each key packs `time` (high 64 bits), then `phase` (4 bits), a push `sequence` (36 bits) and
@@ -24,6 +26,9 @@ public struct EventQueue: ~Copyable {
     public static let maximumCapacity = Int(1 << slotBits)
     /// Heap entries sit at `logical index + offset`, aligning each group of four children.
     @usableFromInline static let offset = 3
+    /// Heaps larger than this (16 B keys: 1 MiB) outgrow the private caches; only then is the
+    /// next level prefetched during a sift.
+    @usableFromInline static let prefetchThreshold = 1 << 16
 
     @usableFromInline var keys: UnsafeMutablePointer<UInt128>
     @usableFromInline var bodies: UnsafeMutablePointer<Event>
@@ -138,7 +143,7 @@ public struct EventQueue: ~Copyable {
         let heap = keys + Self.offset
         var i = start
         while i > 0 {
-            let parent = (i - 1) >> 2
+            let parent = (i &- 1) >> 2
             let parentKey = heap[parent]
             if key >= parentKey { break }
             heap[i] = parentKey
@@ -158,20 +163,33 @@ public struct EventQueue: ~Copyable {
         let heap = keys + Self.offset
         let n = storedCount
         var i = 0
+        // Index arithmetic wraps instead of trapping: every index is below `capacity + 8`, far
+        // from overflow, and the checks would sit on the critical path of each level.
         while true {
-            let first = 4 * i + 1
+            let first = 4 &* i &+ 1
             if first >= n { break }
+            // The next level's four groups are contiguous (256 bytes): start loading them now so
+            // their misses overlap this level's comparisons. Small heaps live in cache, where
+            // the prefetches would only cost issue slots.
+            let grandchildren = 16 &* i &+ 5
+            if n > Self.prefetchThreshold && grandchildren < n {
+                let line = UnsafeRawPointer(heap + grandchildren)
+                twin_prefetch(line)
+                twin_prefetch(line + 64)
+                twin_prefetch(line + 128)
+                twin_prefetch(line + 192)
+            }
             // Branch-free choice of the smallest of four; missing children hold the maximum key.
-            let a = heap[first], b = heap[first + 1], c = heap[first + 2], d = heap[first + 3]
+            let a = heap[first], b = heap[first &+ 1], c = heap[first &+ 2], d = heap[first &+ 3]
             let ab = b < a ? b : a
-            let iab = b < a ? first + 1 : first
+            let iab = b < a ? first &+ 1 : first
             let cd = d < c ? d : c
-            let icd = d < c ? first + 3 : first + 2
+            let icd = d < c ? first &+ 3 : first &+ 2
             heap[i] = cd < ab ? cd : ab
             i = cd < ab ? icd : iab
         }
         while i > 0 {
-            let parent = (i - 1) >> 2
+            let parent = (i &- 1) >> 2
             let parentKey = heap[parent]
             if key >= parentKey { break }
             heap[i] = parentKey
