@@ -64,6 +64,8 @@ public struct Machine: ~Copyable {
     var c2c: C2CLink
     var memory: MemoryController
     let phases: [WorkloadPhase]
+    /// The phase now running (streaming phases end when their last read returns).
+    var currentPhaseIndex = 0
     var requests: [ReadRequest]
     var freeRequests: [UInt32]
 
@@ -166,8 +168,6 @@ public struct Machine: ~Copyable {
             workloadFinishedAt = now
         }
     }
-
-    var currentPhaseIndex = 0
 
     mutating func issueRead() {
         let (address, portTime, issueTime) = gpu.issue(at: now)
