@@ -188,14 +188,7 @@ public struct EventQueue: ~Copyable {
             heap[i] = cd < ab ? cd : ab
             i = cd < ab ? icd : iab
         }
-        while i > 0 {
-            let parent = (i &- 1) >> 2
-            let parentKey = heap[parent]
-            if key >= parentKey { break }
-            heap[i] = parentKey
-            i = parent
-        }
-        heap[i] = key
+        siftUp(key, from: i)
     }
 
     /// Doubles the capacity; rare, so run time stays free of allocation in steady state.
