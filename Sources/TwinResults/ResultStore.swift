@@ -23,7 +23,11 @@ public final class ResultStore: Sendable {
         let url = URL(fileURLWithPath: path)
         if !FileManager.default.fileExists(atPath: path) {
             if mustExist { throw ResultStoreError("no results database at \(path); run a scenario first") }
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            do {
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            } catch {
+                throw ResultStoreError("cannot create the folder of results database \(path): \(error.localizedDescription)")
+            }
         }
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
