@@ -19,6 +19,17 @@ extension Machine {
         add("gpu.read.latency.p99", gpuStats.latency.quantileNs(0.99), "ns")
         add("gpu.read.latency.max", Double(gpuStats.latency.maxPs) / 1_000, "ns")
 
+        let g = gemm
+        add("gpu.sm_clock", Double(config.gpu.smClockHz) / 1e6, "MHz")
+        add("gpu.gemm.kernels", Double(g.kernelsCompleted), "count")
+        let gemmSeconds = Double(g.kernelPs) * 1e-12
+        add("gpu.gemm.throughput", gemmSeconds > 0 ? g.flops / gemmSeconds / 1e12 : 0, "TFLOPS")
+        add("gpu.gemm.kernel_time.mean", g.kernelsCompleted > 0 ? gemmSeconds / Double(g.kernelsCompleted) * 1e6 : 0, "us")
+        let smCycles = elapsed.seconds * Double(config.gpu.smClockHz) * Double(config.compute.sms)
+        add("gpu.tensor.utilization", smCycles > 0 ? Double(g.tensorBusyCycles) / smCycles : 0, "ratio")
+        add("gpu.l2.hit_rate", l2.stats.hitRate, "ratio")
+        add("gpu.l2.misses", Double(l2.stats.misses), "count")
+
         let m = memory.totalStats
         let mc = memory.config
         let elapsedCycles = Double(elapsed.picoseconds) * 1e-12 * Double(mc.clockHz)

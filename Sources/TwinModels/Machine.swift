@@ -34,6 +34,12 @@ public struct Machine: ~Copyable {
         case gpuReceive
         /// Take a time-series sample.
         case sample
+        /// A GEMM kernel's launch overhead is over: its first CTAs reach the SMs.
+        case kernelStart
+        /// The operands of the current K step of CTA slot `payload` are ready.
+        case ctaStep
+        /// CTA slot `payload` has written its tile and retires.
+        case ctaDone
     }
 
     /// A read in flight, held in a slab the events index.
@@ -63,6 +69,11 @@ public struct Machine: ~Copyable {
     var gpu: GPUReadEngine
     var c2c: C2CLink
     var memory: MemoryController
+    var l2: L2Cache
+    /// When the L2's data path to the SMs is next free, and what one byte costs on it.
+    var l2FreeAt = SimTime.zero
+    let l2PicosecondsPerByte: Double
+    var gemm = GEMMState()
     let phases: [WorkloadPhase]
     /// The phase now running (streaming phases end when their last read returns).
     var currentPhaseIndex = 0
@@ -89,11 +100,14 @@ public struct Machine: ~Copyable {
         self.gpu = GPUReadEngine(config: config.gpu, random: RandomStream(seed: settings.seed, streamID: 1))
         self.c2c = C2CLink(config: config.c2c)
         self.memory = MemoryController(config: config.memory)
+        self.l2 = L2Cache(config: config.compute.l2)
+        self.l2PicosecondsPerByte = 1e12 / (config.compute.l2BytesPerCycle * Double(config.gpu.smClockHz))
         let slots = config.gpu.readsInFlightLimit
         self.requests = Array(repeating: ReadRequest(address: 0, issuedAt: .zero), count: slots)
         self.freeRequests = (0..<UInt32(slots)).reversed()
-        // Each read has at most one event pending; add room for phases and sampling.
-        self.queue = EventQueue(capacity: slots + 16)
+        // Each read and each CTA has at most one event pending; add room for phases and sampling.
+        let ctaSlots = config.compute.sms * Int(config.compute.maxCTAsPerSM)
+        self.queue = EventQueue(capacity: slots + ctaSlots + 16)
         let samples = Int(min(settings.duration.picoseconds / settings.samplePeriod.picoseconds + 2, 10_000_000))
         self.sampleTimesPs = []
         self.sampleTimesPs.reserveCapacity(samples)
@@ -139,12 +153,15 @@ public struct Machine: ~Copyable {
             let done = memory.read(address: request.address, bytes: config.gpu.lineBytes, at: now)
             queue.push(Event(time: done, kind: EventKind.memoryDone.rawValue, payload: event.payload))
         case .memoryDone:
-            let arrival = c2c.send(.cpuToGPU, payloadBytes: config.gpu.lineBytes, at: now)
+            let arrival = config.compute.memoryOverC2C ? c2c.send(.cpuToGPU, payloadBytes: config.gpu.lineBytes, at: now) : now
             queue.push(Event(time: arrival + config.gpu.fabricLatency, kind: EventKind.gpuReceive.rawValue, payload: event.payload))
         case .gpuReceive: receive(Int(event.payload))
         case .sample:
             takeSample()
             queue.push(Event(time: now + settings.samplePeriod, phase: .sample, kind: EventKind.sample.rawValue))
+        case .kernelStart: startKernel()
+        case .ctaStep: runCTAStep(slot: Int(event.payload))
+        case .ctaDone: retireCTA(slot: Int(event.payload))
         case nil: preconditionFailure("unknown event kind \(event.kind)")
         }
     }
@@ -155,6 +172,8 @@ public struct Machine: ~Copyable {
             gpu.begin(phase, at: now)
             while gpu.canIssue { issueRead() }
             if gpu.phaseComplete { finishPhase(index) }
+        case .gemm(let phase):
+            startGEMM(phase, phaseIndex: index)
         case .idle(let span):
             queue.push(Event(time: now + span, phase: .control, kind: EventKind.phaseEnd.rawValue, payload: UInt64(index)))
         }
@@ -173,8 +192,13 @@ public struct Machine: ~Copyable {
         let (address, portTime, issueTime) = gpu.issue(at: now)
         let slot = freeRequests.removeLast()
         requests[Int(slot)] = ReadRequest(address: address, issuedAt: issueTime)
-        let atCPU = c2c.send(.gpuToCPU, payloadBytes: 0, at: portTime)
-        queue.push(Event(time: atCPU, kind: EventKind.memoryArrive.rawValue, payload: UInt64(slot)))
+        if l2.access(address) {
+            let arrival = l2Transfer(bytes: config.gpu.lineBytes, at: issueTime)
+            queue.push(Event(time: arrival, kind: EventKind.gpuReceive.rawValue, payload: UInt64(slot)))
+            return
+        }
+        let atController = config.compute.memoryOverC2C ? c2c.send(.gpuToCPU, payloadBytes: 0, at: portTime) : portTime
+        queue.push(Event(time: atController, kind: EventKind.memoryArrive.rawValue, payload: UInt64(slot)))
     }
 
     mutating func receive(_ slot: Int) {

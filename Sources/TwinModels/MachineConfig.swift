@@ -3,8 +3,10 @@ public struct MachineConfig: Sendable, Equatable {
     public var gpu: GPUReadEngine.Config
     public var c2c: C2CLink.Config
     public var memory: MemoryController.Config
+    public var compute: GPUComputeConfig
 
     public init(_ parameters: ParameterValues) {
+        compute = GPUComputeConfig(parameters)
         gpu = GPUReadEngine.Config(parameters)
         c2c = C2CLink.Config(parameters)
         memory = MemoryController.Config(parameters)

@@ -131,6 +131,16 @@ extension DiagnosticSink {
         return value
     }
 
+    /// `true` or `false`.
+    mutating func bool(_ node: Node?, _ path: String) -> Bool? {
+        guard let node else { return nil }
+        guard case .scalar(let scalar) = node, let value = Bool(scalar.string) else {
+            error(node, path, "expected true or false, found \(found(node))")
+            return nil
+        }
+        return value
+    }
+
     /// One of a fixed set of words.
     mutating func choice<T: RawRepresentable & CaseIterable>(_ node: Node?, _ path: String, _ type: T.Type) -> T?
     where T.RawValue == String {

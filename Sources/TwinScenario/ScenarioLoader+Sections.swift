@@ -20,7 +20,8 @@ extension ScenarioLoader {
         }
         let summary = sink.string(top.optional("description"), "description") ?? ""
         let machine = top.required("machine", "a mapping with a preset", sink: &sink).flatMap { readMachine($0, sink: &sink) }
-        let workload = top.required("workload", "a list of phases", sink: &sink).flatMap { readWorkload($0, sink: &sink) }
+        let workloadNode = top.required("workload", "a list of phases", sink: &sink)
+        let workload = workloadNode.flatMap { readWorkload($0, sink: &sink) }
         let run = top.required("run", "a mapping with duration, seed and samplePeriod", sink: &sink).flatMap { readRun($0, sink: &sink) }
         let expectNode = top.optional("expect")
         top.rejectUnknownKeys(sink: &sink)
@@ -30,7 +31,10 @@ extension ScenarioLoader {
             let catalog = machine.map { Machine.metricCatalog(config: $0.config) }
             expectations = readExpectations(expectNode, catalog: catalog, sink: &sink)
         }
-        guard let name, let machine, let workload, let run, let expectations else { return nil }
+        if let machine, let workload, case .sequence(let nodes)? = workloadNode {
+            checkFits(workload, nodes: Array(nodes), on: machine.config, sink: &sink)
+        }
+        guard let name, let machine, let workload, let run, let expectations, sink.diagnostics.isEmpty else { return nil }
         return Scenario(name: name, summary: summary, file: file, text: text, overrides: overrides,
                         preset: machine.preset, parameters: machine.values, machine: machine.config,
                         workload: workload, run: run, expectations: expectations)
@@ -113,7 +117,23 @@ extension ScenarioLoader {
 
     enum PhaseKind: String, CaseIterable {
         case streamRead = "stream-read"
+        case gemm
         case idle
+    }
+
+    /// Keys of every phase kind, so that a phase of unknown kind does not also report them as unknown.
+    static let phaseKeys = ["buffer", "bytes", "pattern", "duration", "m", "n", "k", "precision", "sparse", "tile",
+                            "stages", "threads", "rasterGroup", "count", "launchOverhead"]
+
+    /// Reports kernels that cannot run on the machine (a CTA larger than an SM, say).
+    static func checkFits(_ workload: [WorkloadPhase], nodes: [Node], on machine: MachineConfig, sink: inout DiagnosticSink) {
+        for (index, phase) in workload.enumerated() {
+            guard case .gemm(let gemm) = phase else { continue }
+            let kernel = GEMMKernel(gemm, on: machine.compute)
+            if let reason = kernel.unrunnableReason {
+                sink.error(nodes[index], "workload.\(index)", "expected a kernel that fits the machine; \(reason)")
+            }
+        }
     }
 
     static func readWorkload(_ node: Node, sink: inout DiagnosticSink) -> [WorkloadPhase]? {
@@ -146,6 +166,8 @@ extension ScenarioLoader {
             let pattern = reader.optional("pattern").map { sink.choice($0, join(path, "pattern"), AccessPattern.self) } ?? .sequential
             guard let buffer, let bytes, let pattern else { return nil }
             return .streamRead(StreamReadPhase(bufferBytes: UInt64(buffer), totalBytes: UInt64(bytes), pattern: pattern))
+        case .gemm:
+            return readGEMM(&reader, path: path, sink: &sink)
         case .idle:
             let duration = sink.quantity(reader.required("duration", "a time such as 1 ms", sink: &sink),
                                          join(path, "duration"), .time, range: 1e-12...1e6)
@@ -153,9 +175,52 @@ extension ScenarioLoader {
             return .idle(SimDuration(seconds: duration))
         case nil:
             // Still read the keys any kind may use, so they are not reported as unknown too.
-            for key in ["buffer", "bytes", "pattern", "duration"] { _ = reader.optional(key) }
+            for key in phaseKeys { _ = reader.optional(key) }
             return nil
         }
+    }
+
+    static func readGEMM(_ reader: inout MappingReader, path: String, sink: inout DiagnosticSink) -> WorkloadPhase? {
+        func dimension(_ key: String) -> UInt64? {
+            sink.quantity(reader.required(key, "a matrix dimension such as 8192", sink: &sink), join(path, key), .count,
+                          range: 1...1e7, integral: true).map { UInt64($0) }
+        }
+        func whole(_ node: Node?, _ key: String, _ range: ClosedRange<Double>) -> UInt64? {
+            sink.quantity(node, key, .count, range: range, integral: true).map { UInt64($0) }
+        }
+        let defaults = GEMMPhase(m: 1, n: 1, k: 1, precision: .bf16)
+        let m = dimension("m"), n = dimension("n"), k = dimension("k")
+        let precision = sink.choice(reader.required("precision", "a precision", sink: &sink), join(path, "precision"), Precision.self)
+        let sparse = reader.optional("sparse").map { sink.bool($0, join(path, "sparse")) } ?? false
+        if sparse == true, precision == .fp32 {
+            sink.error(reader.optional("sparse"), join(path, "sparse"), "expected false for fp32 (2:4 sparsity is a tensor-core feature), found true")
+        }
+        var tile: (UInt64?, UInt64?, UInt64?)? = (defaults.tileM, defaults.tileN, defaults.tileK)
+        if let tileNode = reader.optional("tile") {
+            let tilePath = join(path, "tile")
+            if var tileReader = MappingReader(tileNode, path: tilePath, sink: &sink) {
+                let tm = tileReader.optional("m").map { whole($0, join(tilePath, "m"), 8...1024) } ?? defaults.tileM
+                let tn = tileReader.optional("n").map { whole($0, join(tilePath, "n"), 8...1024) } ?? defaults.tileN
+                let tk = tileReader.optional("k").map { whole($0, join(tilePath, "k"), 8...1024) } ?? defaults.tileK
+                tileReader.rejectUnknownKeys(sink: &sink)
+                tile = (tm, tn, tk)
+            } else {
+                tile = nil
+            }
+        }
+        let stages = reader.optional("stages").map { whole($0, join(path, "stages"), 2...16) } ?? defaults.stages
+        let threads = reader.optional("threads").map { whole($0, join(path, "threads"), 32...1024) } ?? defaults.threadsPerCTA
+        let group = reader.optional("rasterGroup").map { whole($0, join(path, "rasterGroup"), 1...1024) } ?? defaults.rasterGroup
+        let count = reader.optional("count").map { whole($0, join(path, "count"), 1...1e9) } ?? defaults.count
+        let overhead: Double?? = reader.optional("launchOverhead").map {
+            sink.quantity($0, join(path, "launchOverhead"), .time, range: 0...1)
+        }
+        guard let m, let n, let k, let precision, let sparse, let tile, let tm = tile.0, let tn = tile.1, let tk = tile.2,
+              let stages, let threads, let group, let count else { return nil }
+        if case .some(.none) = overhead { return nil }
+        return .gemm(GEMMPhase(m: m, n: n, k: k, precision: precision, sparse: sparse, tileM: tm, tileN: tn, tileK: tk,
+                               stages: stages, threadsPerCTA: threads, rasterGroup: group, count: count,
+                               launchOverhead: overhead.flatMap { $0 }.map { SimDuration(seconds: $0) }))
     }
 
     // MARK: run

@@ -26,6 +26,7 @@ public enum Units {
         .temperature: ["C": s(1), "°C": s(1)],
         .count: ["": s(1), "count": s(1)],
         .ratio: ["": s(1), "%": s(1, -2), "ratio": s(1)],
+        .flopRate: ["FLOP/s": s(1), "GFLOPS": s(1, 9), "TFLOPS": s(1, 12), "PFLOPS": s(1, 15)],
     ]
 
     /// `value` in unit `from` expressed in unit `to` (same dimension).
@@ -41,6 +42,7 @@ public enum Units {
     static let examples: [QuantityKind: String] = [
         .time: "120 ns", .frequency: "2.8 GHz", .transferRate: "8533 MT/s", .bandwidth: "273 GB/s",
         .size: "1 GiB", .power: "140 W", .temperature: "35 C", .count: "16", .ratio: "0.5 or 50 %",
+        .flopRate: "93 TFLOPS",
     ]
 
     /// The factor from `unit` to its dimension's base unit, if `unit` is known for `dimension`.
@@ -102,6 +104,7 @@ public enum Units {
         case .temperature: "temperature"
         case .count: "whole number"
         case .ratio: "ratio"
+        case .flopRate: "floating-point rate"
         }
     }
 }

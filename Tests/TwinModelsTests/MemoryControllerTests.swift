@@ -3,7 +3,12 @@ import TwinCore
 import TwinModels
 
 @Suite struct MemoryControllerTests {
-    let config = MemoryController.Config(MachineParameters.values(preset: "dgx-spark")!)
+    /// The plain address map, so that tests can aim at a bank and row.
+    let config: MemoryController.Config = {
+        var values = MachineParameters.values(preset: "dgx-spark")!
+        values.set("memory.addressHash", 0)
+        return MemoryController.Config(values)
+    }()
 
     @Test func timingsInCyclesMatchTheLPDDR5XTable() {
         // lpddr5x-timing.md, column "cycles at 8533 (ceil)".
@@ -34,6 +39,26 @@ import TwinModels
         #expect(memory.locate(address(bank: 3, row: 7)) == .init(channel: 0, bank: 3, row: 7))
     }
 
+    @Test func hashedMapSpreadsAMatrixColumnOverChannelsAndStaysOneToOne() {
+        var values = MachineParameters.values(preset: "dgx-spark")!
+        values.set("memory.addressHash", 1)
+        let memory = MemoryController(config: MemoryController.Config(values))
+        // 128 rows of a bf16 matrix with 8192 columns: a 16 KiB stride, one channel when unhashed.
+        let channels = Set((0..<128).map { memory.locate(UInt64($0) * 16_384).channel })
+        #expect(channels.count == 16)
+        let plain = MemoryController(config: config)
+        #expect(Set((0..<128).map { plain.locate(UInt64($0) * 16_384).channel }) == [0])
+        // One to one: distinct interleave chunks of 64 MiB land on distinct (channel, bank, row, column) slots.
+        var seen = Set<String>()
+        for chunk in UInt64(0)..<UInt64(1 << 18) {
+            let address = chunk * 256
+            let l = memory.locate(address)
+            let column = (address / 256 / 16) % (2_048 / 256)
+            seen.insert("\(l.channel)/\(l.bank)/\(l.row)/\(column)")
+        }
+        #expect(seen.count == 1 << 18)
+    }
+
     @Test func rowMissThenRowHitCostWhatTheTimingTableSays() {
         var memory = MemoryController(config: config)
         let clock = memory.clock
@@ -42,8 +67,8 @@ import TwinModels
         let first = memory.read(address: 0, bytes: 128, at: .zero)
         let firstEnd = arrival + config.tRCDCycles + config.readLatencyCycles + 4 * config.burstCycles
         #expect(first == clock.time(ofCycle: firstEnd))
-        // Same row, after the bus is free: only RL and the transfer.
-        let later = SimTime(picoseconds: 200_000)
+        // Same row, after the bus is free and before channel 0's first refresh: only RL and the transfer.
+        let later = SimTime(picoseconds: 120_000)
         let hit = memory.read(address: 128, bytes: 128, at: later)
         let hitArrival = clock.cycle(atOrAfter: later + config.controllerLatency)
         #expect(hit == clock.time(ofCycle: hitArrival + config.readLatencyCycles + 4 * config.burstCycles))

@@ -5,9 +5,11 @@ import TwinCore
 /// the data back.
 ///
 /// Each direction is a serializer clocked at one flit per cycle: a packet occupies whole flits
-/// (header plus payload), waits for the flits before it, then takes the link latency. Packets
-/// are sent in time order, so first come, first served falls out of the reservation. Credit-based
-/// flow control is not modelled yet; receive buffers are assumed deep enough.
+/// (header plus payload), waits for the flits before it, then takes the link latency. Packets are
+/// served in the order `send` is called: the event-driven read path calls in time order, so that
+/// is first come, first served; a GEMM stage's burst of misses is timed in one go, and a packet
+/// timed earlier than one already reserved simply queues behind it. Credit-based flow control is
+/// not modelled yet; receive buffers are assumed deep enough.
 public struct C2CLink: Sendable {
     /// The two directions.
     public enum Direction: Int, Sendable {
@@ -40,7 +42,6 @@ public struct C2CLink: Sendable {
     struct Lane: Sendable {
         var clock: ClockDomain
         var freeCycle: UInt64 = 0
-        var lastSend = SimTime.zero
         var stats = DirectionStats()
     }
 
@@ -57,11 +58,8 @@ public struct C2CLink: Sendable {
     /// Sends a packet carrying `payloadBytes` at `time`.
     ///
     /// - Returns: when the packet's last flit arrives at the far end.
-    /// - Precondition: packets on one direction are sent in time order.
     public mutating func send(_ direction: Direction, payloadBytes: UInt64, at time: SimTime) -> SimTime {
         let d = direction.rawValue
-        precondition(time >= lanes[d].lastSend, "link packets must be sent in time order")
-        lanes[d].lastSend = time
         let flits = (payloadBytes + config.headerBytes + config.flitBytes - 1) / config.flitBytes
         let start = max(lanes[d].clock.cycle(atOrAfter: time), lanes[d].freeCycle)
         let end = start + flits

@@ -3,27 +3,35 @@ import TwinCore
 /// The LPDDR5X memory controller on the CPU die: channels of banks with open rows, timed in
 /// memory clock cycles.
 ///
-/// This is a reservation model: each request is timed when it reaches its channel, in arrival
-/// order (first come, first served), against the state its predecessors left: bank open rows,
-/// activate constraints (tRRD, tFAW), precharge constraints (tRAS, tRTP), the shared data bus and
-/// all-bank refresh. Only state changes raise events, so a request costs one call here. FR-FCFS
-/// reordering, write queues and bank groups (tCCD_L) are left to the detailed controller.
+/// This is a reservation model: each request is timed when it reaches its channel, against the
+/// state its predecessors left: bank open rows, activate constraints (tRRD, tFAW), precharge
+/// constraints (tRAS, tRTP) and all-bank refresh. Each bank serves its requests in arrival order;
+/// the channel's data bus does not: a request takes the first free bus slots at or after its data
+/// is ready, so a request waiting on a busy bank does not hold up those behind it for idle banks,
+/// as an out-of-order (FR-FCFS) scheduler allows. Only state changes raise events, so a request
+/// costs one call here. Row-hit-first reordering within a bank, write queues and bank groups
+/// (tCCD_L) are not modelled yet.
 ///
 /// Address mapping (GB10's is not public; this one is a parameter set): the low
 /// `interleave` bytes stay on one channel, the next bits pick the channel, and within a
 /// channel the address splits into column (one page), then bank, then row, so a sequential
-/// stream walks a whole row before moving to the next bank.
+/// stream walks a whole row before moving to the next bank. With `addressHash`, higher address
+/// bits are folded into the channel and bank numbers (a rotation, so the map stays one to one),
+/// as controllers do so that power-of-two strides, such as the rows of a matrix, do not all land
+/// on one channel or bank.
 public struct MemoryController: Sendable {
     /// Immutable, validated configuration, with timings already in memory clock cycles.
     public struct Config: Sendable, Equatable {
         public var channels: Int
         public var banks: Int
-        /// Memory command clock CK in hertz: the data rate / 8 (WCK:CK = 4:1, data on both WCK edges).
+        /// Memory command clock CK in hertz: the data rate / beats per clock (LPDDR5X: 8, as
+        /// WCK:CK = 4:1 with data on both WCK edges).
         public var clockHz: UInt64
         public var burstBytes: UInt64
         public var burstCycles: UInt64
         public var pageBytes: UInt64
         public var interleaveBytes: UInt64
+        public var addressHash: Bool
         public var controllerLatency: SimDuration
         public var readLatencyCycles: UInt64
         public var tRCDCycles: UInt64
@@ -39,7 +47,8 @@ public struct MemoryController: Sendable {
         /// rounded up as the JEDEC tables do.
         public init(_ p: ParameterValues) {
             let dataRate = p["memory.dataRate"]
-            clockHz = UInt64((dataRate / 8).rounded())
+            let beatsPerClock = p["memory.beatsPerClock"]
+            clockHz = UInt64((dataRate / beatsPerClock).rounded())
             let ck = Double(clockHz)
             func cycles(_ path: String) -> UInt64 {
                 // The small slack keeps 18 ns at 1,066.625 MHz from becoming 20 through float fuzz.
@@ -50,10 +59,11 @@ public struct MemoryController: Sendable {
             let width = p["memory.channelWidth"]
             let burstLength = p["memory.burstLength"]
             burstBytes = UInt64(width * burstLength)
-            // Two beats per WCK cycle and four WCK per CK: eight beats per CK.
-            burstCycles = max(1, UInt64((burstLength / 8).rounded(.up)))
+            // LPDDR5X: two beats per WCK cycle and four WCK per CK, eight beats per CK; HBM: two.
+            burstCycles = max(1, UInt64((burstLength / beatsPerClock).rounded(.up)))
             pageBytes = UInt64(p["memory.pageSize"])
             interleaveBytes = UInt64(p["memory.interleave"])
+            addressHash = p["memory.addressHash"] != 0
             controllerLatency = SimDuration(seconds: p["memory.controllerLatency"])
             readLatencyCycles = cycles("memory.RL")
             tRCDCycles = cycles("memory.tRCD")
@@ -107,8 +117,16 @@ public struct MemoryController: Sendable {
         var readyCycle: UInt64 = 0
     }
 
+    /// Each channel's data-bus calendar covers this many cycles ahead of its window base, one
+    /// bit per cycle; 4,096 cycles is ~3.8 µs at LPDDR5X-8533.
+    static let busWindowWords = 64
+    static let busWindowCycles = UInt64(busWindowWords * 64)
+
     struct Channel: Sendable {
-        var busFreeCycle: UInt64 = 0
+        /// First cycle the bus calendar still tracks; earlier cycles count as past.
+        var busWindowBase: UInt64 = 0
+        /// End of the latest reservation on the data bus.
+        var busEnd: UInt64 = 0
         var nextRefreshCycle: UInt64
         /// Cycles of the last four activates, for tFAW; `activateRing[activateNext]` is the oldest.
         var activateRing: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
@@ -123,27 +141,37 @@ public struct MemoryController: Sendable {
     public private(set) var clock: ClockDomain
     private var channels: [Channel]
     private var banks: [Bank]
+    /// Busy bits of the data buses: channel c's cycle x is bit x % 64 of word
+    /// `c * busWindowWords + (x / 64) % busWindowWords`.
+    private var busBits: [UInt64]
 
     public init(config: Config) {
         precondition(config.channels > 0 && config.banks > 0, "memory needs channels and banks")
         precondition(config.interleaveBytes % config.burstBytes == 0, "interleave must hold whole bursts")
         self.config = config
         self.clock = ClockDomain(frequencyHz: config.clockHz)
-        // Stagger refreshes across channels so they do not all stall at once.
         self.channels = (0..<config.channels).map { c in
-            Channel(nextRefreshCycle: config.tREFICycles * UInt64(c + 1) / UInt64(config.channels))
+            Channel(nextRefreshCycle: Self.firstRefreshCycle(config, channel: c))
         }
         self.banks = Array(repeating: Bank(), count: config.channels * config.banks)
+        self.busBits = Array(repeating: 0, count: config.channels * Self.busWindowWords)
     }
 
     /// Maps a physical address to channel, bank and row.
     public func locate(_ address: UInt64) -> Location {
+        let channels = UInt64(config.channels), banks = UInt64(config.banks)
         let chunk = address / config.interleaveBytes
-        let channel = Int(chunk % UInt64(config.channels))
-        let channelAddress = (chunk / UInt64(config.channels)) * config.interleaveBytes + address % config.interleaveBytes
+        let stripe = chunk / channels
+        let channel = (chunk % channels + (config.addressHash ? Self.fold(stripe) : 0)) % channels
+        let channelAddress = stripe * config.interleaveBytes + address % config.interleaveBytes
         let page = channelAddress / config.pageBytes
-        return Location(channel: channel, bank: Int(page % UInt64(config.banks)), row: page / UInt64(config.banks))
+        let row = page / banks
+        let bank = (page % banks + (config.addressHash ? Self.fold(row) : 0)) % banks
+        return Location(channel: Int(channel), bank: Int(bank), row: row)
     }
+
+    /// XOR-folds the bits of `x` into its low bits.
+    static func fold(_ x: UInt64) -> UInt64 { x ^ (x >> 5) ^ (x >> 10) ^ (x >> 15) ^ (x >> 20) ^ (x >> 25) }
 
     /// Times a read that reaches the controller's front end at `time`.
     ///
@@ -157,7 +185,7 @@ public struct MemoryController: Sendable {
         let c = location.channel
         let b = c * config.banks + location.bank
         var command = max(arrival, banks[b].readyCycle)
-        command = applyRefreshes(channel: c, upTo: max(command, channels[c].busFreeCycle), command: command)
+        command = applyRefreshes(channel: c, upTo: command, command: command)
 
         let isHit = banks[b].openRow == location.row
         var columnCycle: UInt64
@@ -179,15 +207,87 @@ public struct MemoryController: Sendable {
         }
         let bursts = bytes / config.burstBytes
         let transferCycles = bursts * config.burstCycles
-        let dataStart = max(columnCycle + config.readLatencyCycles, channels[c].busFreeCycle)
+        let dataStart = reserveBus(channel: c, earliest: columnCycle + config.readLatencyCycles, length: transferCycles)
         let dataEnd = dataStart + transferCycles
         columnCycle = dataStart - config.readLatencyCycles
-        channels[c].busFreeCycle = dataEnd
         banks[b].lastColumnCycle = columnCycle + transferCycles - config.burstCycles
         channels[c].stats.busyCycles += transferCycles
         channels[c].stats.reads += 1
         channels[c].stats.bytes += bytes
         return clock.time(ofCycle: dataEnd)
+    }
+
+    /// Reserves `length` consecutive free cycles of channel `c`'s data bus, the first at or after
+    /// `earliest`, outside all-bank refreshes, and returns that first cycle.
+    private mutating func reserveBus(channel c: Int, earliest: UInt64, length: UInt64) -> UInt64 {
+        var start = max(earliest, channels[c].busWindowBase)
+        search: while true {
+            start = afterRefresh(channel: c, start, length: length)
+            slideBusWindow(channel: c, through: start + length - 1)
+            if start >= channels[c].busEnd { break }
+            start = firstFreeCycle(channel: c, from: start)
+            if start >= channels[c].busEnd { continue }
+            for cycle in start..<(start + length) where busBit(channel: c, cycle) {
+                start = cycle + 1
+                continue search
+            }
+            // The free run may have crossed into a refresh; check again.
+            if afterRefresh(channel: c, start, length: length) == start { break }
+        }
+        for cycle in start..<(start + length) {
+            busBits[c * Self.busWindowWords + Int((cycle / 64) % UInt64(Self.busWindowWords))] |= 1 << (cycle % 64)
+        }
+        channels[c].busEnd = max(channels[c].busEnd, start + length)
+        return start
+    }
+
+    /// Cycle of channel `c`'s first all-bank refresh; later ones follow every tREFI. Channels are
+    /// staggered so that they do not all stall at once.
+    private static func firstRefreshCycle(_ config: Config, channel c: Int) -> UInt64 {
+        config.tREFICycles * UInt64(c + 1) / UInt64(config.channels)
+    }
+
+    /// `start`, or the end of the refresh that the run `start ..< start + length` would overlap.
+    private func afterRefresh(channel c: Int, _ start: UInt64, length: UInt64) -> UInt64 {
+        let first = Self.firstRefreshCycle(config, channel: c)
+        let last = start + length - 1
+        guard last >= first else { return start }
+        let refreshStart = first + (last - first) / config.tREFICycles * config.tREFICycles
+        let refreshEnd = refreshStart + config.tRFCCycles
+        return refreshEnd > start ? refreshEnd : start
+    }
+
+    /// The first free bus cycle of channel `c` at or after `cycle`, skipping busy cycles a word
+    /// at a time; `busEnd` if every tracked cycle up to it is busy.
+    private func firstFreeCycle(channel c: Int, from cycle: UInt64) -> UInt64 {
+        var word = cycle / 64
+        var mask = UInt64.max << (cycle % 64)
+        while word * 64 < channels[c].busEnd {
+            let bits = busBits[c * Self.busWindowWords + Int(word % UInt64(Self.busWindowWords))]
+            let free = ~bits & mask
+            if free != 0 { return word * 64 + UInt64(free.trailingZeroBitCount) }
+            word += 1
+            mask = .max
+        }
+        return max(cycle, channels[c].busEnd)
+    }
+
+    private func busBit(channel c: Int, _ cycle: UInt64) -> Bool {
+        busBits[c * Self.busWindowWords + Int((cycle / 64) % UInt64(Self.busWindowWords))] & (1 << (cycle % 64)) != 0
+    }
+
+    /// Moves channel `c`'s calendar forward so that it covers `cycle`, forgetting the oldest cycles.
+    private mutating func slideBusWindow(channel c: Int, through cycle: UInt64) {
+        let base = channels[c].busWindowBase
+        guard cycle >= base + Self.busWindowCycles else { return }
+        // Whole words only, so that a word never mixes two laps of the ring.
+        let newBase = (cycle + 1 - Self.busWindowCycles + 63) / 64 * 64
+        var word = base / 64
+        while word < min(newBase / 64, base / 64 + UInt64(Self.busWindowWords)) {
+            busBits[c * Self.busWindowWords + Int(word % UInt64(Self.busWindowWords))] = 0
+            word += 1
+        }
+        channels[c].busWindowBase = newBase
     }
 
     /// Applies every all-bank refresh of channel `c` that starts at or before cycle `horizon`.

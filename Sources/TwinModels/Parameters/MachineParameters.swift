@@ -24,6 +24,60 @@ public enum MachineParameters {
         ParameterSpec("gpu.fabricLatency", .time, default: 150e-9, unit: "ns", range: 0...1e-5,
                       source: "estimate: one-way SM → L2 → C2C port latency",
                       "One-way latency between an SM and the GPU side of NVLink-C2C."),
+        ParameterSpec("gpu.tensorFlopsPerCycle.fp4", .count, default: 4_096, unit: "FLOP", range: 0...1e6,
+                      source: "GB10 README: ~500 TFLOPS dense FP4 (derived from the 1 PFLOP sparse spec)",
+                      "Dense FP4 tensor FLOP per SM per cycle (block-scaled MMA)."),
+        ParameterSpec("gpu.tensorFlopsPerCycle.fp8", .count, default: 2_048, unit: "FLOP", range: 0...1e6,
+                      source: "GB10 README: ~250 TFLOPS dense FP8 (derived)",
+                      "Dense FP8 tensor FLOP per SM per cycle."),
+        ParameterSpec("gpu.tensorFlopsPerCycle.fp16", .count, default: 1_024, unit: "FLOP", range: 0...1e6,
+                      source: "GB10 README: 48 SM × 1,024 FLOP/clk (derived)",
+                      "Dense FP16 tensor FLOP per SM per cycle."),
+        ParameterSpec("gpu.tensorFlopsPerCycle.bf16", .count, default: 1_024, unit: "FLOP", range: 0...1e6,
+                      source: "GB10 README: 48 SM × 1,024 FLOP/clk ≈ 119 TFLOPS at 2,418 MHz (derived)",
+                      "Dense BF16 tensor FLOP per SM per cycle."),
+        ParameterSpec("gpu.fp32FlopsPerCycle", .count, default: 256, unit: "FLOP", range: 0...1e6,
+                      source: "GB10 README: 128 FP32 lanes per SM, one FMA each; 31 TFLOPS (spec)",
+                      "FP32 SIMT FLOP per SM per cycle."),
+        ParameterSpec("gpu.sparseSpeedup", .ratio, default: 2, unit: "×", range: 1...8,
+                      source: "GB10 README: 1,000 TFLOPS FP4 with 2:4 sparsity vs ~500 dense",
+                      "Tensor throughput factor of 2:4 structured sparsity."),
+        ParameterSpec("gpu.mmaEfficiency", .ratio, default: 0.9, unit: "", range: 0.01...1,
+                      source: "calibrated: C2 (92–95 TFLOPS dense BF16 at 2,150 MHz), with the mma.sync-only tensor path of the GB10 README",
+                      "Fraction of the tensor issue rate a GEMM main loop sustains."),
+        ParameterSpec("gpu.maxThreadsPerSM", .count, default: 1_536, unit: "", range: 32...65_536, integral: true,
+                      source: "GB10 README: 1,536 threads per SM (measured)",
+                      "Resident threads per SM; bounds occupancy."),
+        ParameterSpec("gpu.registersPerSM", .count, default: 65_536, unit: "", range: 1_024...1_048_576, integral: true,
+                      source: "CUDA programming guide: 64 K 32-bit registers per SM (compute capability 12.x)",
+                      "Registers per SM; bounds occupancy."),
+        ParameterSpec("gpu.sharedMemoryPerSM", .size, default: 102_400, unit: "KiB", range: 0...16_777_216, integral: true,
+                      source: "CUDA programming guide: 100 KiB shared memory per SM (compute capability 12.x)",
+                      "Shared memory per SM; bounds occupancy."),
+        ParameterSpec("gpu.sharedMemoryPerCTA", .size, default: 101_376, unit: "KiB", range: 0...16_777_216, integral: true,
+                      source: "GB10 README: at most 99 KiB shared memory per block (measured)",
+                      "Largest shared-memory allocation of one CTA."),
+        ParameterSpec("gpu.maxCTAsPerSM", .count, default: 24, unit: "", range: 1...256, integral: true,
+                      source: "CUDA programming guide: 24 resident blocks per SM (compute capability 12.x)",
+                      "Resident CTAs per SM; bounds occupancy."),
+        ParameterSpec("gpu.l2Size", .size, default: 25_165_824, unit: "MiB", range: 0...1e10, integral: true,
+                      source: "GB10 README: 24 MiB L2 (spec)",
+                      "Capacity of the GPU's L2."),
+        ParameterSpec("gpu.l2Ways", .count, default: 16, unit: "", range: 1...128, integral: true,
+                      source: "estimate: associativity is not published",
+                      "Ways per L2 set (least-recently-used replacement)."),
+        ParameterSpec("gpu.l2BytesPerCycle", .count, default: 1_536, unit: "B", range: 1...1e6,
+                      source: "estimate: 32 B per SM per SM cycle, all slices together",
+                      "Bytes the L2 delivers to the SMs per SM clock cycle."),
+        ParameterSpec("gpu.l2HitLatency", .time, default: 100e-9, unit: "ns", range: 0...1e-5,
+                      source: "estimate: ~200 SM cycles, as on recent NVIDIA GPUs",
+                      "Latency of a request that hits in the L2, SM to SM."),
+        ParameterSpec("gpu.launchOverhead", .time, default: 5e-6, unit: "us", range: 0...1,
+                      source: "estimate: host-side launch to first CTA, as on discrete NVIDIA GPUs",
+                      "Time from a kernel's launch to its first CTA; a GEMM phase may override it."),
+        ParameterSpec("gpu.memoryOverC2C", .count, default: 1, unit: "", range: 0...1, integral: true,
+                      source: "GB10 README: the memory controllers sit on the CPU die; all GPU DRAM traffic crosses C2C",
+                      "1 if the GPU reaches DRAM through NVLink-C2C, 0 for local memory."),
     ]
 
     static let c2c: [ParameterSpec] = [
@@ -45,6 +99,9 @@ public enum MachineParameters {
         ParameterSpec("memory.dataRate", .transferRate, default: 8_533e6, unit: "MT/s", range: 1e8...2e10,
                       source: "GB10 README: LPDDR5X-8533 (spec)",
                       "Transfers per second on each data pin."),
+        ParameterSpec("memory.beatsPerClock", .count, default: 8, unit: "", range: 1...16, integral: true,
+                      source: "LPDDR5X table: CK = data rate / 8 (WCK:CK = 4:1, data on both WCK edges)",
+                      "Data beats per memory command clock; sets CK from the data rate."),
         ParameterSpec("memory.channels", .count, default: 16, unit: "", range: 1...256, integral: true,
                       source: "GB10 README: 256-bit as 16 channels × 16 bit (spec)",
                       "Independent memory channels."),
@@ -63,6 +120,9 @@ public enum MachineParameters {
         ParameterSpec("memory.interleave", .size, default: 256, unit: "B", range: 32...65_536, integral: true,
                       source: "estimate: GB10's address mapping is not public",
                       "Consecutive bytes placed on one channel before moving to the next."),
+        ParameterSpec("memory.addressHash", .count, default: 1, unit: "", range: 0...1, integral: true,
+                      source: "estimate: controllers hash higher address bits into channel and bank selection",
+                      "1 folds higher address bits into the channel and bank numbers; 0 maps them plainly."),
         ParameterSpec("memory.controllerLatency", .time, default: 20e-9, unit: "ns", range: 0...1e-5,
                       source: "estimate: request path through the CPU die's fabric and controller front end",
                       "Latency from the C2C port to the channel's command queue."),
@@ -90,9 +150,63 @@ public enum MachineParameters {
     /// The spec of a declared parameter, if any.
     public static func spec(_ path: String) -> ParameterSpec? { all.first { $0.path == path } }
 
-    /// Presets are data: each one is a set of values over the defaults.
-    public static let presets: [String: [String: Double]] = [
-        "dgx-spark": [:],
+    /// A preset's value for one parameter, with where it comes from.
+    public struct PresetValue: Sendable {
+        public let path: String
+        public let value: Double
+        public let source: String
+
+        init(_ path: String, _ value: Double, _ source: String) {
+            self.path = path
+            self.value = value
+            self.source = source
+        }
+    }
+
+    /// Presets are data: each one is a set of values over the `dgx-spark` defaults.
+    public static let presets: [String: [PresetValue]] = [
+        "dgx-spark": [],
+        "h100-sxm": h100SXM,
+    ]
+
+    /// NVIDIA H100 SXM5 80 GB: "H100 README" is `shared/calibration/h100-sxm/README.md` (public
+    /// specifications and the driver's device properties, `device.txt`).
+    static let h100SXM: [PresetValue] = [
+        PresetValue("gpu.smClock", 1_980e6, "H100 README: max boost 1,980 MHz; device.txt clock_rate"),
+        PresetValue("gpu.sms", 132, "H100 README: 132 SMs"),
+        PresetValue("gpu.readsInFlightPerSM", 64, "estimate: enough memory-level parallelism for ~3 TB/s at ~600 ns"),
+        PresetValue("gpu.fabricLatency", 120e-9, "estimate: SM → L2 → HBM controller, one way"),
+        PresetValue("gpu.tensorFlopsPerCycle.fp4", 0, "H100 README: no FP4 tensor path (4th-generation tensor cores)"),
+        PresetValue("gpu.tensorFlopsPerCycle.fp8", 8_192, "H100 README: 1,979 TFLOPS FP8 = 132 SM × 8,192 FLOP/clk at ~1,830 MHz"),
+        PresetValue("gpu.tensorFlopsPerCycle.fp16", 4_096, "H100 README: 989 TFLOPS = 132 SM × 4,096 FLOP/clk at ~1,830 MHz"),
+        PresetValue("gpu.tensorFlopsPerCycle.bf16", 4_096, "H100 README: 989 TFLOPS = 132 SM × 4,096 FLOP/clk at ~1,830 MHz"),
+        PresetValue("gpu.fp32FlopsPerCycle", 256, "H100 README: 128 FP32 lanes per SM"),
+        PresetValue("gpu.mmaEfficiency", 0.8, "calibrated: H100 gemm.csv square sizes 4096–16384 at ~1,980 MHz"),
+        PresetValue("gpu.maxThreadsPerSM", 2_048, "H100 README: 2,048 threads per SM; device.txt"),
+        PresetValue("gpu.registersPerSM", 65_536, "H100 README: 64 K registers per SM; device.txt"),
+        PresetValue("gpu.sharedMemoryPerSM", 233_472, "H100 README: 228 KiB shared memory per SM; device.txt"),
+        PresetValue("gpu.sharedMemoryPerCTA", 232_448, "CUDA programming guide: 227 KiB per block (compute capability 9.0)"),
+        PresetValue("gpu.maxCTAsPerSM", 32, "CUDA programming guide: 32 resident blocks per SM (compute capability 9.0)"),
+        PresetValue("gpu.l2Size", 52_428_800, "H100 README: 50 MiB L2; device.txt L2_cache_size"),
+        PresetValue("gpu.l2BytesPerCycle", 2_816, "estimate: ~5.5 TB/s L2 bandwidth at 1,980 MHz (public microbenchmarks)"),
+        PresetValue("gpu.l2HitLatency", 95e-9, "H100 latency.csv: ~186 cycles at 256 KiB (L1 miss, L2 hit) at 1,980 MHz"),
+        PresetValue("gpu.launchOverhead", 6e-6, "H100 bw.csv: ~6.5 µs floor of small copies, the kernel itself ~0.5 µs"),
+        PresetValue("gpu.memoryOverC2C", 0, "H100 README: HBM3 attached to the GPU die"),
+        PresetValue("memory.dataRate", 5_238e6, "H100 device.txt: memory_clock_rate 2,619 MHz, double data rate"),
+        PresetValue("memory.beatsPerClock", 2, "HBM3: data on both edges of the 2,619 MHz clock"),
+        PresetValue("memory.channels", 160, "H100 README: 5,120-bit HBM3 bus as 160 pseudo-channels × 32 bit"),
+        PresetValue("memory.channelWidth", 4, "HBM3: 32-bit pseudo-channels"),
+        PresetValue("memory.burstLength", 8, "HBM3: BL8, 32 B per pseudo-channel burst"),
+        PresetValue("memory.pageSize", 1_024, "HBM3: 1 KiB page per pseudo-channel"),
+        PresetValue("memory.RL", 14e-9, "estimate: typical HBM core timings of public DRAM simulator presets"),
+        PresetValue("memory.tRCD", 14e-9, "estimate: typical HBM core timings of public DRAM simulator presets"),
+        PresetValue("memory.tRP", 14e-9, "estimate: typical HBM core timings of public DRAM simulator presets"),
+        PresetValue("memory.tRAS", 33e-9, "estimate: typical HBM core timings of public DRAM simulator presets"),
+        PresetValue("memory.tRTP", 5e-9, "estimate: typical HBM core timings of public DRAM simulator presets"),
+        PresetValue("memory.tRRD", 4e-9, "estimate: typical HBM core timings of public DRAM simulator presets"),
+        PresetValue("memory.tFAW", 16e-9, "estimate: typical HBM core timings of public DRAM simulator presets"),
+        PresetValue("memory.tRFCab", 350e-9, "estimate: typical HBM core timings of public DRAM simulator presets"),
+        PresetValue("memory.tREFI", 3_900e-9, "estimate: typical HBM core timings of public DRAM simulator presets"),
     ]
 
     /// Names of the known presets, sorted.
@@ -102,7 +216,7 @@ public enum MachineParameters {
     public static func values(preset: String) -> ParameterValues? {
         guard let overrides = presets[preset] else { return nil }
         var values = Dictionary(uniqueKeysWithValues: all.map { ($0.path, $0.defaultValue) })
-        for (path, value) in overrides { values[path] = value }
+        for entry in overrides { values[entry.path] = entry.value }
         return ParameterValues(values: values)
     }
 }

@@ -9,6 +9,7 @@ public enum QuantityKind: String, Sendable, CaseIterable {
     case temperature
     case count
     case ratio
+    case flopRate
 
     /// The unit in which values of this dimension are stored (SI or a plain count).
     public var baseUnit: String {
@@ -22,6 +23,7 @@ public enum QuantityKind: String, Sendable, CaseIterable {
         case .temperature: "C"
         case .count: ""
         case .ratio: ""
+        case .flopRate: "FLOP/s"
         }
     }
 }

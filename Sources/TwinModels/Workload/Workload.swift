@@ -23,9 +23,74 @@ public struct StreamReadPhase: Sendable, Equatable {
     }
 }
 
+/// Number formats of the GPU's arithmetic.
+public enum Precision: String, Sendable, CaseIterable {
+    case fp4, fp8, fp16, bf16, fp32
+
+    /// Bits of one element in memory.
+    public var elementBits: UInt64 {
+        switch self {
+        case .fp4: 4
+        case .fp8: 8
+        case .fp16, .bf16: 16
+        case .fp32: 32
+        }
+    }
+}
+
+/// A matrix multiply C[M×N] = A[M×K] · B[K×N] as a tiled GPU kernel: one CTA per output tile,
+/// each looping over K in steps of `tileK` with `stages` loads in flight.
+///
+/// A is stored row-major (M rows of K), B as N rows of K, both packed at the start of memory;
+/// C is written in `outputPrecision` through the L2.
+public struct GEMMPhase: Sendable, Equatable {
+    public var m: UInt64
+    public var n: UInt64
+    public var k: UInt64
+    public var precision: Precision
+    /// 2:4 structured sparsity on A (tensor precisions only).
+    public var sparse: Bool
+    public var tileM: UInt64
+    public var tileN: UInt64
+    public var tileK: UInt64
+    /// Shared-memory pipeline depth: loads of `stages - 1` steps run ahead of the math.
+    public var stages: UInt64
+    public var threadsPerCTA: UInt64
+    /// Tile rasterization: CTAs walk groups of this many tile rows before the next column, so
+    /// that neighbouring CTAs share A and B in the L2 (1 is plain column order).
+    public var rasterGroup: UInt64
+    /// Kernels launched one after the other.
+    public var count: UInt64
+    /// Host-side cost of each launch, before its first CTA starts; nil takes the machine's.
+    public var launchOverhead: SimDuration?
+
+    public init(m: UInt64, n: UInt64, k: UInt64, precision: Precision, sparse: Bool = false,
+                tileM: UInt64 = 128, tileN: UInt64 = 128, tileK: UInt64 = 64, stages: UInt64 = 3,
+                threadsPerCTA: UInt64 = 256, rasterGroup: UInt64 = 8, count: UInt64 = 1,
+                launchOverhead: SimDuration? = nil) {
+        self.m = m
+        self.n = n
+        self.k = k
+        self.precision = precision
+        self.sparse = sparse
+        self.tileM = tileM
+        self.tileN = tileN
+        self.tileK = tileK
+        self.stages = stages
+        self.threadsPerCTA = threadsPerCTA
+        self.rasterGroup = rasterGroup
+        self.count = count
+        self.launchOverhead = launchOverhead
+    }
+
+    /// Useful floating-point operations of one kernel (2·M·N·K; padding is not counted).
+    public var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
+}
+
 /// One step of a workload program; phases run one after the other.
 public enum WorkloadPhase: Sendable, Equatable {
     case streamRead(StreamReadPhase)
+    case gemm(GEMMPhase)
     /// Nothing runs for the given span.
     case idle(SimDuration)
 }

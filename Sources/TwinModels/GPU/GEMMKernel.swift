@@ -1,0 +1,113 @@
+import TwinCore
+
+/// What the SMs can do, per SM and per SM clock cycle, and what one SM can hold.
+public struct GPUComputeConfig: Sendable, Equatable {
+    public var sms: Int
+    /// Dense tensor-core FLOP per SM per cycle for fp4, fp8, fp16, bf16 (fp32 uses the SIMT lanes).
+    public var tensorFlopsPerCycle: [Precision: Double]
+    public var fp32FlopsPerCycle: Double
+    public var sparseSpeedup: Double
+    /// Fraction of the tensor issue rate a GEMM main loop sustains (operand fetch from shared
+    /// memory, address arithmetic and barriers take the rest).
+    public var mmaEfficiency: Double
+    public var maxThreadsPerSM: UInt64
+    public var registersPerSM: UInt64
+    public var sharedMemoryPerSM: UInt64
+    public var sharedMemoryPerCTA: UInt64
+    public var maxCTAsPerSM: UInt64
+    public var l2: L2Cache.Config
+    /// Bytes the L2 delivers per SM clock cycle, all slices together.
+    public var l2BytesPerCycle: Double
+    public var l2HitLatency: SimDuration
+    public var launchOverhead: SimDuration
+    /// Whether the GPU's DRAM traffic crosses NVLink-C2C (GB10) or reaches local memory (H100).
+    public var memoryOverC2C: Bool
+
+    public init(_ p: ParameterValues) {
+        sms = Int(p["gpu.sms"])
+        tensorFlopsPerCycle = [
+            .fp4: p["gpu.tensorFlopsPerCycle.fp4"], .fp8: p["gpu.tensorFlopsPerCycle.fp8"],
+            .fp16: p["gpu.tensorFlopsPerCycle.fp16"], .bf16: p["gpu.tensorFlopsPerCycle.bf16"],
+        ]
+        fp32FlopsPerCycle = p["gpu.fp32FlopsPerCycle"]
+        sparseSpeedup = p["gpu.sparseSpeedup"]
+        mmaEfficiency = p["gpu.mmaEfficiency"]
+        maxThreadsPerSM = UInt64(p["gpu.maxThreadsPerSM"])
+        registersPerSM = UInt64(p["gpu.registersPerSM"])
+        sharedMemoryPerSM = UInt64(p["gpu.sharedMemoryPerSM"])
+        sharedMemoryPerCTA = UInt64(p["gpu.sharedMemoryPerCTA"])
+        maxCTAsPerSM = UInt64(p["gpu.maxCTAsPerSM"])
+        l2 = L2Cache.Config(capacityBytes: UInt64(p["gpu.l2Size"]), lineBytes: UInt64(p["gpu.lineSize"]), ways: Int(p["gpu.l2Ways"]))
+        l2BytesPerCycle = p["gpu.l2BytesPerCycle"]
+        l2HitLatency = SimDuration(seconds: p["gpu.l2HitLatency"])
+        launchOverhead = SimDuration(seconds: p["gpu.launchOverhead"])
+        memoryOverC2C = p["gpu.memoryOverC2C"] != 0
+    }
+
+    /// FLOP per SM per cycle at full issue rate for a precision.
+    public func peakFlopsPerCycle(_ precision: Precision, sparse: Bool) -> Double {
+        let dense = precision == .fp32 ? fp32FlopsPerCycle : tensorFlopsPerCycle[precision] ?? 0
+        return sparse ? dense * sparseSpeedup : dense
+    }
+}
+
+/// A GEMM phase laid out on the machine: grid, per-CTA resources, occupancy and per-step cost.
+public struct GEMMKernel: Sendable, Equatable {
+    public let phase: GEMMPhase
+    public let gridM: UInt64
+    public let gridN: UInt64
+    public let steps: UInt64
+    public let sharedMemoryPerCTA: UInt64
+    public let registersPerThread: UInt64
+    /// CTAs one SM holds at once, and which resource sets the limit.
+    public let ctasPerSM: UInt64
+    public let occupancyLimit: String
+    /// SM cycles of tensor (or SIMT) work for one K step of one CTA.
+    public let cyclesPerStep: UInt64
+
+    public init(_ phase: GEMMPhase, on gpu: GPUComputeConfig) {
+        self.phase = phase
+        gridM = (phase.m + phase.tileM - 1) / phase.tileM
+        gridN = (phase.n + phase.tileN - 1) / phase.tileN
+        steps = (phase.k + phase.tileK - 1) / phase.tileK
+        // A and B slices of every stage live in shared memory.
+        sharedMemoryPerCTA = phase.stages * (phase.tileM + phase.tileN) * phase.tileK * phase.precision.elementBits / 8
+        // One fp32 accumulator register per output element per thread, plus addressing and fragments.
+        registersPerThread = min(255, (phase.tileM * phase.tileN + phase.threadsPerCTA - 1) / phase.threadsPerCTA + 32)
+        let limits: [(String, UInt64)] = [
+            ("threads", gpu.maxThreadsPerSM / phase.threadsPerCTA),
+            ("registers", gpu.registersPerSM / (registersPerThread * phase.threadsPerCTA)),
+            ("shared memory", sharedMemoryPerCTA > gpu.sharedMemoryPerCTA ? 0 : gpu.sharedMemoryPerSM / max(1, sharedMemoryPerCTA)),
+            ("CTA slots", gpu.maxCTAsPerSM),
+        ]
+        let binding = limits.min { $0.1 < $1.1 }!
+        ctasPerSM = binding.1
+        occupancyLimit = binding.0
+        let flops = 2 * Double(phase.tileM * phase.tileN * phase.tileK)
+        let rate = gpu.peakFlopsPerCycle(phase.precision, sparse: phase.sparse) * gpu.mmaEfficiency
+        cyclesPerStep = rate > 0 ? max(1, UInt64((flops / rate).rounded(.up))) : .max
+    }
+
+    public var ctas: UInt64 { gridM * gridN }
+
+    /// Why the kernel cannot run on this GPU, or nil if it can.
+    public var unrunnableReason: String? {
+        if ctasPerSM == 0 {
+            return "one CTA needs more \(occupancyLimit) than an SM has (\(sharedMemoryPerCTA) B shared memory, \(phase.threadsPerCTA) threads × \(registersPerThread) registers)"
+        }
+        if cyclesPerStep == .max { return "the GPU has no \(phase.precision.rawValue) throughput" }
+        return nil
+    }
+
+    /// Output tile (row block, column block) of the CTA launched `index`-th, after rasterization:
+    /// groups of `rasterGroup` row blocks are walked column by column.
+    public func tile(ofCTA index: UInt64) -> (mBlock: UInt64, nBlock: UInt64) {
+        let group = max(1, phase.rasterGroup)
+        let perGroup = group * gridN
+        let groupIndex = index / perGroup
+        let firstRow = groupIndex * group
+        let rowsInGroup = min(group, gridM - firstRow)
+        let within = index % perGroup
+        return (firstRow + within % rowsInGroup, within / rowsInGroup)
+    }
+}

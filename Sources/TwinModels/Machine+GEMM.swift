@@ -1,0 +1,192 @@
+import TwinCore
+
+/// A resident CTA: where it runs, which output tile it computes and the K step it is at.
+struct CTASlot: Sendable {
+    var sm: Int
+    var mBlock: UInt64
+    var nBlock: UInt64
+    var step: UInt64
+}
+
+/// The GEMM kernels of the running phase and their CTAs on the SMs.
+///
+/// The CTA scheduler hands the grid out in launch order: first breadth-first over the SMs up to
+/// the occupancy limit, then one new CTA to whichever SM just retired one. Waves, and the tail
+/// of a grid that does not fill the last one, follow from that; nothing counts waves.
+struct GEMMState: Sendable {
+    var kernel: GEMMKernel?
+    var phaseIndex = 0
+    var kernelsLeft: UInt64 = 0
+    var nextCTA: UInt64 = 0
+    var ctasDone: UInt64 = 0
+    var kernelLaunchedAt = SimTime.zero
+    /// Per SM: the cycle its tensor pipe is free, and the CTAs it holds.
+    var tensorFreeCycle: [UInt64] = []
+    var residentCTAs: [UInt64] = []
+    var slots: [CTASlot] = []
+    var freeSlots: [UInt32] = []
+    /// When the operands of each pipeline stage of each slot are in shared memory:
+    /// `stageReady[slot * stages + step % stages]`.
+    var stageReady: [SimTime] = []
+
+    // Counters since the start of the run.
+    var kernelsCompleted: UInt64 = 0
+    var flops: Double = 0
+    /// Launch to last CTA done, summed over kernels.
+    var kernelPs: UInt64 = 0
+    var tensorBusyCycles: UInt64 = 0
+}
+
+extension Machine {
+    mutating func startGEMM(_ phase: GEMMPhase, phaseIndex: Int) {
+        let kernel = GEMMKernel(phase, on: config.compute)
+        precondition(kernel.unrunnableReason == nil, kernel.unrunnableReason ?? "")
+        let slots = config.compute.sms * Int(kernel.ctasPerSM)
+        gemm.kernel = kernel
+        gemm.phaseIndex = phaseIndex
+        gemm.kernelsLeft = phase.count
+        gemm.tensorFreeCycle = Array(repeating: 0, count: config.compute.sms)
+        gemm.residentCTAs = Array(repeating: 0, count: config.compute.sms)
+        gemm.slots = Array(repeating: CTASlot(sm: 0, mBlock: 0, nBlock: 0, step: 0), count: slots)
+        gemm.freeSlots = (0..<UInt32(slots)).reversed()
+        gemm.stageReady = Array(repeating: .zero, count: slots * Int(phase.stages))
+        launchKernel()
+    }
+
+    mutating func launchKernel() {
+        let overhead = gemm.kernel!.phase.launchOverhead ?? config.compute.launchOverhead
+        gemm.kernelLaunchedAt = now
+        queue.push(Event(time: now + overhead, phase: .control, kind: EventKind.kernelStart.rawValue))
+    }
+
+    /// The kernel's first CTAs reach the SMs, breadth-first up to the occupancy limit.
+    mutating func startKernel() {
+        let kernel = gemm.kernel!
+        gemm.nextCTA = 0
+        gemm.ctasDone = 0
+        for _ in 0..<kernel.ctasPerSM {
+            for sm in 0..<config.compute.sms where gemm.nextCTA < kernel.ctas {
+                dispatchCTA(on: sm)
+            }
+        }
+    }
+
+    mutating func dispatchCTA(on sm: Int) {
+        let kernel = gemm.kernel!
+        let slot = Int(gemm.freeSlots.removeLast())
+        let tile = kernel.tile(ofCTA: gemm.nextCTA)
+        gemm.nextCTA += 1
+        gemm.residentCTAs[sm] += 1
+        gemm.slots[slot] = CTASlot(sm: sm, mBlock: tile.mBlock, nBlock: tile.nBlock, step: 0)
+        let stages = kernel.phase.stages
+        for step in 0..<min(stages - 1, kernel.steps) {
+            gemm.stageReady[slot * Int(stages) + Int(step % stages)] = loadStage(slot: slot, step: step, at: now)
+        }
+        let ready = gemm.stageReady[slot * Int(stages)]
+        queue.push(Event(time: SimTime.latest(now, ready), kind: EventKind.ctaStep.rawValue, payload: UInt64(slot)))
+    }
+
+    /// The operands of the CTA's current step are in shared memory: run its math on the SM's
+    /// tensor pipe (shared with the SM's other CTAs) and start the load `stages - 1` steps ahead.
+    mutating func runCTAStep(slot: Int) {
+        let kernel = gemm.kernel!
+        let stages = kernel.phase.stages
+        let cta = gemm.slots[slot]
+        let startCycle = max(gpu.clock.cycle(atOrAfter: now), gemm.tensorFreeCycle[cta.sm])
+        let endCycle = startCycle + kernel.cyclesPerStep
+        gemm.tensorFreeCycle[cta.sm] = endCycle
+        gemm.tensorBusyCycles += kernel.cyclesPerStep
+        let ahead = cta.step + stages - 1
+        if ahead < kernel.steps {
+            gemm.stageReady[slot * Int(stages) + Int(ahead % stages)] =
+                loadStage(slot: slot, step: ahead, at: gpu.clock.time(ofCycle: startCycle))
+        }
+        let end = gpu.clock.time(ofCycle: endCycle)
+        if cta.step + 1 < kernel.steps {
+            gemm.slots[slot].step += 1
+            let ready = gemm.stageReady[slot * Int(stages) + Int((cta.step + 1) % stages)]
+            queue.push(Event(time: SimTime.latest(end, ready), kind: EventKind.ctaStep.rawValue, payload: UInt64(slot)))
+        } else {
+            // Epilogue: the C tile goes out through the L2.
+            let p = kernel.phase
+            let outputBits: UInt64 = p.precision == .fp32 ? 32 : 16
+            let done = l2Transfer(bytes: p.tileM * p.tileN * outputBits / 8, at: end)
+            queue.push(Event(time: done, kind: EventKind.ctaDone.rawValue, payload: UInt64(slot)))
+        }
+    }
+
+    mutating func retireCTA(slot: Int) {
+        let kernel = gemm.kernel!
+        let sm = gemm.slots[slot].sm
+        gemm.residentCTAs[sm] -= 1
+        gemm.freeSlots.append(UInt32(slot))
+        gemm.ctasDone += 1
+        if gemm.nextCTA < kernel.ctas { dispatchCTA(on: sm) }
+        guard gemm.ctasDone == kernel.ctas else { return }
+        gemm.kernelsCompleted += 1
+        gemm.flops += kernel.phase.flops
+        gemm.kernelPs += (now - gemm.kernelLaunchedAt).picoseconds
+        gemm.kernelsLeft -= 1
+        if gemm.kernelsLeft > 0 {
+            launchKernel()
+        } else {
+            gemm.kernel = nil
+            finishPhase(gemm.phaseIndex)
+        }
+    }
+
+    /// Loads the A and B slices of one K step of a CTA, line by line through the L2.
+    ///
+    /// - Returns: when the last byte is in shared memory.
+    mutating func loadStage(slot: Int, step: UInt64, at time: SimTime) -> SimTime {
+        let p = gemm.kernel!.phase
+        let cta = gemm.slots[slot]
+        let bits = p.precision.elementBits
+        let line = config.gpu.lineBytes
+        let k0 = step * p.tileK
+        let kEnd = min(p.k, k0 + p.tileK)
+        // B starts on the page after A.
+        let bBase = (p.m * p.k * bits / 8 + 4095) / 4096 * 4096
+        var bytes: UInt64 = 0
+        var missesDone = time
+        func rows(_ first: UInt64, _ end: UInt64, base: UInt64, machine: inout Machine) {
+            for row in first..<end {
+                let start = base + (row * p.k + k0) * bits / 8
+                let last = base + ((row * p.k + kEnd) * bits + 7) / 8 - 1
+                var address = start / line * line
+                while address <= last {
+                    bytes += line
+                    if !machine.l2.access(address) {
+                        missesDone = SimTime.latest(missesDone, machine.fetchLine(address, at: time))
+                    }
+                    address += line
+                }
+            }
+        }
+        rows(cta.mBlock * p.tileM, min(p.m, (cta.mBlock + 1) * p.tileM), base: 0, machine: &self)
+        rows(cta.nBlock * p.tileN, min(p.n, (cta.nBlock + 1) * p.tileN), base: bBase, machine: &self)
+        return SimTime.latest(l2Transfer(bytes: bytes, at: time), missesDone)
+    }
+
+    /// Moves `bytes` between the L2 and the SMs, sharing the L2's bandwidth first come, first served.
+    ///
+    /// - Returns: when the last byte has arrived.
+    mutating func l2Transfer(bytes: UInt64, at time: SimTime) -> SimTime {
+        let start = SimTime.latest(time, l2FreeAt)
+        let transfer = SimDuration(picoseconds: UInt64((Double(bytes) * l2PicosecondsPerByte).rounded(.up)))
+        l2FreeAt = start + transfer
+        return l2FreeAt + config.compute.l2HitLatency
+    }
+
+    /// Fetches one line that missed in the L2 from DRAM, across NVLink-C2C on GB10.
+    ///
+    /// Calls need not come in time order: the link and the controller serve them in call order.
+    /// - Returns: when the line is back at the L2.
+    mutating func fetchLine(_ address: UInt64, at time: SimTime) -> SimTime {
+        let port = time + config.gpu.fabricLatency
+        let atController = config.compute.memoryOverC2C ? c2c.send(.gpuToCPU, payloadBytes: 0, at: port) : port
+        let done = memory.read(address: address, bytes: config.gpu.lineBytes, at: atController)
+        let back = config.compute.memoryOverC2C ? c2c.send(.cpuToGPU, payloadBytes: config.gpu.lineBytes, at: done) : done
+        return back + config.gpu.fabricLatency
+    }
+}

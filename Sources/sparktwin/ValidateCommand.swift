@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import TwinRun
+import TwinScenario
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run calibration scenarios and curves; compare the twin with the measurements.",
+        discussion: """
+        Prints one table: figure, measured, simulated, error, tolerance. Single figures come from \
+        scenarios with expect: entries (signed error); curves from files with a top-level curve: key \
+        (mean absolute percentage error over the points, plus shape features such as a cache edge or \
+        wave-quantization steps). Exits non-zero if any row is outside its tolerance.
+        """)
+
+    @Argument(help: ArgumentHelp("Calibration files or folders (default: Scenarios/calibration).", valueName: "path"))
+    var paths: [String] = []
+
+    @Flag(help: "Also list every point of every curve.")
+    var points = false
+
+    func run() throws {
+        let files = try calibrationFiles(paths.isEmpty ? ["Scenarios/calibration"] : paths)
+        var loaded: [(String, CalibrationFile)] = []
+        var problems = 0
+        for file in files {
+            do {
+                loaded.append((file, try CalibrationLoader.load(path: file)))
+            } catch let error as ScenarioError {
+                problems += error.diagnostics.count
+                printError(error.description)
+            }
+        }
+        if problems > 0 {
+            printError("\(problems) error\(problems == 1 ? "" : "s"); nothing was run")
+            throw ExitCode.validationFailure
+        }
+        var table = [["figure", "measured", "simulated", "error", "tolerance", "verdict"]]
+        var timing = [["file", "events", "wall", "events/s"]]
+        var failed = 0
+        for (path, file) in loaded {
+            let result = Validator.validate(file, path: path)
+            for row in result.rows {
+                table.append([row.figure, row.measured, row.simulated, row.error, row.tolerance, row.passed ? "ok" : "FAIL"])
+                if !row.passed { failed += 1 }
+            }
+            if points {
+                for point in result.points {
+                    let error = (point.simulated - point.measured) / abs(point.measured)
+                    table.append(["  \(point.label)", formatNumber(point.measured), String(format: "%.4g", point.simulated),
+                                  String(format: "%+.1f %%", error * 100), "", ""])
+                }
+            }
+            timing.append([path, String(result.events), String(format: "%.2f s", result.wallSeconds),
+                           String(format: "%.2fM", Double(result.events) / max(result.wallSeconds, 1e-9) / 1e6)])
+        }
+        printTable(table)
+        print("")
+        printTable(timing, rightAligned: [1, 2, 3])
+        if failed > 0 {
+            printError("\(failed) figure\(failed == 1 ? "" : "s") outside tolerance")
+            throw ExitCode.failure
+        }
+    }
+
+    /// The YAML files named, folders expanded (sorted, not recursing into `shared/`, which holds
+    /// base scenarios that curves refer to).
+    func calibrationFiles(_ paths: [String]) throws -> [String] {
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw CleanExit.message(error: "\(path): no such file or folder")
+            }
+            if isDirectory.boolValue {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+                files += names.filter { $0.hasSuffix(".yaml") }.sorted().map { "\(path)/\($0)" }
+            } else {
+                files.append(path)
+            }
+        }
+        return files
+    }
+}
