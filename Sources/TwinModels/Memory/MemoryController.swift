@@ -117,22 +117,8 @@ public struct MemoryController: Sendable {
         var readyCycle: UInt64 = 0
     }
 
-    /// Each channel's data-bus calendar covers this many cycles ahead of its window base, one
-    /// bit per cycle; 4,096 cycles is ~3.8 µs at LPDDR5X-8533.
-    static let busWindowWords = 64
-    static let busWindowCycles = UInt64(busWindowWords * 64)
-
     struct Channel: Sendable {
-        /// First cycle the bus calendar still tracks; earlier cycles count as past.
-        var busWindowBase: UInt64 = 0
-        /// End of the latest reservation on the data bus.
-        var busEnd: UInt64 = 0
         var nextRefreshCycle: UInt64
-        /// Cycles of the last four activates, for tFAW; `activateRing[activateNext]` is the oldest.
-        var activateRing: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        var activateNext = 0
-        var lastActivateCycle: UInt64 = 0
-        var activates: UInt64 = 0
         var stats = ChannelStats()
     }
 
@@ -141,9 +127,9 @@ public struct MemoryController: Sendable {
     public private(set) var clock: ClockDomain
     private var channels: [Channel]
     private var banks: [Bank]
-    /// Busy bits of the data buses: channel c's cycle x is bit x % 64 of word
-    /// `c * busWindowWords + (x / 64) % busWindowWords`.
-    private var busBits: [UInt64]
+    /// Per channel: the data-bus cycles taken, and the cycles activates were issued at.
+    private var bus: CycleCalendar
+    private var activates: CycleCalendar
 
     public init(config: Config) {
         precondition(config.channels > 0 && config.banks > 0, "memory needs channels and banks")
@@ -154,7 +140,8 @@ public struct MemoryController: Sendable {
             Channel(nextRefreshCycle: Self.firstRefreshCycle(config, channel: c))
         }
         self.banks = Array(repeating: Bank(), count: config.channels * config.banks)
-        self.busBits = Array(repeating: 0, count: config.channels * Self.busWindowWords)
+        self.bus = CycleCalendar(lanes: config.channels)
+        self.activates = CycleCalendar(lanes: config.channels)
     }
 
     /// Maps a physical address to channel, bank and row.
@@ -199,7 +186,7 @@ public struct MemoryController: Sendable {
                                     banks[b].lastColumnCycle + config.tRTPCycles)
                 activate = precharge + config.tRPCycles
             }
-            activate = constrainActivate(channel: c, activate)
+            activate = scheduleActivate(channel: c, activate)
             banks[b].activateCycle = activate
             banks[b].openRow = location.row
             columnCycle = activate + config.tRCDCycles
@@ -220,24 +207,16 @@ public struct MemoryController: Sendable {
     /// Reserves `length` consecutive free cycles of channel `c`'s data bus, the first at or after
     /// `earliest`, outside all-bank refreshes, and returns that first cycle.
     private mutating func reserveBus(channel c: Int, earliest: UInt64, length: UInt64) -> UInt64 {
-        var start = max(earliest, channels[c].busWindowBase)
-        search: while true {
-            start = afterRefresh(channel: c, start, length: length)
-            slideBusWindow(channel: c, through: start + length - 1)
-            if start >= channels[c].busEnd { break }
-            start = firstFreeCycle(channel: c, from: start)
-            if start >= channels[c].busEnd { continue }
-            for cycle in start..<(start + length) where busBit(channel: c, cycle) {
-                start = cycle + 1
-                continue search
+        var start = earliest
+        while true {
+            start = bus.firstFree(c, from: afterRefresh(channel: c, start, length: length))
+            if let taken = (start..<(start + length)).first(where: { bus.isTaken(c, $0) }) {
+                start = taken + 1
+            } else if afterRefresh(channel: c, start, length: length) == start {
+                break
             }
-            // The free run may have crossed into a refresh; check again.
-            if afterRefresh(channel: c, start, length: length) == start { break }
         }
-        for cycle in start..<(start + length) {
-            busBits[c * Self.busWindowWords + Int((cycle / 64) % UInt64(Self.busWindowWords))] |= 1 << (cycle % 64)
-        }
-        channels[c].busEnd = max(channels[c].busEnd, start + length)
+        bus.take(c, start..<(start + length))
         return start
     }
 
@@ -255,39 +234,6 @@ public struct MemoryController: Sendable {
         let refreshStart = first + (last - first) / config.tREFICycles * config.tREFICycles
         let refreshEnd = refreshStart + config.tRFCCycles
         return refreshEnd > start ? refreshEnd : start
-    }
-
-    /// The first free bus cycle of channel `c` at or after `cycle`, skipping busy cycles a word
-    /// at a time; `busEnd` if every tracked cycle up to it is busy.
-    private func firstFreeCycle(channel c: Int, from cycle: UInt64) -> UInt64 {
-        var word = cycle / 64
-        var mask = UInt64.max << (cycle % 64)
-        while word * 64 < channels[c].busEnd {
-            let bits = busBits[c * Self.busWindowWords + Int(word % UInt64(Self.busWindowWords))]
-            let free = ~bits & mask
-            if free != 0 { return word * 64 + UInt64(free.trailingZeroBitCount) }
-            word += 1
-            mask = .max
-        }
-        return max(cycle, channels[c].busEnd)
-    }
-
-    private func busBit(channel c: Int, _ cycle: UInt64) -> Bool {
-        busBits[c * Self.busWindowWords + Int((cycle / 64) % UInt64(Self.busWindowWords))] & (1 << (cycle % 64)) != 0
-    }
-
-    /// Moves channel `c`'s calendar forward so that it covers `cycle`, forgetting the oldest cycles.
-    private mutating func slideBusWindow(channel c: Int, through cycle: UInt64) {
-        let base = channels[c].busWindowBase
-        guard cycle >= base + Self.busWindowCycles else { return }
-        // Whole words only, so that a word never mixes two laps of the ring.
-        let newBase = (cycle + 1 - Self.busWindowCycles + 63) / 64 * 64
-        var word = base / 64
-        while word < min(newBase / 64, base / 64 + UInt64(Self.busWindowWords)) {
-            busBits[c * Self.busWindowWords + Int(word % UInt64(Self.busWindowWords))] = 0
-            word += 1
-        }
-        channels[c].busWindowBase = newBase
     }
 
     /// Applies every all-bank refresh of channel `c` that starts at or before cycle `horizon`.
@@ -310,32 +256,39 @@ public struct MemoryController: Sendable {
         return max(command, refreshEnd)
     }
 
-    /// Delays an activate to respect tRRD and tFAW on its channel, and records it.
-    private mutating func constrainActivate(channel c: Int, _ proposed: UInt64) -> UInt64 {
-        var activate = proposed
-        if channels[c].activates > 0 {
-            activate = max(activate, channels[c].lastActivateCycle + config.tRRDCycles)
-        }
-        if channels[c].activates >= 4 {
-            let oldest: UInt64
-            switch channels[c].activateNext {
-            case 0: oldest = channels[c].activateRing.0
-            case 1: oldest = channels[c].activateRing.1
-            case 2: oldest = channels[c].activateRing.2
-            default: oldest = channels[c].activateRing.3
+    /// The first cycle at or after `proposed` at which channel `c` may activate a row (no other
+    /// activate within tRRD, at most four in any tFAW window), recorded as taken.
+    private mutating func scheduleActivate(channel c: Int, _ proposed: UInt64) -> UInt64 {
+        let rrd = config.tRRDCycles, faw = config.tFAWCycles
+        precondition(rrd <= 32 && faw <= 32, "activate windows wider than 32 cycles")
+        var cycle = max(proposed, activates.base[c])
+        while true {
+            // Activates from cycle - faw + 1 (or 0) on; this cycle is bit `offset`.
+            let from = cycle - min(cycle, faw == 0 ? 0 : faw - 1)
+            let offset = cycle - from
+            let around = activates.bits(c, from: from)
+            var fits = true
+            if rrd > 0 {
+                let low = offset - min(offset, rrd - 1)
+                let near = (around >> low) & ((1 << (offset + rrd - low)) - 1)
+                if near != 0 {
+                    // Jump past the latest activate in reach: tRRD after it.
+                    cycle = max(cycle + 1, from + low + UInt64(63 - near.leadingZeroBitCount) + rrd)
+                    continue
+                }
             }
-            activate = max(activate, oldest + config.tFAWCycles)
+            if fits && faw > 0 {
+                let windowMask: UInt64 = (1 << faw) - 1
+                for shift in (offset + 1 - min(offset + 1, faw))...offset where ((around >> shift) & windowMask).nonzeroBitCount >= 4 {
+                    fits = false
+                    break
+                }
+            }
+            if fits { break }
+            cycle += 1
         }
-        switch channels[c].activateNext {
-        case 0: channels[c].activateRing.0 = activate
-        case 1: channels[c].activateRing.1 = activate
-        case 2: channels[c].activateRing.2 = activate
-        default: channels[c].activateRing.3 = activate
-        }
-        channels[c].activateNext = (channels[c].activateNext + 1) & 3
-        channels[c].lastActivateCycle = activate
-        channels[c].activates += 1
-        return activate
+        activates.take(c, cycle..<(cycle + 1))
+        return cycle
     }
 
     /// Counters of channel `c`.

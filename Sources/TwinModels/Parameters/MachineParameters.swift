@@ -42,7 +42,7 @@ public enum MachineParameters {
         ParameterSpec("gpu.sparseSpeedup", .ratio, default: 2, unit: "×", range: 1...8,
                       source: "GB10 README: 1,000 TFLOPS FP4 with 2:4 sparsity vs ~500 dense",
                       "Tensor throughput factor of 2:4 structured sparsity."),
-        ParameterSpec("gpu.mmaEfficiency", .ratio, default: 0.9, unit: "", range: 0.01...1,
+        ParameterSpec("gpu.mmaEfficiency", .ratio, default: 0.92, unit: "", range: 0.01...1,
                       source: "calibrated: C2 (92–95 TFLOPS dense BF16 at 2,150 MHz), with the mma.sync-only tensor path of the GB10 README",
                       "Fraction of the tensor issue rate a GEMM main loop sustains."),
         ParameterSpec("gpu.maxThreadsPerSM", .count, default: 1_536, unit: "", range: 32...65_536, integral: true,
@@ -90,8 +90,8 @@ public enum MachineParameters {
         ParameterSpec("c2c.flitSize", .size, default: 16, unit: "B", range: 1...1024, integral: true,
                       source: "estimate: link transfer unit",
                       "Unit of transfer on the link; packets occupy whole flits."),
-        ParameterSpec("c2c.headerSize", .size, default: 16, unit: "B", range: 0...1024, integral: true,
-                      source: "estimate: one flit of header per packet",
+        ParameterSpec("c2c.headerSize", .size, default: 32, unit: "B", range: 0...1024, integral: true,
+                      source: "calibrated: C1 (231–243 GB/s streaming read); two flits of header and framing per packet, as the link's protocol overhead is not public",
                       "Header bytes carried by every request and response packet."),
     ]
 

@@ -1,0 +1,101 @@
+/// Which cycles of a resource are taken, one bit per cycle, for several lanes (channels) at once.
+///
+/// A reservation model times requests in the order they are made, but a request made later may
+/// need a slot earlier than one already granted (it waited on nothing). A calendar lets it take
+/// any free slot instead of queueing behind the latest grant. Each lane tracks a sliding window of
+/// `windowCycles` cycles; cycles before the window's base count as past and cannot be taken.
+struct CycleCalendar: Sendable {
+    static let windowWords = 64
+    static let windowCycles = UInt64(windowWords * 64)
+
+    /// Lane l's cycle x is bit x % 64 of word `l * windowWords + (x / 64) % windowWords`.
+    private var words: [UInt64]
+    /// Per lane: first cycle the window tracks (a multiple of 64), and the end of the latest mark.
+    private(set) var base: [UInt64]
+    private(set) var end: [UInt64]
+
+    init(lanes: Int) {
+        words = Array(repeating: 0, count: lanes * Self.windowWords)
+        base = Array(repeating: 0, count: lanes)
+        end = Array(repeating: 0, count: lanes)
+    }
+
+    private func index(_ lane: Int, _ cycle: UInt64) -> Int {
+        lane * Self.windowWords + Int((cycle / 64) % UInt64(Self.windowWords))
+    }
+
+    func isTaken(_ lane: Int, _ cycle: UInt64) -> Bool {
+        cycle >= base[lane] && cycle < end[lane] && words[index(lane, cycle)] & (1 << (cycle % 64)) != 0
+    }
+
+    /// Marks `cycles` taken, sliding the window forward if they reach past it.
+    mutating func take(_ lane: Int, _ cycles: Range<UInt64>) {
+        guard let last = cycles.last else { return }
+        slide(lane, through: last)
+        // Cycles before the window are past: marking them would clobber a future lap of the ring.
+        for cycle in max(cycles.lowerBound, base[lane])..<cycles.upperBound { words[index(lane, cycle)] |= 1 << (cycle % 64) }
+        end[lane] = max(end[lane], cycles.upperBound)
+    }
+
+    /// The first free cycle of `lane` at or after `cycle`, skipping taken cycles a word at a time.
+    func firstFree(_ lane: Int, from cycle: UInt64) -> UInt64 {
+        let start = max(cycle, base[lane])
+        var word = start / 64
+        var mask = UInt64.max << (start % 64)
+        while word * 64 < end[lane] {
+            let free = ~words[lane * Self.windowWords + Int(word % UInt64(Self.windowWords))] & mask
+            if free != 0 { return max(start, word * 64 + UInt64(free.trailingZeroBitCount)) }
+            word += 1
+            mask = .max
+        }
+        return max(start, end[lane])
+    }
+
+    /// How many cycles in `cycles` are taken.
+    func count(_ lane: Int, _ cycles: Range<UInt64>) -> Int {
+        let lower = max(cycles.lowerBound, base[lane])
+        let upper = min(cycles.upperBound, end[lane])
+        guard lower < upper else { return 0 }
+        var total = 0
+        var cycle = lower
+        while cycle < upper {
+            let offset = cycle % 64
+            let span = min(64 - offset, upper - cycle)
+            let mask = span == 64 ? UInt64.max : ((1 << span) - 1) << offset
+            total += (words[index(lane, cycle)] & mask).nonzeroBitCount
+            cycle += span
+        }
+        return total
+    }
+
+    /// The taken bits of `lane` for cycles `start ..< start + 64`, cycle `start` in bit 0; cycles
+    /// outside the window read as free.
+    func bits(_ lane: Int, from start: UInt64) -> UInt64 {
+        let lower = max(start, base[lane])
+        let upper = min(start + 64, end[lane])
+        guard lower < upper else { return 0 }
+        // Two aligned words cover any 64-cycle span.
+        let first = lower / 64 * 64
+        let low = words[index(lane, first)]
+        let high = first + 64 < upper ? words[index(lane, first + 64)] : 0
+        let shift = start >= first ? start - first : 0
+        var value = shift == 0 ? low : (low >> shift) | (high << (64 - shift))
+        if start < lower { value = (value << (lower - start)) }
+        let valid = upper - start
+        return valid >= 64 ? value : value & ((1 << valid) - 1)
+    }
+
+    /// Moves the window of `lane` forward so that it covers `cycle`, forgetting its oldest cycles.
+    private mutating func slide(_ lane: Int, through cycle: UInt64) {
+        let oldBase = base[lane]
+        guard cycle >= oldBase + Self.windowCycles else { return }
+        let newBase = (cycle + 1 - Self.windowCycles + 63) / 64 * 64
+        var word = oldBase / 64
+        while word < min(newBase / 64, oldBase / 64 + UInt64(Self.windowWords)) {
+            words[lane * Self.windowWords + Int(word % UInt64(Self.windowWords))] = 0
+            word += 1
+        }
+        base[lane] = newBase
+        end[lane] = max(end[lane], newBase)
+    }
+}
