@@ -29,7 +29,7 @@ func sparktwin(_ arguments: [String]) throws -> (status: Int32, stdout: String, 
         let result = try sparktwin(["run", "Tests/TwinScenarioTests/BadScenarios/missing.yaml", "--db", db])
         #expect(result.status == 64)
         #expect(result.stderr == """
-            Tests/TwinScenarioTests/BadScenarios/missing.yaml:3:11: error: machine.preset: expected one of: dgx-spark, found "dgx-sparkle"
+            Tests/TwinScenarioTests/BadScenarios/missing.yaml:3:11: error: machine.preset: expected one of: dgx-spark, h100-sxm, found "dgx-sparkle"
             Tests/TwinScenarioTests/BadScenarios/missing.yaml:4:11: error: workload: expected at least one phase, found an empty list
             Tests/TwinScenarioTests/BadScenarios/missing.yaml:6:3: error: run.duration: missing required key; expected a time such as 10 ms
             Tests/TwinScenarioTests/BadScenarios/missing.yaml:6:3: error: run.samplePeriod: missing required key; expected a time such as 100 us
@@ -82,5 +82,31 @@ func sparktwin(_ arguments: [String]) throws -> (status: Int32, stdout: String, 
         let last = try #require(result.stdout.split(separator: "\n").last)
         #expect(last.hasPrefix("events_per_s="))
         #expect(Double(last.dropFirst("events_per_s=".count)) ?? 0 > 0)
+    }
+}
+
+@Suite(.serialized) struct ValidateCommandTests {
+    @Test func fastCalibrationScenarioPasses() throws {
+        let result = try sparktwin(["validate", "Scenarios/calibration/gb10-c1-stream-read.yaml"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("gb10-c1-stream-read: gpu.read.bandwidth"))
+        #expect(result.stdout.split(separator: "\n")[1].hasSuffix("ok"))
+    }
+
+    @Test func curveFarFromItsMeasurementFails() throws {
+        let result = try sparktwin(["validate", "Tests/SparkTwinCLITests/Curves/tenfold.yaml", "--points"])
+        #expect(result.status == 1)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines[1].hasPrefix("tenfold: gpu.gemm.throughput") && lines[1].hasSuffix("FAIL"))
+        #expect(lines[1].contains("MAPE 9"))  // every point about -90 %
+        #expect(lines.contains { $0.hasPrefix("m=512 n=512 k=512") })
+        #expect(result.stderr.contains("outside tolerance"))
+    }
+
+    @Test func badCurveFileIsReportedWithItsPosition() throws {
+        let result = try sparktwin(["validate", "Tests/SparkTwinCLITests/Curves/bad.yaml"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("bad.yaml:4:9: error: metric: unknown metric \"gpu.gemm.throughputs\""))
+        #expect(result.stderr.contains("points: expected at least two points, found 1"))
     }
 }

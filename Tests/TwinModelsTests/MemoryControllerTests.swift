@@ -133,15 +133,17 @@ import TwinModels
     @Test func packetsSerializeInWholeFlitsThenTakeTheLatency() {
         var link = C2CLink(config: config)
         #expect(config.flitRateHz == 18_750_000_000)
-        // 128 B of data plus a 16 B header: nine 16 B flits at 18.75 GHz = 480 ps, then 30 ns.
+        #expect(config.headerBytes == 32)
+        // 128 B of data plus a 32 B header: ten 16 B flits at 18.75 GHz = 533.3 ps (534, the edge
+        // rounded up), then 30 ns.
         let first = link.send(.cpuToGPU, payloadBytes: 128, at: .zero)
-        #expect(first.picoseconds == 480 + 30_000)
+        #expect(first.picoseconds == 534 + 30_000)
         // A second packet sent at the same instant waits for the first one's flits.
         let second = link.send(.cpuToGPU, payloadBytes: 128, at: .zero)
-        #expect(second.picoseconds == 960 + 30_000)
+        #expect(second.picoseconds == 1_067 + 30_000)
         // The other direction is independent.
         let request = link.send(.gpuToCPU, payloadBytes: 0, at: .zero)
-        #expect(request.picoseconds == 54 + 30_000)  // one flit: ceil(10¹² / 18.75e9) ps
-        #expect(link.stats(.cpuToGPU).busyFlits == 18)
+        #expect(request.picoseconds == 107 + 30_000)  // two header flits: ceil(2 · 10¹² / 18.75e9) ps
+        #expect(link.stats(.cpuToGPU).busyFlits == 20)
     }
 }

@@ -68,21 +68,22 @@ struct CycleCalendar: Sendable {
         return total
     }
 
-    /// The taken bits of `lane` for cycles `start ..< start + 64`, cycle `start` in bit 0; cycles
+    /// The taken bits of `lane` for cycles `start ..< start + 128`, cycle `start` in bit 0; cycles
     /// outside the window read as free.
-    func bits(_ lane: Int, from start: UInt64) -> UInt64 {
-        let lower = max(start, base[lane])
-        let upper = min(start + 64, end[lane])
-        guard lower < upper else { return 0 }
-        // Two aligned words cover any 64-cycle span.
-        let first = lower / 64 * 64
-        let low = words[index(lane, first)]
-        let high = first + 64 < upper ? words[index(lane, first + 64)] : 0
-        let shift = start >= first ? start - first : 0
-        var value = shift == 0 ? low : (low >> shift) | (high << (64 - shift))
-        if start < lower { value = (value << (lower - start)) }
-        let valid = upper - start
-        return valid >= 64 ? value : value & ((1 << valid) - 1)
+    func bits(_ lane: Int, from start: UInt64) -> UInt128 {
+        var value: UInt128 = 0
+        // Three aligned words cover any 128-cycle span.
+        var word = start / 64
+        while word * 64 < start + 128 {
+            let first = word * 64
+            if first + 64 > base[lane] && first < end[lane] && first >= base[lane] / 64 * 64 {
+                var bits = UInt128(words[index(lane, first)])
+                if first < base[lane] { bits &= ~((1 << (base[lane] - first)) - 1) }
+                value |= first >= start ? bits << (first - start) : bits >> (start - first)
+            }
+            word += 1
+        }
+        return value
     }
 
     /// Moves the window of `lane` forward so that it covers `cycle`, forgetting its oldest cycles.

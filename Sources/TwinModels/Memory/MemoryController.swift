@@ -260,7 +260,7 @@ public struct MemoryController: Sendable {
     /// activate within tRRD, at most four in any tFAW window), recorded as taken.
     private mutating func scheduleActivate(channel c: Int, _ proposed: UInt64) -> UInt64 {
         let rrd = config.tRRDCycles, faw = config.tFAWCycles
-        precondition(rrd <= 32 && faw <= 32, "activate windows wider than 32 cycles")
+        precondition(rrd <= 64 && faw <= 64, "activate windows wider than 64 cycles")
         var cycle = max(proposed, activates.base[c])
         while true {
             // Activates from cycle - faw + 1 (or 0) on; this cycle is bit `offset`.
@@ -273,12 +273,12 @@ public struct MemoryController: Sendable {
                 let near = (around >> low) & ((1 << (offset + rrd - low)) - 1)
                 if near != 0 {
                     // Jump past the latest activate in reach: tRRD after it.
-                    cycle = max(cycle + 1, from + low + UInt64(63 - near.leadingZeroBitCount) + rrd)
+                    cycle = max(cycle + 1, from + low + UInt64(127 - near.leadingZeroBitCount) + rrd)
                     continue
                 }
             }
             if fits && faw > 0 {
-                let windowMask: UInt64 = (1 << faw) - 1
+                let windowMask: UInt128 = (1 << faw) - 1
                 for shift in (offset + 1 - min(offset + 1, faw))...offset where ((around >> shift) & windowMask).nonzeroBitCount >= 4 {
                     fits = false
                     break

@@ -1,0 +1,79 @@
+import Testing
+import TwinCore
+import TwinModels
+
+@Suite struct GEMMTests {
+    let config = MachineConfig(MachineParameters.values(preset: "dgx-spark")!)
+
+    func kernelTimeMicroseconds(_ phase: GEMMPhase, on config: MachineConfig? = nil) -> Double {
+        let config = config ?? self.config
+        let settings = RunSettings(duration: SimDuration(seconds: 0.1), seed: 1, samplePeriod: SimDuration(seconds: 1e-3), eventBudget: 10_000_000)
+        var machine = Machine(config: config, workload: [.gemm(phase)], settings: settings)
+        let reason = machine.run(until: SimTime.zero + settings.duration)
+        #expect(reason == .idle)
+        machine.finish()
+        return machine.metrics.first { $0.name == "gpu.gemm.kernel_time.mean" }!.value
+    }
+
+    @Test func occupancyIsSetByTheScarcestResource() {
+        // 3 stages × (128 + 128) × 64 × 2 B = 96 KiB of shared memory: one CTA per 100 KiB SM.
+        let big = GEMMKernel(GEMMPhase(m: 4096, n: 4096, k: 4096, precision: .bf16), on: config.compute)
+        #expect(big.sharedMemoryPerCTA == 98_304)
+        #expect(big.ctasPerSM == 1)
+        #expect(big.occupancyLimit == "shared memory")
+        // 64 × 64 tiles of 128 threads: 64 registers per thread (32 accumulators + 32), 24 KiB in
+        // three stages; 1,536 threads per SM allow 12 CTAs, registers 8, shared memory 4.
+        let small = GEMMKernel(GEMMPhase(m: 4096, n: 4096, k: 4096, precision: .bf16, tileM: 64, tileN: 64, tileK: 32,
+                                         stages: 3, threadsPerCTA: 128), on: config.compute)
+        #expect(small.registersPerThread == 64)
+        #expect(small.ctasPerSM == 4)
+        #expect(small.occupancyLimit == "shared memory")
+        // A CTA larger than an SM cannot run, and says why.
+        let huge = GEMMKernel(GEMMPhase(m: 4096, n: 4096, k: 4096, precision: .bf16, tileM: 256, tileN: 256, tileK: 64), on: config.compute)
+        #expect(huge.ctasPerSM == 0)
+        #expect(huge.unrunnableReason?.contains("shared memory") == true)
+    }
+
+    @Test func oneCTAMoreThanAFullWaveTakesASecondWave() {
+        // 128 × 128 tiles, one CTA per SM: 6 × 8 = 48 CTAs fill the 48 SMs once; of 7 × 7 = 49 the
+        // last waits for a free SM. The math is slowed four-fold so that memory never binds and
+        // every CTA takes the same time.
+        var values = MachineParameters.values(preset: "dgx-spark")!
+        values.set("gpu.mmaEfficiency", 0.25)
+        let slowMath = MachineConfig(values)
+        func time(_ blocksM: UInt64, _ blocksN: UInt64) -> Double {
+            kernelTimeMicroseconds(GEMMPhase(m: 128 * blocksM, n: 128 * blocksN, k: 1_024, precision: .bf16, launchOverhead: .zero),
+                                   on: slowMath)
+        }
+        let fullWave = time(6, 8)
+        let ratio = time(7, 7) / fullWave
+        #expect(ratio > 1.8 && ratio < 2.1, "49 CTAs took \(ratio)× the time of 48")
+        // A half-full wave takes about as long as a full one: the SMs work in parallel.
+        let half = time(4, 6) / fullWave
+        #expect(half > 0.9 && half < 1.02, "24 CTAs took \(half)× the time of 48")
+    }
+
+    @Test func computeBoundStepsCostTheirTensorCycles() {
+        // One CTA, K = 64 × 256 steps: the time approaches steps × cycles per step at the SM clock.
+        let phase = GEMMPhase(m: 128, n: 128, k: 64 * 256, precision: .bf16, launchOverhead: .zero)
+        let kernel = GEMMKernel(phase, on: config.compute)
+        let expected = Double(kernel.steps * kernel.cyclesPerStep) / Double(config.gpu.smClockHz) * 1e6
+        let simulated = kernelTimeMicroseconds(phase)
+        #expect(simulated >= expected)
+        #expect(simulated < expected * 1.02, "pipeline fill and the epilogue take more than 2 %")
+        // 2:4 sparsity halves the tensor cycles of a step.
+        let sparse = GEMMKernel(GEMMPhase(m: 128, n: 128, k: 64, precision: .fp8, sparse: true), on: config.compute)
+        let dense = GEMMKernel(GEMMPhase(m: 128, n: 128, k: 64, precision: .fp8), on: config.compute)
+        #expect(sparse.cyclesPerStep * 2 == dense.cyclesPerStep)
+    }
+
+    @Test func rasterizationWalksGroupsOfRowBlocks() {
+        let kernel = GEMMKernel(GEMMPhase(m: 128 * 10, n: 128 * 3, k: 64, precision: .bf16, rasterGroup: 4), on: config.compute)
+        let order = (0..<kernel.ctas).map { kernel.tile(ofCTA: $0) }
+        // Group of rows 0–3 column by column, then rows 4–7, then the short group of rows 8–9.
+        #expect(order.prefix(5).map(\.mBlock) == [0, 1, 2, 3, 0])
+        #expect(order.prefix(5).map(\.nBlock) == [0, 0, 0, 0, 1])
+        #expect(order[24].mBlock == 8 && order[25].mBlock == 9 && order[26].nBlock == 1)
+        #expect(Set(order.map { "\($0.mBlock),\($0.nBlock)" }).count == 30)
+    }
+}

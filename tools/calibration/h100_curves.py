@@ -1,0 +1,41 @@
+#!/usr/bin/env python3
+"""Writes the H100 calibration curves of Scenarios/calibration/ from the measured CSV files.
+
+Usage: tools/calibration/h100_curves.py [path/to/shared/calibration/h100-sxm]
+The measured values are copied into the curve files (with their source), so that the repository
+validates without the shared folder.
+"""
+import csv
+import pathlib
+import sys
+
+here = pathlib.Path(__file__).resolve()
+root = here.parents[2]
+data = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else root.parent / "shared" / "calibration" / "h100-sxm"
+out = root / "Scenarios" / "calibration"
+
+rows = list(csv.DictReader(open(data / "gemm.csv")))
+# The file holds two runs: square sizes first, then the K = 4096 sweep (its first row is 4096³ again).
+split = next(i for i, r in enumerate(rows) if i > 0 and int(r["M"]) < int(rows[i - 1]["M"]))
+curves = {
+    "h100-gemm-square": (rows[:split], "bf16 GEMM throughput, square sizes 256–16384", ["edge"]),
+    "h100-gemm-waves": (rows[split:], "bf16 GEMM throughput, M = N from 4096 to 9216 in steps of 128, K = 4096 (wave quantization over 132 SMs)", ["steps"]),
+}
+for name, (points, what, features) in curves.items():
+    lines = [
+        f"# {what}: the h100-sxm preset against shared/calibration/h100-sxm/gemm.csv.",
+        "# Written by tools/calibration/h100_curves.py; edit the script, not this file.",
+        f"curve: {name}",
+        f"description: {what}.",
+        "source: shared/calibration/h100-sxm/gemm.csv (torch.mm, medians of 7–9 repetitions, clocks near 1,980 MHz)",
+        "scenario: base/h100-gemm.yaml",
+        "metric: gpu.gemm.throughput",
+        "tolerance: 10 %",
+        "features: [" + ", ".join(features) + "]",
+        "points:",
+    ]
+    for r in points:
+        lines.append(f"  - set: {{workload.0.m: {r['M']}, workload.0.n: {r['N']}, workload.0.k: {r['K']}}}")
+        lines.append(f"    measured: {r['TFLOPs_median']} TFLOPS")
+    (out / f"{name}.yaml").write_text("\n".join(lines) + "\n")
+    print(f"wrote {out / (name + '.yaml')} ({len(points)} points)")
