@@ -59,11 +59,16 @@ struct Run: ParsableCommand {
 
 /// Loads every scenario, printing all problems of all files before giving up.
 func loadScenarios(_ paths: [String], overrides: [String]) throws -> [Scenario] {
-    var loaded: [Scenario] = []
+    try loadAll(paths) { try ScenarioLoader.load(path: $0, overrides: overrides) }
+}
+
+/// Loads every file with `load`, printing all problems of all files before giving up.
+func loadAll<T>(_ paths: [String], _ load: (String) throws -> T) throws -> [T] {
+    var loaded: [T] = []
     var problems = 0
     for path in paths {
         do {
-            loaded.append(try ScenarioLoader.load(path: path, overrides: overrides))
+            loaded.append(try load(path))
         } catch let error as ScenarioError {
             problems += error.diagnostics.count
             printError(error.description)

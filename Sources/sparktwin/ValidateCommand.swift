@@ -21,20 +21,7 @@ struct Validate: ParsableCommand {
 
     func run() throws {
         let files = try calibrationFiles(paths.isEmpty ? ["Scenarios/calibration"] : paths)
-        var loaded: [(String, CalibrationFile)] = []
-        var problems = 0
-        for file in files {
-            do {
-                loaded.append((file, try CalibrationLoader.load(path: file)))
-            } catch let error as ScenarioError {
-                problems += error.diagnostics.count
-                printError(error.description)
-            }
-        }
-        if problems > 0 {
-            printError("\(problems) error\(problems == 1 ? "" : "s"); nothing was run")
-            throw ExitCode.validationFailure
-        }
+        let loaded = try loadAll(files) { ($0, try CalibrationLoader.load(path: $0)) }
         var table = [["figure", "measured", "simulated", "error", "tolerance", "verdict"]]
         var timing = [["file", "events", "wall", "events/s"]]
         var failed = 0

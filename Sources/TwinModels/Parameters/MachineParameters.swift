@@ -171,6 +171,8 @@ public enum MachineParameters {
 
     /// NVIDIA H100 SXM5 80 GB: "H100 README" is `shared/calibration/h100-sxm/README.md` (public
     /// specifications and the driver's device properties, `device.txt`).
+    static let hbmTimings = "estimate: typical HBM core timings of public DRAM simulator presets"
+
     static let h100SXM: [PresetValue] = [
         PresetValue("gpu.smClock", 1_980e6, "H100 README: max boost 1,980 MHz; device.txt clock_rate"),
         PresetValue("gpu.sms", 132, "H100 README: 132 SMs"),
@@ -198,15 +200,15 @@ public enum MachineParameters {
         PresetValue("memory.channelWidth", 4, "HBM3: 32-bit pseudo-channels"),
         PresetValue("memory.burstLength", 8, "HBM3: BL8, 32 B per pseudo-channel burst"),
         PresetValue("memory.pageSize", 1_024, "HBM3: 1 KiB page per pseudo-channel"),
-        PresetValue("memory.RL", 14e-9, "estimate: typical HBM core timings of public DRAM simulator presets"),
-        PresetValue("memory.tRCD", 14e-9, "estimate: typical HBM core timings of public DRAM simulator presets"),
-        PresetValue("memory.tRP", 14e-9, "estimate: typical HBM core timings of public DRAM simulator presets"),
-        PresetValue("memory.tRAS", 33e-9, "estimate: typical HBM core timings of public DRAM simulator presets"),
-        PresetValue("memory.tRTP", 5e-9, "estimate: typical HBM core timings of public DRAM simulator presets"),
-        PresetValue("memory.tRRD", 4e-9, "estimate: typical HBM core timings of public DRAM simulator presets"),
-        PresetValue("memory.tFAW", 16e-9, "estimate: typical HBM core timings of public DRAM simulator presets"),
-        PresetValue("memory.tRFCab", 350e-9, "estimate: typical HBM core timings of public DRAM simulator presets"),
-        PresetValue("memory.tREFI", 3_900e-9, "estimate: typical HBM core timings of public DRAM simulator presets"),
+        PresetValue("memory.RL", 14e-9, hbmTimings),
+        PresetValue("memory.tRCD", 14e-9, hbmTimings),
+        PresetValue("memory.tRP", 14e-9, hbmTimings),
+        PresetValue("memory.tRAS", 33e-9, hbmTimings),
+        PresetValue("memory.tRTP", 5e-9, hbmTimings),
+        PresetValue("memory.tRRD", 4e-9, hbmTimings),
+        PresetValue("memory.tFAW", 16e-9, hbmTimings),
+        PresetValue("memory.tRFCab", 350e-9, hbmTimings),
+        PresetValue("memory.tREFI", 3_900e-9, hbmTimings),
     ]
 
     /// Names of the known presets, sorted.
