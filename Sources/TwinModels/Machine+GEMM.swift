@@ -16,10 +16,11 @@ struct CTASlot: Sendable {
 struct GEMMState: Sendable {
     var kernel: GEMMKernel?
     var phaseIndex = 0
-    var kernelsLeft: UInt64 = 0
+    /// Kernels of the phase launched so far.
+    var kernelsLaunched: UInt64 = 0
+    var phaseStartedAt = SimTime.zero
     var nextCTA: UInt64 = 0
     var ctasDone: UInt64 = 0
-    var kernelLaunchedAt = SimTime.zero
     /// Per SM: the cycle its tensor pipe is free, and the CTAs it holds.
     var tensorFreeCycle: [UInt64] = []
     var residentCTAs: [UInt64] = []
@@ -32,8 +33,9 @@ struct GEMMState: Sendable {
     // Counters since the start of the run.
     var kernelsCompleted: UInt64 = 0
     var flops: Double = 0
-    /// Launch to last CTA done, summed over kernels.
-    var kernelPs: UInt64 = 0
+    /// Time GEMM phases ran, from each phase's start to its latest finished kernel.
+    var phasePs: UInt64 = 0
+    var phaseAccountedTo = SimTime.zero
     var tensorBusyCycles: UInt64 = 0
 }
 
@@ -44,7 +46,9 @@ extension Machine {
         let slots = config.compute.sms * Int(kernel.ctasPerSM)
         gemm.kernel = kernel
         gemm.phaseIndex = phaseIndex
-        gemm.kernelsLeft = phase.count
+        gemm.kernelsLaunched = 0
+        gemm.phaseStartedAt = now
+        gemm.phaseAccountedTo = now
         gemm.tensorFreeCycle = Array(repeating: 0, count: config.compute.sms)
         gemm.residentCTAs = Array(repeating: 0, count: config.compute.sms)
         gemm.slots = Array(repeating: CTASlot(sm: 0, mBlock: 0, nBlock: 0, step: 0), count: slots)
@@ -53,10 +57,16 @@ extension Machine {
         launchKernel()
     }
 
+    /// Queues the phase's next kernel on the stream. The host enqueues kernel i at
+    /// `i × hostInterval` after the phase starts; the GPU starts it `launchOverhead` after that,
+    /// or when the kernel before it ends, whichever is later. A caller slower than the kernels
+    /// therefore sets the pace, as in timed loops of small kernels.
     mutating func launchKernel() {
-        let overhead = gemm.kernel!.phase.launchOverhead ?? config.compute.launchOverhead
-        gemm.kernelLaunchedAt = now
-        queue.push(Event(time: now + overhead, phase: .control, kind: EventKind.kernelStart.rawValue))
+        let phase = gemm.kernel!.phase
+        let overhead = phase.launchOverhead ?? config.compute.launchOverhead
+        let enqueued = gemm.phaseStartedAt + SimDuration(picoseconds: phase.hostInterval.picoseconds * gemm.kernelsLaunched)
+        gemm.kernelsLaunched += 1
+        queue.push(Event(time: SimTime.latest(now, enqueued + overhead), phase: .control, kind: EventKind.kernelStart.rawValue))
     }
 
     /// The kernel's first CTAs reach the SMs, breadth-first up to the occupancy limit.
@@ -125,9 +135,9 @@ extension Machine {
         guard gemm.ctasDone == kernel.ctas else { return }
         gemm.kernelsCompleted += 1
         gemm.flops += kernel.phase.flops
-        gemm.kernelPs += (now - gemm.kernelLaunchedAt).picoseconds
-        gemm.kernelsLeft -= 1
-        if gemm.kernelsLeft > 0 {
+        gemm.phasePs += (now - gemm.phaseAccountedTo).picoseconds
+        gemm.phaseAccountedTo = now
+        if gemm.kernelsLaunched < kernel.phase.count {
             launchKernel()
         } else {
             gemm.kernel = nil
@@ -136,6 +146,10 @@ extension Machine {
     }
 
     /// Loads the A and B slices of one K step of a CTA, line by line through the L2.
+    ///
+    /// In a cluster, the CTAs along N multicast their common A slice and those along M their
+    /// common B slice: each pays its share of the L2 bandwidth; every line is still looked up
+    /// (the partners' lookups hit), so the L2's contents and DRAM traffic stay exact.
     ///
     /// - Returns: when the last byte is in shared memory.
     mutating func loadStage(slot: Int, step: UInt64, at time: SimTime) -> SimTime {
@@ -149,13 +163,13 @@ extension Machine {
         let bBase = (p.m * p.k * bits / 8 + 4095) / 4096 * 4096
         var bytes: UInt64 = 0
         var missesDone = time
-        func rows(_ first: UInt64, _ end: UInt64, base: UInt64, machine: inout Machine) {
+        func rows(_ first: UInt64, _ end: UInt64, base: UInt64, sharedBy: UInt64, machine: inout Machine) {
             for row in first..<end {
                 let start = base + (row * p.k + k0) * bits / 8
                 let last = base + ((row * p.k + kEnd) * bits + 7) / 8 - 1
                 var address = start / line * line
                 while address <= last {
-                    bytes += line
+                    bytes += line / sharedBy
                     if !machine.l2.access(address) {
                         missesDone = SimTime.latest(missesDone, machine.fetchLine(address, at: time))
                     }
@@ -163,8 +177,8 @@ extension Machine {
                 }
             }
         }
-        rows(cta.mBlock * p.tileM, min(p.m, (cta.mBlock + 1) * p.tileM), base: 0, machine: &self)
-        rows(cta.nBlock * p.tileN, min(p.n, (cta.nBlock + 1) * p.tileN), base: bBase, machine: &self)
+        rows(cta.mBlock * p.tileM, min(p.m, (cta.mBlock + 1) * p.tileM), base: 0, sharedBy: p.clusterN, machine: &self)
+        rows(cta.nBlock * p.tileN, min(p.n, (cta.nBlock + 1) * p.tileN), base: bBase, sharedBy: p.clusterM, machine: &self)
         return SimTime.latest(l2Transfer(bytes: bytes, at: time), missesDone)
     }
 

@@ -22,13 +22,20 @@ extension Machine {
         let g = gemm
         add("gpu.sm_clock", Double(config.gpu.smClockHz) / 1e6, "MHz")
         add("gpu.gemm.kernels", Double(g.kernelsCompleted), "count")
-        let gemmSeconds = Double(g.kernelPs) * 1e-12
+        let gemmSeconds = Double(g.phasePs) * 1e-12
         add("gpu.gemm.throughput", gemmSeconds > 0 ? g.flops / gemmSeconds / 1e12 : 0, "TFLOPS")
         add("gpu.gemm.kernel_time.mean", g.kernelsCompleted > 0 ? gemmSeconds / Double(g.kernelsCompleted) * 1e6 : 0, "us")
         let smCycles = elapsed.seconds * Double(config.gpu.smClockHz) * Double(config.compute.sms)
         add("gpu.tensor.utilization", smCycles > 0 ? Double(g.tensorBusyCycles) / smCycles : 0, "ratio")
         add("gpu.l2.hit_rate", l2.stats.hitRate, "ratio")
         add("gpu.l2.misses", Double(l2.stats.misses), "count")
+
+        let c = chaseStats
+        add("cpu.chase.loads", Double(c.loads), "count")
+        add("cpu.chase.latency.mean", c.loads > 0 ? Double(c.latencyPs) / Double(c.loads) / 1_000 : 0, "ns")
+        for level in PointerChase.Level.allCases {
+            add("cpu.chase.\(level).fraction", c.loads > 0 ? Double(c.loadsByLevel[level.rawValue]) / Double(c.loads) : 0, "ratio")
+        }
 
         let m = memory.totalStats
         let mc = memory.config

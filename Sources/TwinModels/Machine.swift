@@ -40,6 +40,8 @@ public struct Machine: ~Copyable {
         case ctaStep
         /// CTA slot `payload` has written its tile and retires.
         case ctaDone
+        /// The pointer chase's load has returned its value: the next address.
+        case cpuLoad
     }
 
     /// A read in flight, held in a slab the events index.
@@ -69,11 +71,13 @@ public struct Machine: ~Copyable {
     var gpu: GPUReadEngine
     var c2c: C2CLink
     var memory: MemoryController
-    var l2: L2Cache
+    var l2: SetAssociativeCache
     /// When the L2's data path to the SMs is next free, and what one byte costs on it.
     var l2FreeAt = SimTime.zero
     let l2PicosecondsPerByte: Double
     var gemm = GEMMState()
+    var chase: PointerChase?
+    var chaseStats = PointerChaseStats()
     let phases: [WorkloadPhase]
     /// The phase now running (streaming phases end when their last read returns).
     var currentPhaseIndex = 0
@@ -100,7 +104,7 @@ public struct Machine: ~Copyable {
         self.gpu = GPUReadEngine(config: config.gpu, random: RandomStream(seed: settings.seed, streamID: 1))
         self.c2c = C2CLink(config: config.c2c)
         self.memory = MemoryController(config: config.memory)
-        self.l2 = L2Cache(config: config.compute.l2)
+        self.l2 = SetAssociativeCache(config: config.compute.l2)
         self.l2PicosecondsPerByte = 1e12 / (config.compute.l2BytesPerCycle * Double(config.gpu.smClockHz))
         let slots = config.gpu.readsInFlightLimit
         self.requests = Array(repeating: ReadRequest(address: 0, issuedAt: .zero), count: slots)
@@ -162,6 +166,13 @@ public struct Machine: ~Copyable {
         case .kernelStart: startKernel()
         case .ctaStep: runCTAStep(slot: Int(event.payload))
         case .ctaDone: retireCTA(slot: Int(event.payload))
+        case .cpuLoad:
+            if chase!.stepsLeft == 0 {
+                chase = nil
+                finishPhase(currentPhaseIndex)
+            } else {
+                issueChaseLoad()
+            }
         case nil: preconditionFailure("unknown event kind \(event.kind)")
         }
     }
@@ -174,6 +185,10 @@ public struct Machine: ~Copyable {
             if gpu.phaseComplete { finishPhase(index) }
         case .gemm(let phase):
             startGEMM(phase, phaseIndex: index)
+        case .cpuChase(let phase):
+            currentPhaseIndex = index
+            chase = PointerChase(phase, config: config.cpu, random: RandomStream(seed: settings.seed, streamID: 2))
+            if phase.steps == 0 { finishPhase(index) } else { issueChaseLoad() }
         case .idle(let span):
             queue.push(Event(time: now + span, phase: .control, kind: EventKind.phaseEnd.rawValue, payload: UInt64(index)))
         }
@@ -199,6 +214,24 @@ public struct Machine: ~Copyable {
         }
         let atController = config.compute.memoryOverC2C ? c2c.send(.gpuToCPU, payloadBytes: 0, at: portTime) : portTime
         queue.push(Event(time: atController, kind: EventKind.memoryArrive.rawValue, payload: UInt64(slot)))
+    }
+
+    /// Issues the chase's next load; its level's latency, or a DRAM read through the controller,
+    /// decides when the next one can go.
+    mutating func issueChaseLoad() {
+        let address = chase!.nextAddress()
+        let level = chase!.lookUp(address)
+        var latency = chase!.cacheLatency(level)
+        if level == .dram {
+            let fabric = config.cpu.fabricLatency
+            let done = memory.read(address: address, bytes: config.cpu.lineBytes, at: now + latency + fabric)
+            latency = done + fabric - now
+        }
+        chase!.stepsLeft -= 1
+        chaseStats.loads += 1
+        chaseStats.latencyPs += latency.picoseconds
+        chaseStats.loadsByLevel[level.rawValue] += 1
+        queue.push(Event(time: now + latency, kind: EventKind.cpuLoad.rawValue))
     }
 
     mutating func receive(_ slot: Int) {

@@ -4,9 +4,11 @@ public struct MachineConfig: Sendable, Equatable {
     public var c2c: C2CLink.Config
     public var memory: MemoryController.Config
     public var compute: GPUComputeConfig
+    public var cpu: GraceConfig
 
     public init(_ parameters: ParameterValues) {
         compute = GPUComputeConfig(parameters)
+        cpu = GraceConfig(parameters)
         gpu = GPUReadEngine.Config(parameters)
         c2c = C2CLink.Config(parameters)
         memory = MemoryController.Config(parameters)

@@ -118,12 +118,13 @@ extension ScenarioLoader {
     enum PhaseKind: String, CaseIterable {
         case streamRead = "stream-read"
         case gemm
+        case cpuChase = "cpu-chase"
         case idle
     }
 
     /// Keys of every phase kind, so that a phase of unknown kind does not also report them as unknown.
     static let phaseKeys = ["buffer", "bytes", "pattern", "duration", "m", "n", "k", "precision", "sparse", "tile",
-                            "stages", "threads", "rasterGroup", "count", "launchOverhead"]
+                            "stages", "threads", "cluster", "rasterGroup", "count", "launchOverhead", "hostInterval", "core", "steps"]
 
     /// Reports kernels that cannot run on the machine (a CTA larger than an SM, say).
     static func checkFits(_ workload: [WorkloadPhase], nodes: [Node], on machine: MachineConfig, sink: inout DiagnosticSink) {
@@ -168,6 +169,14 @@ extension ScenarioLoader {
             return .streamRead(StreamReadPhase(bufferBytes: UInt64(buffer), totalBytes: UInt64(bytes), pattern: pattern))
         case .gemm:
             return readGEMM(&reader, path: path, sink: &sink)
+        case .cpuChase:
+            let core = sink.choice(reader.required("core", "a core kind", sink: &sink), join(path, "core"), CoreKind.self)
+            let buffer = sink.quantity(reader.required("buffer", "the buffer size, such as 1 GiB", sink: &sink),
+                                       join(path, "buffer"), .size, range: 64...1e13, integral: true)
+            let steps = sink.quantity(reader.required("steps", "the loads to time, such as 20000", sink: &sink),
+                                      join(path, "steps"), .count, range: 1...1e10, integral: true)
+            guard let core, let buffer, let steps else { return nil }
+            return .cpuChase(CPUChasePhase(core: core, bufferBytes: UInt64(buffer), steps: UInt64(steps)))
         case .idle:
             let duration = sink.quantity(reader.required("duration", "a time such as 1 ms", sink: &sink),
                                          join(path, "duration"), .time, range: 1e-12...1e6)
@@ -208,6 +217,22 @@ extension ScenarioLoader {
                 tile = nil
             }
         }
+        var cluster: (UInt64?, UInt64?)? = (defaults.clusterM, defaults.clusterN)
+        if let clusterNode = reader.optional("cluster") {
+            let clusterPath = join(path, "cluster")
+            if var clusterReader = MappingReader(clusterNode, path: clusterPath, sink: &sink) {
+                let cm = clusterReader.optional("m").map { whole($0, join(clusterPath, "m"), 1...16) } ?? defaults.clusterM
+                let cn = clusterReader.optional("n").map { whole($0, join(clusterPath, "n"), 1...16) } ?? defaults.clusterN
+                clusterReader.rejectUnknownKeys(sink: &sink)
+                cluster = (cm, cn)
+                if let cm, let cn, cm * cn > 16 {
+                    sink.error(clusterNode, clusterPath, "expected at most 16 CTAs per cluster, found \(cm) × \(cn)")
+                    cluster = nil
+                }
+            } else {
+                cluster = nil
+            }
+        }
         let stages = reader.optional("stages").map { whole($0, join(path, "stages"), 2...16) } ?? defaults.stages
         let threads = reader.optional("threads").map { whole($0, join(path, "threads"), 32...1024) } ?? defaults.threadsPerCTA
         let group = reader.optional("rasterGroup").map { whole($0, join(path, "rasterGroup"), 1...1024) } ?? defaults.rasterGroup
@@ -215,12 +240,15 @@ extension ScenarioLoader {
         let overhead: Double?? = reader.optional("launchOverhead").map {
             sink.quantity($0, join(path, "launchOverhead"), .time, range: 0...1)
         }
+        let hostInterval = reader.optional("hostInterval").map { sink.quantity($0, join(path, "hostInterval"), .time, range: 0...1) } ?? 0
         guard let m, let n, let k, let precision, let sparse, let tile, let tm = tile.0, let tn = tile.1, let tk = tile.2,
-              let stages, let threads, let group, let count else { return nil }
+              let cluster, let cm = cluster.0, let cn = cluster.1, let stages, let threads, let group, let count else { return nil }
         if case .some(.none) = overhead { return nil }
+        guard let hostInterval else { return nil }
         return .gemm(GEMMPhase(m: m, n: n, k: k, precision: precision, sparse: sparse, tileM: tm, tileN: tn, tileK: tk,
-                               stages: stages, threadsPerCTA: threads, rasterGroup: group, count: count,
-                               launchOverhead: overhead.flatMap { $0 }.map { SimDuration(seconds: $0) }))
+                               stages: stages, threadsPerCTA: threads, clusterM: cm, clusterN: cn, rasterGroup: group, count: count,
+                               launchOverhead: overhead.flatMap { $0 }.map { SimDuration(seconds: $0) },
+                               hostInterval: SimDuration(seconds: hostInterval)))
     }
 
     // MARK: run

@@ -15,7 +15,7 @@ public struct GPUComputeConfig: Sendable, Equatable {
     public var sharedMemoryPerSM: UInt64
     public var sharedMemoryPerCTA: UInt64
     public var maxCTAsPerSM: UInt64
-    public var l2: L2Cache.Config
+    public var l2: SetAssociativeCache.Config
     /// Bytes the L2 delivers per SM clock cycle, all slices together.
     public var l2BytesPerCycle: Double
     public var l2HitLatency: SimDuration
@@ -37,7 +37,7 @@ public struct GPUComputeConfig: Sendable, Equatable {
         sharedMemoryPerSM = UInt64(p["gpu.sharedMemoryPerSM"])
         sharedMemoryPerCTA = UInt64(p["gpu.sharedMemoryPerCTA"])
         maxCTAsPerSM = UInt64(p["gpu.maxCTAsPerSM"])
-        l2 = L2Cache.Config(capacityBytes: UInt64(p["gpu.l2Size"]), lineBytes: UInt64(p["gpu.lineSize"]), ways: Int(p["gpu.l2Ways"]))
+        l2 = SetAssociativeCache.Config(capacityBytes: UInt64(p["gpu.l2Size"]), lineBytes: UInt64(p["gpu.lineSize"]), ways: Int(p["gpu.l2Ways"]))
         l2BytesPerCycle = p["gpu.l2BytesPerCycle"]
         l2HitLatency = SimDuration(seconds: p["gpu.l2HitLatency"])
         launchOverhead = SimDuration(seconds: p["gpu.launchOverhead"])

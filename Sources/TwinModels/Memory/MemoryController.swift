@@ -41,6 +41,7 @@ public struct MemoryController: Sendable {
         public var tRRDCycles: UInt64
         public var tFAWCycles: UInt64
         public var tRFCCycles: UInt64
+        public var pageTimeoutCycles: UInt64
         public var tREFICycles: UInt64
 
         /// Builds the config from resolved parameters; timings in seconds become whole cycles,
@@ -74,6 +75,7 @@ public struct MemoryController: Sendable {
             tFAWCycles = cycles("memory.tFAW")
             tRFCCycles = cycles("memory.tRFCab")
             tREFICycles = max(1, cycles("memory.tREFI"))
+            pageTimeoutCycles = cycles("memory.pageTimeout")
         }
 
         /// Peak data bandwidth of all channels, in bytes per second.
@@ -174,6 +176,14 @@ public struct MemoryController: Sendable {
         var command = max(arrival, banks[b].readyCycle)
         command = applyRefreshes(channel: c, upTo: command, command: command)
 
+        // Adaptive page policy: a row left idle for the page timeout is precharged in the background.
+        if banks[b].openRow != Bank.closed {
+            let earliestPrecharge = max(banks[b].activateCycle + config.tRASCycles, banks[b].lastColumnCycle + config.tRTPCycles)
+            let idlePrecharge = max(earliestPrecharge, banks[b].lastColumnCycle + config.pageTimeoutCycles)
+            if idlePrecharge + config.tRPCycles <= command {
+                banks[b].openRow = Bank.closed
+            }
+        }
         let isHit = banks[b].openRow == location.row
         var columnCycle: UInt64
         if isHit {

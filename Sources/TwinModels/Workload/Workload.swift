@@ -56,18 +56,24 @@ public struct GEMMPhase: Sendable, Equatable {
     /// Shared-memory pipeline depth: loads of `stages - 1` steps run ahead of the math.
     public var stages: UInt64
     public var threadsPerCTA: UInt64
+    /// CTAs per thread-block cluster along M and along N. A cluster's CTAs share the operand
+    /// they have in common through TMA multicast: one L2 read feeds all of them.
+    public var clusterM: UInt64
+    public var clusterN: UInt64
     /// Tile rasterization: CTAs walk groups of this many tile rows before the next column, so
     /// that neighbouring CTAs share A and B in the L2 (1 is plain column order).
     public var rasterGroup: UInt64
     /// Kernels launched one after the other.
     public var count: UInt64
-    /// Host-side cost of each launch, before its first CTA starts; nil takes the machine's.
+    /// Time from a kernel's enqueueing to its first CTA; nil takes the machine's.
     public var launchOverhead: SimDuration?
+    /// Host time between two launches (the caller's cost per call); kernels queue on the stream.
+    public var hostInterval: SimDuration
 
     public init(m: UInt64, n: UInt64, k: UInt64, precision: Precision, sparse: Bool = false,
                 tileM: UInt64 = 128, tileN: UInt64 = 128, tileK: UInt64 = 64, stages: UInt64 = 3,
-                threadsPerCTA: UInt64 = 256, rasterGroup: UInt64 = 8, count: UInt64 = 1,
-                launchOverhead: SimDuration? = nil) {
+                threadsPerCTA: UInt64 = 256, clusterM: UInt64 = 1, clusterN: UInt64 = 1, rasterGroup: UInt64 = 8, count: UInt64 = 1,
+                launchOverhead: SimDuration? = nil, hostInterval: SimDuration = .zero) {
         self.m = m
         self.n = n
         self.k = k
@@ -78,19 +84,37 @@ public struct GEMMPhase: Sendable, Equatable {
         self.tileK = tileK
         self.stages = stages
         self.threadsPerCTA = threadsPerCTA
+        self.clusterM = clusterM
+        self.clusterN = clusterN
         self.rasterGroup = rasterGroup
         self.count = count
         self.launchOverhead = launchOverhead
+        self.hostInterval = hostInterval
     }
 
     /// Useful floating-point operations of one kernel (2·M·N·K; padding is not counted).
     public var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
 }
 
+/// One thread on a Grace core chasing pointers through a buffer (calibration C5).
+public struct CPUChasePhase: Sendable, Equatable {
+    public var core: CoreKind
+    public var bufferBytes: UInt64
+    /// Loads to time.
+    public var steps: UInt64
+
+    public init(core: CoreKind, bufferBytes: UInt64, steps: UInt64) {
+        self.core = core
+        self.bufferBytes = bufferBytes
+        self.steps = steps
+    }
+}
+
 /// One step of a workload program; phases run one after the other.
 public enum WorkloadPhase: Sendable, Equatable {
     case streamRead(StreamReadPhase)
     case gemm(GEMMPhase)
+    case cpuChase(CPUChasePhase)
     /// Nothing runs for the given span.
     case idle(SimDuration)
 }

@@ -1,11 +1,12 @@
-/// The GPU's L2: a set-associative cache of lines with least-recently-used replacement.
+/// A set-associative cache of lines with least-recently-used replacement: the GPU's L2, the
+/// Grace cores' L1 and L2, the clusters' L3 and the system-level cache.
 ///
 /// Only tags are kept (the twin moves no data). A lookup that misses allocates the line at once,
 /// evicting the set's least recently used way, so a second request for the same line while the
 /// first is still in flight counts as a hit, as an MSHR merge would. Sets are picked by a
 /// multiplicative hash of the line number, which spreads strided streams the way the hardware's
 /// (unpublished) slice hash does and allows set counts that are not powers of two.
-public struct L2Cache: Sendable {
+public struct SetAssociativeCache: Sendable {
     public struct Config: Sendable, Equatable {
         public var lineBytes: UInt64
         public var sets: Int
@@ -45,14 +46,27 @@ public struct L2Cache: Sendable {
     ///
     /// - Returns: whether the line was present.
     public mutating func access(_ address: UInt64) -> Bool {
+        access(address, victim: nil)
+    }
+
+    /// Looks up the line holding `address`, allocating it on a miss; on a miss that evicts a
+    /// line, `victim` receives that line's address.
+    public mutating func access(_ address: UInt64, victim: UnsafeMutablePointer<UInt64>?) -> Bool {
         let line = address / config.lineBytes
-        // Fibonacci hashing: the high bits of line × 2^64/φ, scaled to the set count.
-        let hash = line &* 0x9E37_79B9_7F4A_7C15
-        // (Shifts bind tighter than products in Swift.)
-        let set = Int(((hash >> 32) * UInt64(config.sets)) >> 32)
-        let hit = Self.touch(line, first: set * config.ways, ways: config.ways, in: &tags)
+        let set = setIndex(line)
+        let first = set * config.ways
+        let evicted = tags[first + config.ways - 1]
+        let hit = Self.touch(line, first: first, ways: config.ways, in: &tags)
+        if !hit, evicted != Self.empty, let victim { victim.pointee = evicted * config.lineBytes }
         if hit { stats.hits += 1 } else { stats.misses += 1 }
         return hit
+    }
+
+    /// Whether the line holding `address` is present, without touching the replacement order.
+    public func contains(_ address: UInt64) -> Bool {
+        let line = address / config.lineBytes
+        let first = setIndex(line) * config.ways
+        return tags[first..<(first + config.ways)].contains(line)
     }
 
     /// Finds `line` among the ways starting at `first` and moves it to the front (most recently
@@ -69,6 +83,13 @@ public struct L2Cache: Sendable {
             tags[first] = line
             return way < ways
         }
+    }
+
+    /// Fibonacci hashing: the high bits of line × 2^64/φ, scaled to the set count.
+    private func setIndex(_ line: UInt64) -> Int {
+        let hash = line &* 0x9E37_79B9_7F4A_7C15
+        // (Shifts bind tighter than products in Swift.)
+        return Int(((hash >> 32) * UInt64(config.sets)) >> 32)
     }
 
     /// Forgets every line (a cold cache), keeping the counters.

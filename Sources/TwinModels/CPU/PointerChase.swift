@@ -1,0 +1,120 @@
+import TwinCore
+
+/// The two kinds of Grace core.
+public enum CoreKind: String, Sendable, CaseIterable {
+    case x925
+    case a725
+}
+
+/// The Grace CPU's cache hierarchy as one core sees it, built from resolved parameters.
+public struct GraceConfig: Sendable, Equatable {
+    public var lineBytes: UInt64
+    public var clockHz: [CoreKind: UInt64]
+    public var l1: SetAssociativeCache.Config
+    public var l2: [CoreKind: SetAssociativeCache.Config]
+    public var l3: SetAssociativeCache.Config
+    public var slc: SetAssociativeCache.Config
+    public var l1LatencyCycles: UInt64
+    public var l2LatencyCycles: [CoreKind: UInt64]
+    public var l3Latency: SimDuration
+    public var a725L3Penalty: SimDuration
+    public var slcLatency: SimDuration
+    public var fabricLatency: SimDuration
+
+    public init(_ p: ParameterValues) {
+        lineBytes = UInt64(p["cpu.lineSize"])
+        clockHz = [.x925: UInt64(p["cpu.x925.clock"].rounded()), .a725: UInt64(p["cpu.a725.clock"].rounded())]
+        // Associativity barely changes a random chase; these are the cores' documented shapes.
+        l1 = .init(capacityBytes: UInt64(p["cpu.l1Size"]), lineBytes: lineBytes, ways: 4)
+        l2 = [.x925: .init(capacityBytes: UInt64(p["cpu.x925.l2Size"]), lineBytes: lineBytes, ways: 8),
+              .a725: .init(capacityBytes: UInt64(p["cpu.a725.l2Size"]), lineBytes: lineBytes, ways: 8)]
+        l3 = .init(capacityBytes: UInt64(p["cpu.l3Size"]), lineBytes: lineBytes, ways: 16)
+        slc = .init(capacityBytes: UInt64(p["cpu.slcSize"]), lineBytes: lineBytes, ways: 16)
+        l1LatencyCycles = UInt64(p["cpu.l1Latency"])
+        l2LatencyCycles = [.x925: UInt64(p["cpu.x925.l2Latency"]), .a725: UInt64(p["cpu.a725.l2Latency"])]
+        l3Latency = SimDuration(seconds: p["cpu.l3Latency"])
+        a725L3Penalty = SimDuration(seconds: p["cpu.a725.l3Penalty"])
+        slcLatency = SimDuration(seconds: p["cpu.slcLatency"])
+        fabricLatency = SimDuration(seconds: p["cpu.fabricLatency"])
+    }
+}
+
+/// One thread on one core chasing pointers through a buffer: each load's address comes from
+/// the previous load, so the loads are serial and each costs the full latency of the level
+/// that holds its line.
+///
+/// The next line is drawn uniformly from the buffer by the core's seeded stream (a random
+/// walk rather than one cyclic permutation: the same cache behaviour, without a permutation
+/// table the size of the buffer). Before timing, the buffer's tail is touched once, as the
+/// benchmark's initialisation does, so that small buffers start warm.
+/// Counters of the pointer chases since the start of the run.
+struct PointerChaseStats: Sendable {
+    var loads: UInt64 = 0
+    var latencyPs: UInt64 = 0
+    var loadsByLevel = [UInt64](repeating: 0, count: PointerChase.Level.allCases.count)
+}
+
+struct PointerChase: Sendable {
+    enum Level: Int, CaseIterable {
+        case l1, l2, l3, slc, dram
+    }
+
+    let core: CoreKind
+    let lines: UInt64
+    let lineBytes: UInt64
+    var stepsLeft: UInt64
+    var l1: SetAssociativeCache
+    var l2: SetAssociativeCache
+    var l3: SetAssociativeCache
+    var slc: SetAssociativeCache
+    var random: RandomStream
+    let clock: ClockDomain
+    let config: GraceConfig
+
+    init(_ phase: CPUChasePhase, config: GraceConfig, random: RandomStream) {
+        self.core = phase.core
+        self.config = config
+        lineBytes = config.lineBytes
+        lines = max(1, phase.bufferBytes / config.lineBytes)
+        stepsLeft = phase.steps
+        l1 = SetAssociativeCache(config: config.l1)
+        l2 = SetAssociativeCache(config: config.l2[phase.core]!)
+        l3 = SetAssociativeCache(config: config.l3)
+        slc = SetAssociativeCache(config: config.slc)
+        self.random = random
+        clock = ClockDomain(frequencyHz: config.clockHz[phase.core]!)
+        // Initialisation writes the buffer front to back: what it leaves in the caches is its tail.
+        let cached = (config.l1.capacityBytes + config.l2[phase.core]!.capacityBytes + config.l3.capacityBytes
+                      + config.slc.capacityBytes) / lineBytes * 2
+        for line in (lines - min(lines, cached))..<lines { _ = lookUp(line * lineBytes) }
+    }
+
+    /// The level that held the line, filling the core's levels above it. The system-level cache
+    /// is a victim cache of the L3: it takes the lines the L3 evicts, not the lines it fills.
+    mutating func lookUp(_ address: UInt64) -> Level {
+        if l1.access(address) { return .l1 }
+        if l2.access(address) { return .l2 }
+        var victim = UInt64.max
+        let inL3 = l3.access(address, victim: &victim)
+        if victim != .max { _ = slc.access(victim) }
+        if inL3 { return .l3 }
+        return slc.contains(address) ? .slc : .dram
+    }
+
+    /// Draws the next address.
+    mutating func nextAddress() -> UInt64 { random.next(below: lines) * lineBytes }
+
+    /// Latency of a load served by `level` above DRAM.
+    func cacheLatency(_ level: Level) -> SimDuration {
+        let cycles = { (n: UInt64) in SimDuration(picoseconds: (clock.time(ofCycle: n) - .zero).picoseconds) }
+        switch level {
+        case .l1: return cycles(config.l1LatencyCycles)
+        case .l2: return cycles(config.l2LatencyCycles[core]!)
+        case .l3, .slc, .dram:
+            var latency = config.l3Latency
+            if core == .a725 { latency = latency + config.a725L3Penalty }
+            if level != .l3 { latency = latency + config.slcLatency }
+            return latency
+        }
+    }
+}
