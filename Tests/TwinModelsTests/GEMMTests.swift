@@ -77,3 +77,47 @@ import TwinModels
         #expect(Set(order.map { "\($0.mBlock),\($0.nBlock)" }).count == 30)
     }
 }
+
+@Suite struct GEMMLaunchTests {
+    let config = MachineConfig(MachineParameters.values(preset: "dgx-spark")!)
+
+    func metrics(_ phase: GEMMPhase) -> [String: Double] {
+        let settings = RunSettings(duration: SimDuration(seconds: 0.1), seed: 1, samplePeriod: SimDuration(seconds: 1e-3), eventBudget: 10_000_000)
+        var machine = Machine(config: config, workload: [.gemm(phase)], settings: settings)
+        #expect(machine.run(until: SimTime.zero + settings.duration) == .idle)
+        machine.finish()
+        return Dictionary(uniqueKeysWithValues: machine.metrics.map { ($0.name, $0.value) })
+    }
+
+    @Test func aSlowCallerSetsThePaceOfSmallKernels() {
+        // Eight tiny kernels, each a few µs, enqueued 20 µs apart: the phase takes
+        // 7 × 20 µs + one launch + one kernel, so ~20 µs per kernel.
+        let tiny = GEMMPhase(m: 256, n: 256, k: 256, precision: .bf16, count: 8,
+                             launchOverhead: SimDuration(seconds: 2e-6), hostInterval: SimDuration(seconds: 20e-6))
+        let perKernel = metrics(tiny)["gpu.gemm.kernel_time.mean"]!
+        #expect(perKernel > 17.5 && perKernel < 20, "\(perKernel) us per kernel")
+        // With no host cost the kernels follow one another: each takes its launch and its run.
+        var eager = tiny
+        eager.hostInterval = .zero
+        #expect(metrics(eager)["gpu.gemm.kernel_time.mean"]! < 8)
+    }
+
+    @Test func clusterMulticastSharesTheL2Bandwidth() {
+        // A machine whose L2 is slow enough to bind: a 2 × 1 cluster reads each B slice once for
+        // two CTAs, so less time goes to the L2 while the hits and misses stay the same.
+        var values = MachineParameters.values(preset: "dgx-spark")!
+        values.set("gpu.l2BytesPerCycle", 64)
+        let slowL2 = MachineConfig(values)
+        func run(_ phase: GEMMPhase) -> [String: Double] {
+            let settings = RunSettings(duration: SimDuration(seconds: 0.1), seed: 1, samplePeriod: SimDuration(seconds: 1e-3), eventBudget: 10_000_000)
+            var machine = Machine(config: slowL2, workload: [.gemm(phase)], settings: settings)
+            _ = machine.run(until: SimTime.zero + settings.duration)
+            machine.finish()
+            return Dictionary(uniqueKeysWithValues: machine.metrics.map { ($0.name, $0.value) })
+        }
+        let alone = run(GEMMPhase(m: 1_024, n: 1_024, k: 1_024, precision: .bf16, launchOverhead: .zero))
+        let paired = run(GEMMPhase(m: 1_024, n: 1_024, k: 1_024, precision: .bf16, clusterM: 2, launchOverhead: .zero))
+        #expect(paired["gpu.gemm.throughput"]! > alone["gpu.gemm.throughput"]! * 1.2)
+        #expect(paired["gpu.l2.misses"] == alone["gpu.l2.misses"])
+    }
+}

@@ -3,12 +3,16 @@ import TwinCore
 import TwinModels
 
 @Suite struct MemoryControllerTests {
-    /// The plain address map, so that tests can aim at a bank and row.
-    let config: MemoryController.Config = {
+    /// The plain address map, so that tests can aim at a bank and row, and rows that stay open
+    /// (no page timeout) unless a test says otherwise.
+    let config = Self.config(pageTimeout: 1e-3)
+
+    static func config(pageTimeout: Double) -> MemoryController.Config {
         var values = MachineParameters.values(preset: "dgx-spark")!
         values.set("memory.addressHash", 0)
+        values.set("memory.pageTimeout", pageTimeout)
         return MemoryController.Config(values)
-    }()
+    }
 
     @Test func timingsInCyclesMatchTheLPDDR5XTable() {
         // lpddr5x-timing.md, column "cycles at 8533 (ceil)".
@@ -74,6 +78,19 @@ import TwinModels
         #expect(hit == clock.time(ofCycle: hitArrival + config.readLatencyCycles + 4 * config.burstCycles))
         #expect(memory.stats(channel: 0).rowHits == 1)
         #expect(memory.stats(channel: 0).rowMisses == 1)
+    }
+
+    @Test func aRowIdleForThePageTimeoutIsClosedInTheBackground() {
+        let config = Self.config(pageTimeout: 100e-9)
+        var memory = MemoryController(config: config)
+        let clock = memory.clock
+        _ = memory.read(address: address(bank: 0, row: 0), bytes: 32, at: .zero)
+        // After the timeout and its background precharge (and before channel 0's first refresh at
+        // ~244 ns): another row of the bank needs only an activate, no precharge.
+        let later = SimTime(picoseconds: 160_000)
+        let read = memory.read(address: address(bank: 0, row: 1), bytes: 32, at: later)
+        let arrival = clock.cycle(atOrAfter: later + config.controllerLatency)
+        #expect(read == clock.time(ofCycle: arrival + config.tRCDCycles + config.readLatencyCycles + config.burstCycles))
     }
 
     @Test func rowConflictAddsPrechargeAndActivate() {
