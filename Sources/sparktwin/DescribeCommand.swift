@@ -6,7 +6,7 @@ import TwinScenario
 struct Describe: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List model parameters with unit, default and source.")
 
-    @Argument(help: ArgumentHelp("A component (gpu, c2c, memory) or a parameter path.", valueName: "component"))
+    @Argument(help: ArgumentHelp("A component (cpu, gpu, c2c, memory) or a parameter path.", valueName: "component"))
     var component: String?
 
     func run() throws {
