@@ -9,7 +9,13 @@ struct Describe: ParsableCommand {
     @Argument(help: ArgumentHelp("A component (cpu, gpu, c2c, memory) or a parameter path.", valueName: "component"))
     var component: String?
 
+    @Option(help: ArgumentHelp("Show this preset's values and their sources.", valueName: "name"))
+    var preset = "dgx-spark"
+
     func run() throws {
+        guard let overrides = MachineParameters.presets[preset] else {
+            throw CleanExit.message(error: "no preset \"\(preset)\"; presets: \(MachineParameters.presetNames.joined(separator: ", "))")
+        }
         let specs = MachineParameters.all.filter { spec in
             guard let component else { return true }
             return spec.path == component || spec.path.hasPrefix(component + ".")
@@ -18,10 +24,13 @@ struct Describe: ParsableCommand {
             let groups = Set(MachineParameters.all.map { String($0.path.split(separator: ".")[0]) }).sorted()
             throw CleanExit.message(error: "no component or parameter \"\(component ?? "")\"; components: \(groups.joined(separator: ", "))")
         }
-        var rows = [["parameter", "default", "source", "description"]]
+        var rows = [["parameter", preset, "source", "description"]]
         for spec in specs {
-            let value = formatNumber(Units.value(spec.defaultValue, in: spec.displayUnit, of: spec.dimension) ?? spec.defaultValue)
-            rows.append(["machine.\(spec.path)", spec.displayUnit.isEmpty ? value : "\(value) \(spec.displayUnit)", spec.source, spec.summary])
+            let entry = overrides.first { $0.path == spec.path }
+            let base = entry?.value ?? spec.defaultValue
+            let value = formatNumber(Units.value(base, in: spec.displayUnit, of: spec.dimension) ?? base)
+            rows.append(["machine.\(spec.path)", spec.displayUnit.isEmpty ? value : "\(value) \(spec.displayUnit)",
+                         entry?.source ?? spec.source, spec.summary])
         }
         printTable(rows)
     }

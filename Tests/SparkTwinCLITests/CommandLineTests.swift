@@ -74,6 +74,10 @@ func sparktwin(_ arguments: [String]) throws -> (status: Int32, stdout: String, 
         #expect(result.stdout.contains("18 ns"))
         #expect(result.stdout.contains("LPDDR5X table"))
         #expect(try sparktwin(["describe", "flux"]).status == 1)
+        // Another preset shows its own values and their sources.
+        let h100 = try sparktwin(["describe", "memory.tRCD", "--preset", "h100-sxm"])
+        #expect(h100.stdout.contains("14 ns") && h100.stdout.contains("HBM"))
+        #expect(try sparktwin(["describe", "--preset", "b200"]).status == 1)
     }
 
     @Test func holdBenchmarkEndsWithEventsPerSecond() throws {
