@@ -12,7 +12,7 @@ extension Machine {
         add("sim.time", elapsed.seconds, "s")
         add("sim.events", Double(eventsHandled), "count")
         add("gpu.read.bytes", Double(gpuStats.bytesReceived), "B")
-        let active = Double(gpuStats.activePs) * 1e-12
+        let active = Double(stream.phasePs) * 1e-12
         add("gpu.read.bandwidth", active > 0 ? Double(gpuStats.bytesReceived) / active / 1e9 : 0, "GB/s")
         add("gpu.read.latency.mean", gpuStats.latency.meanNs, "ns")
         add("gpu.read.latency.p50", gpuStats.latency.quantileNs(0.5), "ns")

@@ -42,6 +42,8 @@ public struct Machine: ~Copyable {
         case ctaDone
         /// The pointer chase's load has returned its value: the next address.
         case cpuLoad
+        /// A streaming phase's next pass starts.
+        case streamPass
     }
 
     /// A read in flight, held in a slab the events index.
@@ -76,6 +78,7 @@ public struct Machine: ~Copyable {
     var l2FreeAt = SimTime.zero
     let l2PicosecondsPerByte: Double
     var gemm = GEMMState()
+    var stream = StreamState()
     var chase: PointerChase?
     var chaseStats = PointerChaseStats()
     let phases: [WorkloadPhase]
@@ -166,6 +169,7 @@ public struct Machine: ~Copyable {
         case .kernelStart: startKernel()
         case .ctaStep: runCTAStep(slot: Int(event.payload))
         case .ctaDone: retireCTA(slot: Int(event.payload))
+        case .streamPass: startStreamPass()
         case .cpuLoad:
             if chase!.stepsLeft == 0 {
                 chase = nil
@@ -180,9 +184,7 @@ public struct Machine: ~Copyable {
     mutating func startPhase(_ index: Int) {
         switch phases[index] {
         case .streamRead(let phase):
-            gpu.begin(phase, at: now)
-            while gpu.canIssue { issueRead() }
-            if gpu.phaseComplete { finishPhase(index) }
+            startStream(phase, phaseIndex: index)
         case .gemm(let phase):
             startGEMM(phase, phaseIndex: index)
         case .cpuChase(let phase):
@@ -239,7 +241,7 @@ public struct Machine: ~Copyable {
         freeRequests.append(UInt32(slot))
         if gpu.canIssue { issueRead() }
         if gpu.phaseComplete && gpu.readsInFlight == 0 {
-            finishPhase(currentPhaseIndex)
+            finishStreamPass()
         }
     }
 
@@ -269,7 +271,8 @@ public struct Machine: ~Copyable {
 
     /// Ends the run at the current time: closes open phases and takes a last, partial sample.
     public mutating func finish() {
-        gpu.stop(at: now)
+        if stream.phase != nil { accountStreamTime() }
+        gpu.stop()
         takeSample()
     }
 

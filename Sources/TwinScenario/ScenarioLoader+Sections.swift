@@ -165,8 +165,12 @@ extension ScenarioLoader {
             let bytes = sink.quantity(reader.required("bytes", "the bytes to read, such as 4 GiB", sink: &sink),
                                       join(path, "bytes"), .size, range: 1...1e18, integral: true)
             let pattern = reader.optional("pattern").map { sink.choice($0, join(path, "pattern"), AccessPattern.self) } ?? .sequential
-            guard let buffer, let bytes, let pattern else { return nil }
-            return .streamRead(StreamReadPhase(bufferBytes: UInt64(buffer), totalBytes: UInt64(bytes), pattern: pattern))
+            let count = reader.optional("count").map { sink.quantity($0, join(path, "count"), .count, range: 1...1e9, integral: true) } ?? 1
+            let overhead = reader.optional("launchOverhead").map { sink.quantity($0, join(path, "launchOverhead"), .time, range: 0...1) } ?? 0
+            let host = reader.optional("hostInterval").map { sink.quantity($0, join(path, "hostInterval"), .time, range: 0...1) } ?? 0
+            guard let buffer, let bytes, let pattern, let count, let overhead, let host else { return nil }
+            return .streamRead(StreamReadPhase(bufferBytes: UInt64(buffer), totalBytes: UInt64(bytes), pattern: pattern, count: UInt64(count),
+                                               launchOverhead: SimDuration(seconds: overhead), hostInterval: SimDuration(seconds: host)))
         case .gemm:
             return readGEMM(&reader, path: path, sink: &sink)
         case .cpuChase:

@@ -28,8 +28,6 @@ public struct GPUReadEngine: Sendable {
         /// Sum of read latencies (issue to last byte back), picoseconds.
         public var latencySumPs: UInt64 = 0
         public var readsCompleted: UInt64 = 0
-        /// Simulated time the engine had a streaming phase running.
-        public var activePs: UInt64 = 0
         public var latency = LatencyHistogram()
     }
 
@@ -43,7 +41,6 @@ public struct GPUReadEngine: Sendable {
 
     // The running phase.
     private var phase = StreamReadPhase(bufferBytes: 0, totalBytes: 0, pattern: .sequential)
-    private var phaseStart = SimTime.zero
     private var bytesIssued: UInt64 = 0
     private var bytesArrived: UInt64 = 0
     private var nextOffset: UInt64 = 0
@@ -56,10 +53,9 @@ public struct GPUReadEngine: Sendable {
     }
 
     /// Starts a streaming phase.
-    public mutating func begin(_ phase: StreamReadPhase, at time: SimTime) {
+    public mutating func begin(_ phase: StreamReadPhase) {
         precondition(phase.bufferBytes >= config.lineBytes, "buffer smaller than one line")
         self.phase = phase
-        phaseStart = time
         bytesIssued = 0
         bytesArrived = 0
         nextOffset = 0
@@ -106,12 +102,10 @@ public struct GPUReadEngine: Sendable {
         let latency = time - issuedAt
         stats.latencySumPs += latency.picoseconds
         stats.latency.record(latency)
-        if phaseComplete { stats.activePs += (time - phaseStart).picoseconds }
     }
 
-    /// Closes the accounting of a phase cut short by the end of the run.
-    public mutating func stop(at time: SimTime) {
-        if !phaseComplete && phase.totalBytes > 0 { stats.activePs += (time - phaseStart).picoseconds }
+    /// Abandons a phase cut short by the end of the run.
+    public mutating func stop() {
         phase.totalBytes = 0
     }
 }

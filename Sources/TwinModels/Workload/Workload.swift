@@ -15,11 +15,21 @@ public struct StreamReadPhase: Sendable, Equatable {
     /// Total bytes to read; the phase ends when all have arrived.
     public var totalBytes: UInt64
     public var pattern: AccessPattern
+    /// Passes (kernels) over the buffer, each reading `totalBytes` from its start.
+    public var count: UInt64
+    /// Time from a pass's enqueueing to its first read.
+    public var launchOverhead: SimDuration
+    /// Host time between two launches; passes queue on the stream.
+    public var hostInterval: SimDuration
 
-    public init(bufferBytes: UInt64, totalBytes: UInt64, pattern: AccessPattern) {
+    public init(bufferBytes: UInt64, totalBytes: UInt64, pattern: AccessPattern, count: UInt64 = 1,
+                launchOverhead: SimDuration = .zero, hostInterval: SimDuration = .zero) {
         self.bufferBytes = bufferBytes
         self.totalBytes = totalBytes
         self.pattern = pattern
+        self.count = count
+        self.launchOverhead = launchOverhead
+        self.hostInterval = hostInterval
     }
 }
 

@@ -1,0 +1,59 @@
+import TwinCore
+
+/// The streaming-read phase now running: its passes over the buffer, each one kernel.
+struct StreamState: Sendable {
+    var phase: StreamReadPhase?
+    var phaseIndex = 0
+    var passesLaunched: UInt64 = 0
+    var phaseStartedAt = SimTime.zero
+    /// Time stream phases ran, launches included, up to `accountedTo`.
+    var phasePs: UInt64 = 0
+    var accountedTo = SimTime.zero
+}
+
+extension Machine {
+    mutating func startStream(_ phase: StreamReadPhase, phaseIndex: Int) {
+        stream.phase = phase
+        stream.phaseIndex = phaseIndex
+        stream.passesLaunched = 0
+        stream.phaseStartedAt = now
+        stream.accountedTo = now
+        launchStreamPass()
+    }
+
+    /// Queues the next pass as a kernel on the stream, paced like GEMM launches: enqueued every
+    /// `hostInterval`, started `launchOverhead` later or when the pass before it ends.
+    mutating func launchStreamPass() {
+        let phase = stream.phase!
+        let enqueued = stream.phaseStartedAt + SimDuration(picoseconds: phase.hostInterval.picoseconds * stream.passesLaunched)
+        stream.passesLaunched += 1
+        let start = SimTime.latest(now, enqueued + phase.launchOverhead)
+        if start == now {
+            startStreamPass()
+        } else {
+            queue.push(Event(time: start, phase: .control, kind: EventKind.streamPass.rawValue))
+        }
+    }
+
+    mutating func startStreamPass() {
+        gpu.begin(stream.phase!)
+        while gpu.canIssue { issueRead() }
+        if gpu.phaseComplete { finishStreamPass() }
+    }
+
+    /// The last read of a pass is back: launch the next pass or end the phase.
+    mutating func finishStreamPass() {
+        accountStreamTime()
+        if stream.passesLaunched < stream.phase!.count {
+            launchStreamPass()
+        } else {
+            stream.phase = nil
+            finishPhase(stream.phaseIndex)
+        }
+    }
+
+    mutating func accountStreamTime() {
+        stream.phasePs += (now - stream.accountedTo).picoseconds
+        stream.accountedTo = now
+    }
+}
