@@ -88,7 +88,7 @@ public enum Validator {
         for feature in curve.features {
             switch feature {
             case .edge:
-                let m = largestChange(measured), s = largestChange(simulated)
+                let m = largestDrop(measured), s = largestDrop(simulated)
                 rows.append(ValidationRow(
                     figure: "\(curve.name): edge", measured: "\(points[m].label) → \(points[m + 1].label)",
                     simulated: "\(points[s].label) → \(points[s + 1].label)", error: "\(s - m) points",
@@ -114,12 +114,12 @@ public enum Validator {
         return terms.reduce(0, +) / Double(max(1, terms.count))
     }
 
-    /// Index i of the neighbours (i, i + 1) with the largest relative change, up or down.
-    public static func largestChange(_ values: [Double]) -> Int {
+    /// Index i of the neighbours (i, i + 1) with the largest relative drop (a cache edge).
+    public static func largestDrop(_ values: [Double]) -> Int {
         var best = 0
         var bestChange = -Double.infinity
         for i in 0..<(values.count - 1) {
-            let change = abs(log(values[i + 1] / values[i]))
+            let change = log(values[i] / values[i + 1])
             if change > bestChange {
                 bestChange = change
                 best = i

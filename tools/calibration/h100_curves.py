@@ -18,7 +18,7 @@ rows = list(csv.DictReader(open(data / "gemm.csv")))
 # The file holds two runs: square sizes first, then the K = 4096 sweep (its first row is 4096³ again).
 split = next(i for i, r in enumerate(rows) if i > 0 and int(r["M"]) < int(rows[i - 1]["M"]))
 curves = {
-    "h100-gemm-square": (rows[:split], "bf16 GEMM throughput, square sizes 256–16384", ["edge"]),
+    "h100-gemm-square": (rows[:split], "bf16 GEMM throughput, square sizes 256–16384", []),
     "h100-gemm-waves": (rows[split:], "bf16 GEMM throughput, M = N from 4096 to 9216 in steps of 128, K = 4096 (wave quantization over 132 SMs)", ["steps"]),
 }
 for name, (points, what, features) in curves.items():
@@ -31,7 +31,7 @@ for name, (points, what, features) in curves.items():
         "scenario: base/h100-gemm.yaml",
         "metric: gpu.gemm.throughput",
         "tolerance: 10 %",
-        "features: [" + ", ".join(features) + "]",
+        *(["features: [" + ", ".join(features) + "]"] if features else []),
         "points:",
     ]
     for r in points:
@@ -42,3 +42,26 @@ for name, (points, what, features) in curves.items():
         lines.append(f"    measured: {r['TFLOPs_median']} TFLOPS")
     (out / f"{name}.yaml").write_text("\n".join(lines) + "\n")
     print(f"wrote {out / (name + '.yaml')} ({len(points)} points)")
+
+# Bandwidth against buffer size: the read_sum rows (bytes read), with the L2 edge.
+reads = [r for r in csv.DictReader(open(data / "bw.csv")) if r["kind"] == "read_sum"]
+lines = [
+    "# Read bandwidth against buffer size: the h100-sxm preset against shared/calibration/h100-sxm/bw.csv.",
+    "# Written by tools/calibration/h100_curves.py; edit the script, not this file.",
+    "curve: h100-read-bandwidth",
+    "description: Device-memory read bandwidth (x.sum()) against buffer size, 16 KiB to 2 GiB; the L2 edge near 32–64 MiB.",
+    "source: shared/calibration/h100-sxm/bw.csv, read_sum rows (medians of 7–9 repetitions)",
+    "scenario: base/h100-read.yaml",
+    "metric: gpu.read.bandwidth",
+    "tolerance: 10 %",
+    "features: [edge]",
+    "points:",
+]
+for r in reads:
+    size = int(r["bytes"])
+    # Passes: enough for the caller's pace and a warm L2; large buffers need only two.
+    count = 8 if size <= 64 << 20 else 2
+    lines.append(f"  - set: {{workload.0.buffer: {size} B, workload.0.bytes: {size} B, workload.0.count: {count}}}")
+    lines.append(f"    measured: {r['GBps_median']} GB/s")
+(out / "h100-read-bandwidth.yaml").write_text("\n".join(lines) + "\n")
+print(f"wrote {out / 'h100-read-bandwidth.yaml'} ({len(reads)} points)")

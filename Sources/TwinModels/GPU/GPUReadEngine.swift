@@ -1,8 +1,9 @@
 import TwinCore
 
 /// The GPU's memory read path as a saturating read kernel drives it: the SMs together keep up
-/// to `sms × readsInFlightPerSM` line reads in flight, and the L2's port towards NVLink-C2C
-/// accepts one line request per SM clock cycle.
+/// to `sms × readsInFlightPerSM` line reads in flight, and the fabric accepts
+/// `requestsPerCycle` line requests per SM clock cycle (one on GB10: the L2's port towards
+/// NVLink-C2C).
 ///
 /// Bandwidth is not an input here: it emerges from the memory-level parallelism, the latency of
 /// the path and the first bottleneck along it (issue port, link, channels and banks).
@@ -10,12 +11,15 @@ public struct GPUReadEngine: Sendable {
     public struct Config: Sendable, Equatable {
         public var smClockHz: UInt64
         public var readsInFlightLimit: Int
+        /// Line requests the fabric accepts per SM cycle, all SMs together.
+        public var requestsPerCycle: UInt64
         public var lineBytes: UInt64
         public var fabricLatency: SimDuration
 
         public init(_ p: ParameterValues) {
             smClockHz = UInt64(p["gpu.smClock"].rounded())
             readsInFlightLimit = Int(p["gpu.sms"] * p["gpu.readsInFlightPerSM"])
+            requestsPerCycle = UInt64(p["gpu.requestsPerCycle"])
             lineBytes = UInt64(p["gpu.lineSize"])
             fabricLatency = SimDuration(seconds: p["gpu.fabricLatency"])
         }
@@ -36,7 +40,8 @@ public struct GPUReadEngine: Sendable {
     public private(set) var clock: ClockDomain
     public private(set) var stats = Stats()
     public private(set) var readsInFlight = 0
-    private var nextIssueCycle: UInt64 = 0
+    private var issueCycle: UInt64 = 0
+    private var issuedInCycle: UInt64 = 0
     private var random: RandomStream
 
     // The running phase.
@@ -74,8 +79,13 @@ public struct GPUReadEngine: Sendable {
     /// - Returns: the line address and the time the request leaves the GPU's fabric for the link.
     public mutating func issue(at time: SimTime) -> (address: UInt64, portTime: SimTime, issueTime: SimTime) {
         precondition(canIssue, "issue without a free read slot")
-        let cycle = max(clock.cycle(atOrAfter: time), nextIssueCycle)
-        nextIssueCycle = cycle + 1
+        var cycle = max(clock.cycle(atOrAfter: time), issueCycle)
+        if cycle == issueCycle && issuedInCycle == config.requestsPerCycle { cycle += 1 }
+        if cycle != issueCycle {
+            issueCycle = cycle
+            issuedInCycle = 0
+        }
+        issuedInCycle += 1
         let issueTime = clock.time(ofCycle: cycle)
         let lines = phase.bufferBytes / config.lineBytes
         let line: UInt64

@@ -66,6 +66,9 @@ public enum MachineParameters {
         ParameterSpec("gpu.readsInFlightPerSM", .count, default: 32, unit: "", range: 1...4096, integral: true,
                       source: "estimate: outstanding L1 misses per SM, typical of recent NVIDIA GPUs",
                       "Line reads one SM can have outstanding; bounds the memory-level parallelism."),
+        ParameterSpec("gpu.requestsPerCycle", .count, default: 1, unit: "", range: 1...1_024, integral: true,
+                      source: "estimate: GB10's single path from the L2 to NVLink-C2C (128 B × 2.418 GHz = 310 GB/s, above the 273 GB/s of DRAM)",
+                      "Line requests the GPU's fabric accepts per SM cycle, all SMs together."),
         ParameterSpec("gpu.lineSize", .size, default: 128, unit: "B", range: 32...4096, integral: true,
                       source: "NVIDIA CUDA programming guide: 128 B L2 line",
                       "Size of one GPU memory read request."),
@@ -227,6 +230,7 @@ public enum MachineParameters {
     static let h100SXM: [PresetValue] = [
         PresetValue("gpu.smClock", 1_980e6, "H100 README: max boost 1,980 MHz; device.txt clock_rate"),
         PresetValue("gpu.sms", 132, "H100 README: 132 SMs"),
+        PresetValue("gpu.requestsPerCycle", 32, "estimate: one request per L2 slice pair per cycle (~8 TB/s at 1,980 MHz)"),
         PresetValue("gpu.readsInFlightPerSM", 64, "estimate: enough memory-level parallelism for ~3 TB/s at ~600 ns"),
         PresetValue("gpu.fabricLatency", 120e-9, "estimate: SM → L2 → HBM controller, one way"),
         PresetValue("gpu.tensorFlopsPerCycle.fp4", 0, "H100 README: no FP4 tensor path (4th-generation tensor cores)"),
