@@ -30,6 +30,10 @@ extension Machine {
         add("gpu.l2.hit_rate", l2.stats.hitRate, "ratio")
         add("gpu.l2.misses", Double(l2.stats.misses), "count")
 
+        let copySeconds = Double(copy.phasePs) * 1e-12
+        add("copy.bandwidth", copySeconds > 0 ? Double(copy.bytes) / copySeconds / 1e9 : 0, "GB/s")
+        add("copy.time.mean", copy.copies > 0 ? copySeconds / Double(copy.copies) * 1e6 : 0, "us")
+
         let c = chaseStats
         add("cpu.chase.loads", Double(c.loads), "count")
         add("cpu.chase.latency.mean", c.loads > 0 ? Double(c.latencyPs) / Double(c.loads) / 1_000 : 0, "ns")

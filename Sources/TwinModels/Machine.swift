@@ -44,6 +44,8 @@ public struct Machine: ~Copyable {
         case cpuLoad
         /// A streaming phase's next pass starts.
         case streamPass
+        /// A host copy's last byte has arrived.
+        case copyDone
     }
 
     /// A read in flight, held in a slab the events index.
@@ -72,6 +74,8 @@ public struct Machine: ~Copyable {
     var queue: EventQueue
     var gpu: GPUReadEngine
     var c2c: C2CLink
+    var hostLink: C2CLink
+    var copy = CopyState()
     var memory: MemoryController
     var l2: SetAssociativeCache
     /// When the L2's data path to the SMs is next free, and what one byte costs on it.
@@ -106,6 +110,7 @@ public struct Machine: ~Copyable {
         self.phases = workload
         self.gpu = GPUReadEngine(config: config.gpu, random: RandomStream(seed: settings.seed, streamID: 1))
         self.c2c = C2CLink(config: config.c2c)
+        self.hostLink = C2CLink(config: config.host)
         self.memory = MemoryController(config: config.memory)
         self.l2 = SetAssociativeCache(config: config.compute.l2)
         self.l2PicosecondsPerByte = 1e12 / (config.compute.l2BytesPerCycle * Double(config.gpu.smClockHz))
@@ -170,6 +175,7 @@ public struct Machine: ~Copyable {
         case .ctaStep: runCTAStep(slot: Int(event.payload))
         case .ctaDone: retireCTA(slot: Int(event.payload))
         case .streamPass: startStreamPass()
+        case .copyDone: finishCopy()
         case .cpuLoad:
             if chase!.stepsLeft == 0 {
                 chase = nil
@@ -187,6 +193,8 @@ public struct Machine: ~Copyable {
             startStream(phase, phaseIndex: index)
         case .gemm(let phase):
             startGEMM(phase, phaseIndex: index)
+        case .copy(let phase):
+            startCopy(phase, phaseIndex: index)
         case .cpuChase(let phase):
             currentPhaseIndex = index
             chase = PointerChase(phase, config: config.cpu, random: RandomStream(seed: settings.seed, streamID: 2))

@@ -2,6 +2,7 @@
 public struct MachineConfig: Sendable, Equatable {
     public var gpu: GPUReadEngine.Config
     public var c2c: C2CLink.Config
+    public var host: C2CLink.Config
     public var memory: MemoryController.Config
     public var compute: GPUComputeConfig
     public var cpu: GraceConfig
@@ -11,6 +12,7 @@ public struct MachineConfig: Sendable, Equatable {
         cpu = GraceConfig(parameters)
         gpu = GPUReadEngine.Config(parameters)
         c2c = C2CLink.Config(parameters)
+        host = C2CLink.Config(parameters, prefix: "host")
         memory = MemoryController.Config(parameters)
     }
 

@@ -119,12 +119,13 @@ extension ScenarioLoader {
         case streamRead = "stream-read"
         case gemm
         case cpuChase = "cpu-chase"
+        case copy
         case idle
     }
 
     /// Keys of every phase kind, so that a phase of unknown kind does not also report them as unknown.
     static let phaseKeys = ["buffer", "bytes", "pattern", "duration", "m", "n", "k", "precision", "sparse", "tile",
-                            "stages", "threads", "cluster", "rasterGroup", "count", "launchOverhead", "hostInterval", "core", "steps"]
+                            "stages", "threads", "cluster", "rasterGroup", "count", "launchOverhead", "hostInterval", "core", "steps", "direction", "overhead"]
 
     /// Reports kernels that cannot run on the machine (a CTA larger than an SM, say).
     static func checkFits(_ workload: [WorkloadPhase], nodes: [Node], on machine: MachineConfig, sink: inout DiagnosticSink) {
@@ -173,6 +174,14 @@ extension ScenarioLoader {
                                                launchOverhead: SimDuration(seconds: overhead), hostInterval: SimDuration(seconds: host)))
         case .gemm:
             return readGEMM(&reader, path: path, sink: &sink)
+        case .copy:
+            let direction = sink.choice(reader.required("direction", "h2d or d2h", sink: &sink), join(path, "direction"), CopyDirection.self)
+            let bytes = sink.quantity(reader.required("bytes", "the bytes to copy, such as 1 GiB", sink: &sink),
+                                      join(path, "bytes"), .size, range: 1...1e13, integral: true)
+            let count = reader.optional("count").map { sink.quantity($0, join(path, "count"), .count, range: 1...1e9, integral: true) } ?? 1
+            let overhead = reader.optional("overhead").map { sink.quantity($0, join(path, "overhead"), .time, range: 0...1) } ?? 0
+            guard let direction, let bytes, let count, let overhead else { return nil }
+            return .copy(CopyPhase(direction: direction, bytes: UInt64(bytes), count: UInt64(count), overhead: SimDuration(seconds: overhead)))
         case .cpuChase:
             let core = sink.choice(reader.required("core", "a core kind", sink: &sink), join(path, "core"), CoreKind.self)
             let buffer = sink.quantity(reader.required("buffer", "the buffer size, such as 1 GiB", sink: &sink),

@@ -65,3 +65,24 @@ for r in reads:
     lines.append(f"    measured: {r['GBps_median']} GB/s")
 (out / "h100-read-bandwidth.yaml").write_text("\n".join(lines) + "\n")
 print(f"wrote {out / 'h100-read-bandwidth.yaml'} ({len(reads)} points)")
+
+# Pinned host<->device copies: one curve per direction.
+copies = list(csv.DictReader(open(data / "h2d.csv")))
+for kind, direction in [("h2d_pinned", "h2d"), ("d2h_pinned", "d2h")]:
+    name = f"h100-{direction}-pinned"
+    lines = [
+        f"# Pinned {direction} copy bandwidth against size: the h100-sxm preset against shared/calibration/h100-sxm/h2d.csv.",
+        "# Written by tools/calibration/h100_curves.py; edit the script, not this file.",
+        f"curve: {name}",
+        f"description: Pinned {direction} copies over PCIe Gen5 x16, 1 KiB to 1 GiB.",
+        f"source: shared/calibration/h100-sxm/h2d.csv, {kind} rows (medians of 7–9 repetitions)",
+        "scenario: base/h100-copy.yaml",
+        "metric: copy.bandwidth",
+        "tolerance: 10 %",
+        "points:",
+    ]
+    for r in (r for r in copies if r["kind"] == kind):
+        lines.append(f"  - set: {{workload.0.direction: {direction}, workload.0.bytes: {r['bytes']} B}}")
+        lines.append(f"    measured: {r['GBps_median']} GB/s")
+    (out / f"{name}.yaml").write_text("\n".join(lines) + "\n")
+    print(f"wrote {out / (name + '.yaml')}")

@@ -24,11 +24,17 @@ public struct C2CLink: Sendable {
         public var headerBytes: UInt64
         public var latency: SimDuration
 
-        public init(_ p: ParameterValues) {
-            flitBytes = UInt64(p["c2c.flitSize"])
-            flitRateHz = UInt64((p["c2c.bandwidthPerDirection"] / Double(flitBytes)).rounded())
-            headerBytes = UInt64(p["c2c.headerSize"])
-            latency = SimDuration(seconds: p["c2c.latency"])
+        /// Largest payload of one packet; bulk transfers are cut into packets of this size.
+        public var maxPayloadBytes: UInt64
+
+        /// Reads `<prefix>.bandwidthPerDirection`, `.flitSize`, `.headerSize`, `.latency` and
+        /// `.maxPayload`: the same model serves NVLink-C2C (`c2c`) and the host link (`host`).
+        public init(_ p: ParameterValues, prefix: String = "c2c") {
+            flitBytes = UInt64(p["\(prefix).flitSize"])
+            flitRateHz = UInt64((p["\(prefix).bandwidthPerDirection"] / Double(flitBytes)).rounded())
+            headerBytes = UInt64(p["\(prefix).headerSize"])
+            latency = SimDuration(seconds: p["\(prefix).latency"])
+            maxPayloadBytes = UInt64(p["\(prefix).maxPayload"])
         }
     }
 
@@ -68,6 +74,24 @@ public struct C2CLink: Sendable {
         lanes[d].stats.payloadBytes += payloadBytes
         lanes[d].stats.busyFlits += flits
         return lanes[d].clock.time(ofCycle: end) + config.latency
+    }
+
+    /// Sends `bytes` as packets of at most `maxPayloadBytes`, back to back, at `time`.
+    ///
+    /// - Returns: when the last packet's last flit arrives at the far end.
+    public mutating func sendBulk(_ direction: Direction, bytes: UInt64, at time: SimTime) -> SimTime {
+        let d = direction.rawValue
+        let fullPackets = bytes / config.maxPayloadBytes
+        let rest = bytes % config.maxPayloadBytes
+        let flitsPerFull = (config.maxPayloadBytes + config.headerBytes + config.flitBytes - 1) / config.flitBytes
+        let lastFlits = rest == 0 ? 0 : (rest + config.headerBytes + config.flitBytes - 1) / config.flitBytes
+        let flits = fullPackets * flitsPerFull + lastFlits
+        let start = max(lanes[d].clock.cycle(atOrAfter: time), lanes[d].freeCycle)
+        lanes[d].freeCycle = start + flits
+        lanes[d].stats.packets += fullPackets + (rest == 0 ? 0 : 1)
+        lanes[d].stats.payloadBytes += bytes
+        lanes[d].stats.busyFlits += flits
+        return lanes[d].clock.time(ofCycle: start + flits) + config.latency
     }
 
     /// Counters of one direction.

@@ -6,7 +6,7 @@
 /// by public DRAM simulators). "estimate" marks values no public source gives; they are
 /// overridable and listed as such by `sparktwin describe`.
 public enum MachineParameters {
-    public static let all: [ParameterSpec] = cpu + gpu + c2c + memory
+    public static let all: [ParameterSpec] = cpu + gpu + c2c + host + memory
 
     static let cpu: [ParameterSpec] = [
         ParameterSpec("cpu.x925.clock", .frequency, default: 3_900e6, unit: "GHz", range: 1e8...1e10,
@@ -141,9 +141,26 @@ public enum MachineParameters {
         ParameterSpec("c2c.flitSize", .size, default: 16, unit: "B", range: 1...1024, integral: true,
                       source: "estimate: link transfer unit",
                       "Unit of transfer on the link; packets occupy whole flits."),
+        ParameterSpec("c2c.maxPayload", .size, default: 128, unit: "B", range: 1...65_536, integral: true,
+                      source: "estimate: one GPU line per packet", "Largest payload of one C2C packet."),
         ParameterSpec("c2c.headerSize", .size, default: 32, unit: "B", range: 0...1024, integral: true,
                       source: "calibrated: C1 (231–243 GB/s streaming read); two flits of header and framing per packet, as the link's protocol overhead is not public",
                       "Header bytes carried by every request and response packet."),
+    ]
+
+    /// The link host copies cross. On GB10 the host is the CPU die, so it is NVLink-C2C itself.
+    static let host: [ParameterSpec] = [
+        ParameterSpec("host.bandwidthPerDirection", .bandwidth, default: 300e9, unit: "GB/s", range: 1e6...1e13,
+                      source: "GB10 README: NVLink-C2C, ~600 GB/s aggregate (spec)",
+                      "Raw bandwidth of the host link in each direction."),
+        ParameterSpec("host.latency", .time, default: 30e-9, unit: "ns", range: 0...1e-3,
+                      source: "as c2c.latency (estimate)", "One-way latency of the host link."),
+        ParameterSpec("host.flitSize", .size, default: 16, unit: "B", range: 1...1024, integral: true,
+                      source: "as c2c.flitSize (estimate)", "Unit of transfer on the host link."),
+        ParameterSpec("host.headerSize", .size, default: 32, unit: "B", range: 0...1024, integral: true,
+                      source: "as c2c.headerSize (calibrated on C1)", "Header and framing bytes of every host-link packet."),
+        ParameterSpec("host.maxPayload", .size, default: 128, unit: "B", range: 1...65_536, integral: true,
+                      source: "estimate: one GPU line per C2C packet", "Largest payload of one host-link packet."),
     ]
 
     static let memory: [ParameterSpec] = [
@@ -249,6 +266,11 @@ public enum MachineParameters {
         PresetValue("gpu.l2HitLatency", 95e-9, "H100 latency.csv: ~186 cycles at 256 KiB (L1 miss, L2 hit) at 1,980 MHz"),
         PresetValue("gpu.launchOverhead", 6e-6, "H100 bw.csv: ~6.5 µs floor of small copies, the kernel itself ~0.5 µs"),
         PresetValue("gpu.memoryOverC2C", 0, "H100 README: HBM3 attached to the GPU die"),
+        PresetValue("host.bandwidthPerDirection", 63e9, "H100 README: PCIe Gen5 x16, 32 GT/s × 16 lanes × 128/130 encoding"),
+        PresetValue("host.latency", 1e-6, "estimate: PCIe round trip through the root complex"),
+        PresetValue("host.flitSize", 4, "PCIe: TLPs are counted in 4-byte double words"),
+        PresetValue("host.headerSize", 24, "PCIe: 16 B TLP header (4 DW, 64-bit address) + 6 B sequence number and LCRC + 2 B framing"),
+        PresetValue("host.maxPayload", 256, "PCIe: a typical server's 256 B maximum payload size"),
         PresetValue("memory.dataRate", 5_238e6, "H100 device.txt: memory_clock_rate 2,619 MHz, double data rate"),
         PresetValue("memory.beatsPerClock", 2, "HBM3: data on both edges of the 2,619 MHz clock"),
         PresetValue("memory.channels", 160, "H100 README: 5,120-bit HBM3 bus as 160 pseudo-channels × 32 bit"),

@@ -120,11 +120,34 @@ public struct CPUChasePhase: Sendable, Equatable {
     }
 }
 
+/// Which way a host copy goes.
+public enum CopyDirection: String, Sendable, CaseIterable {
+    case hostToDevice = "h2d"
+    case deviceToHost = "d2h"
+}
+
+/// Copies between host memory (pinned) and the GPU over the host link, one after the other.
+public struct CopyPhase: Sendable, Equatable {
+    public var direction: CopyDirection
+    public var bytes: UInt64
+    public var count: UInt64
+    /// Fixed cost of each copy before its first byte moves (call, DMA setup, synchronisation).
+    public var overhead: SimDuration
+
+    public init(direction: CopyDirection, bytes: UInt64, count: UInt64 = 1, overhead: SimDuration = .zero) {
+        self.direction = direction
+        self.bytes = bytes
+        self.count = count
+        self.overhead = overhead
+    }
+}
+
 /// One step of a workload program; phases run one after the other.
 public enum WorkloadPhase: Sendable, Equatable {
     case streamRead(StreamReadPhase)
     case gemm(GEMMPhase)
     case cpuChase(CPUChasePhase)
+    case copy(CopyPhase)
     /// Nothing runs for the given span.
     case idle(SimDuration)
 }
