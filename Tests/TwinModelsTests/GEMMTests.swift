@@ -121,3 +121,36 @@ import TwinModels
         #expect(paired["gpu.l2.misses"] == alone["gpu.l2.misses"])
     }
 }
+
+@Suite struct PassAndCopyTests {
+    func metrics(_ phases: [WorkloadPhase], preset: String = "dgx-spark") -> [String: Double] {
+        let config = MachineConfig(MachineParameters.values(preset: preset)!)
+        let settings = RunSettings(duration: SimDuration(seconds: 0.1), seed: 1, samplePeriod: SimDuration(seconds: 1e-3), eventBudget: 10_000_000)
+        var machine = Machine(config: config, workload: phases, settings: settings)
+        #expect(machine.run(until: SimTime.zero + settings.duration) == .idle)
+        machine.finish()
+        return Dictionary(uniqueKeysWithValues: machine.metrics.map { ($0.name, $0.value) })
+    }
+
+    @Test func laterPassesOverABufferThatFitsTheL2HitIt() {
+        let oneMiB: UInt64 = 1 << 20
+        let once = metrics([.streamRead(StreamReadPhase(bufferBytes: oneMiB, totalBytes: oneMiB, pattern: .sequential))])
+        let four = metrics([.streamRead(StreamReadPhase(bufferBytes: oneMiB, totalBytes: oneMiB, pattern: .sequential, count: 4))])
+        #expect(once["gpu.l2.hit_rate"] == 0)
+        #expect(four["gpu.l2.hit_rate"] == 0.75)
+        #expect(four["gpu.read.bytes"] == Double(4 * oneMiB))
+        // A caller slower than the passes sets the pace: 4 passes enqueued 100 µs apart.
+        let paced = metrics([.streamRead(StreamReadPhase(bufferBytes: oneMiB, totalBytes: oneMiB, pattern: .sequential, count: 4,
+                                                         hostInterval: SimDuration(seconds: 100e-6)))])
+        let seconds = Double(4 * oneMiB) / (paced["gpu.read.bandwidth"]! * 1e9)
+        #expect(seconds > 300e-6 && seconds < 310e-6, "\(seconds) s for four paced passes")
+    }
+
+    @Test func aCopyCostsItsOverheadThenItsPackets() {
+        let copy = CopyPhase(direction: .hostToDevice, bytes: 1 << 20, count: 2, overhead: SimDuration(seconds: 10e-6))
+        let result = metrics([.copy(copy)], preset: "h100-sxm")
+        // 10 µs, then 1 MiB at 256/280 × 63 GB/s (18.2 µs), then the 1 µs link latency, twice.
+        let expected = 10 + Double(1 << 20) / (63e9 * 256 / 280) * 1e6 + 1
+        #expect(abs(result["copy.time.mean"]! - expected) < 0.01, "\(result["copy.time.mean"]!) us per copy")
+    }
+}

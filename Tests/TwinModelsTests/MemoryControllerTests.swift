@@ -164,3 +164,20 @@ import TwinModels
         #expect(link.stats(.cpuToGPU).busyFlits == 20)
     }
 }
+
+@Suite struct HostLinkTests {
+    @Test func bulkTransfersPayTheirPacketHeaders() {
+        // PCIe on the h100-sxm preset: 256 B payloads with 24 B of header, counted in 4 B units at 63 GB/s.
+        let config = C2CLink.Config(MachineParameters.values(preset: "h100-sxm")!, prefix: "host")
+        var link = C2CLink(config: config)
+        let bytes: UInt64 = 1 << 20
+        let done = link.sendBulk(.cpuToGPU, bytes: bytes, at: .zero)
+        let flits = bytes / 256 * (280 / 4)
+        #expect(link.stats(.cpuToGPU).busyFlits == flits)
+        let lastEdge = SimDuration(picoseconds: (flits * 1_000_000_000_000 + config.flitRateHz - 1) / config.flitRateHz)
+        #expect(done == SimTime.zero + lastEdge + config.latency)
+        // The efficiency that follows: 256 / 280 of 63 GB/s ≈ 57.6 GB/s.
+        let rate = Double(bytes) / (done - SimTime.zero - config.latency).seconds
+        #expect(abs(rate / 57.6e9 - 1) < 0.001)
+    }
+}
