@@ -171,6 +171,7 @@ extension Machine {
                 while address <= last {
                     bytes += line / sharedBy
                     if !machine.l2.access(address) {
+                        machine.writeBackVictim()
                         missesDone = SimTime.latest(missesDone, machine.fetchLine(address, at: time))
                     }
                     address += line

@@ -14,6 +14,8 @@ extension Machine {
         add("gpu.read.bytes", Double(gpuStats.bytesReceived), "B")
         let active = Double(stream.phasePs) * 1e-12
         add("gpu.read.bandwidth", active > 0 ? Double(gpuStats.bytesReceived) / active / 1e9 : 0, "GB/s")
+        let gpuCopySeconds = Double(stream.copyPhasePs) * 1e-12
+        add("gpu.copy.bandwidth", gpuCopySeconds > 0 ? Double(stream.copyBytes) / gpuCopySeconds / 1e9 : 0, "GB/s")
         add("gpu.read.latency.mean", gpuStats.latency.meanNs, "ns")
         add("gpu.read.latency.p50", gpuStats.latency.quantileNs(0.5), "ns")
         add("gpu.read.latency.p99", gpuStats.latency.quantileNs(0.99), "ns")
@@ -44,7 +46,9 @@ extension Machine {
         let m = memory.totalStats
         let mc = memory.config
         let elapsedCycles = Double(elapsed.picoseconds) * 1e-12 * Double(mc.clockHz)
-        add("memory.bandwidth", elapsed.seconds > 0 ? Double(m.bytes) / elapsed.seconds / 1e9 : 0, "GB/s")
+        add("memory.bandwidth", elapsed.seconds > 0 ? Double(m.bytes + m.writeBytes) / elapsed.seconds / 1e9 : 0, "GB/s")
+        add("memory.write.bytes", Double(m.writeBytes), "B")
+        add("memory.write.drains", Double(m.writeDrains), "count")
         add("memory.peak_bandwidth", mc.peakBandwidthBytesPerSecond / 1e9, "GB/s")
         add("memory.row_hit_rate", m.rowHits + m.rowMisses == 0 ? 0 : Double(m.rowHits) / Double(m.rowHits + m.rowMisses), "ratio")
         var utilizations: [Double] = []

@@ -9,6 +9,9 @@ struct StreamState: Sendable {
     /// Time stream phases ran, launches included, up to `accountedTo`.
     var phasePs: UInt64 = 0
     var accountedTo = SimTime.zero
+    /// The same for copy phases alone, and the bytes they read and wrote.
+    var copyPhasePs: UInt64 = 0
+    var copyBytes: UInt64 = 0
 }
 
 extension Machine {
@@ -52,7 +55,26 @@ extension Machine {
         }
     }
 
+    /// A copy's line has arrived: store it to the destination, through the write-back L2.
+    mutating func storeCopiedLine(source address: UInt64) {
+        let destination = address + stream.phase!.destinationOffset
+        _ = l2Transfer(bytes: config.gpu.lineBytes, at: now)
+        l2.access(destination, write: true)
+        writeBackVictim()
+        stream.copyBytes += 2 * config.gpu.lineBytes
+    }
+
+    /// Writes the line the L2's last miss evicted back to DRAM if it was dirty (posted: nothing
+    /// waits for it, but it takes its share of the link and the channel).
+    mutating func writeBackVictim() {
+        guard l2.victimDirty, let victim = l2.victim else { return }
+        let port = now + config.gpu.fabricLatency
+        let atController = config.compute.memoryOverC2C ? c2c.send(.gpuToCPU, payloadBytes: config.gpu.lineBytes, at: port) : port
+        memory.write(address: victim, bytes: config.gpu.lineBytes, at: atController)
+    }
+
     mutating func accountStreamTime() {
+        if stream.phase!.copy { stream.copyPhasePs += (now - stream.accountedTo).picoseconds }
         stream.phasePs += (now - stream.accountedTo).picoseconds
         stream.accountedTo = now
     }

@@ -217,7 +217,9 @@ public struct Machine: ~Copyable {
         let (address, portTime, issueTime) = gpu.issue(at: now)
         let slot = freeRequests.removeLast()
         requests[Int(slot)] = ReadRequest(address: address, issuedAt: issueTime)
-        if l2.access(address) {
+        let hit = l2.access(address)
+        if !hit { writeBackVictim() }
+        if hit {
             let arrival = l2Transfer(bytes: config.gpu.lineBytes, at: issueTime)
             queue.push(Event(time: arrival, kind: EventKind.gpuReceive.rawValue, payload: UInt64(slot)))
             return
@@ -246,6 +248,7 @@ public struct Machine: ~Copyable {
 
     mutating func receive(_ slot: Int) {
         gpu.complete(issuedAt: requests[slot].issuedAt, at: now)
+        if stream.phase!.copy { storeCopiedLine(source: requests[slot].address) }
         freeRequests.append(UInt32(slot))
         if gpu.canIssue { issueRead() }
         if gpu.phaseComplete && gpu.readsInFlight == 0 {
@@ -280,6 +283,7 @@ public struct Machine: ~Copyable {
     /// Ends the run at the current time: closes open phases and takes a last, partial sample.
     public mutating func finish() {
         if stream.phase != nil { accountStreamTime() }
+        memory.drainAllWrites(at: now)
         gpu.stop()
         takeSample()
     }

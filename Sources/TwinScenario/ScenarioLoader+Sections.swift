@@ -117,6 +117,7 @@ extension ScenarioLoader {
 
     enum PhaseKind: String, CaseIterable {
         case streamRead = "stream-read"
+        case streamCopy = "stream-copy"
         case gemm
         case cpuChase = "cpu-chase"
         case copy
@@ -160,7 +161,7 @@ extension ScenarioLoader {
         let kind = sink.choice(reader.required("kind", "a phase kind", sink: &sink), join(path, "kind"), PhaseKind.self)
         defer { reader.rejectUnknownKeys(sink: &sink) }
         switch kind {
-        case .streamRead:
+        case .streamRead, .streamCopy:
             let buffer = sink.quantity(reader.required("buffer", "the buffer size, such as 1 GiB", sink: &sink),
                                        join(path, "buffer"), .size, range: 1...1e15, integral: true)
             let bytes = sink.quantity(reader.required("bytes", "the bytes to read, such as 4 GiB", sink: &sink),
@@ -171,7 +172,8 @@ extension ScenarioLoader {
             let host = reader.optional("hostInterval").map { sink.quantity($0, join(path, "hostInterval"), .time, range: 0...1) } ?? 0
             guard let buffer, let bytes, let pattern, let count, let overhead, let host else { return nil }
             return .streamRead(StreamReadPhase(bufferBytes: UInt64(buffer), totalBytes: UInt64(bytes), pattern: pattern, count: UInt64(count),
-                                               launchOverhead: SimDuration(seconds: overhead), hostInterval: SimDuration(seconds: host)))
+                                               launchOverhead: SimDuration(seconds: overhead), hostInterval: SimDuration(seconds: host),
+                                               copy: kind == .streamCopy))
         case .gemm:
             return readGEMM(&reader, path: path, sink: &sink)
         case .copy:

@@ -94,9 +94,8 @@ struct PointerChase: Sendable {
     mutating func lookUp(_ address: UInt64) -> Level {
         if l1.access(address) { return .l1 }
         if l2.access(address) { return .l2 }
-        var victim = UInt64.max
-        let inL3 = l3.access(address, victim: &victim)
-        if victim != .max { _ = slc.access(victim) }
+        let inL3 = l3.access(address)
+        if let victim = l3.victim { slc.access(victim) }
         if inL3 { return .l3 }
         return slc.contains(address) ? .slc : .dram
     }

@@ -36,29 +36,36 @@ public struct SetAssociativeCache: Sendable {
     /// a way holding nothing.
     private var tags: [UInt64]
     private static let empty = UInt64.max
+    private static let dirtyBit: UInt64 = 1 << 63
 
     public init(config: Config) {
         self.config = config
         self.tags = Array(repeating: Self.empty, count: config.sets * config.ways)
     }
 
-    /// Looks up the line holding `address`, allocating it on a miss.
+    /// The line the last miss evicted, if any, and whether it was dirty (written, so that a
+    /// write-back cache must write it back).
+    public private(set) var victim: UInt64?
+    public private(set) var victimDirty = false
+
+    /// Looks up the line holding `address`, allocating it on a miss (and reporting the line it
+    /// evicts in `victim`); `write` marks the line dirty.
     ///
     /// - Returns: whether the line was present.
-    public mutating func access(_ address: UInt64) -> Bool {
-        access(address, victim: nil)
-    }
-
-    /// Looks up the line holding `address`, allocating it on a miss; on a miss that evicts a
-    /// line, `victim` receives that line's address.
-    public mutating func access(_ address: UInt64, victim: UnsafeMutablePointer<UInt64>?) -> Bool {
+    @discardableResult
+    public mutating func access(_ address: UInt64, write: Bool = false) -> Bool {
         let line = address / config.lineBytes
-        let set = setIndex(line)
-        let first = set * config.ways
+        let first = setIndex(line) * config.ways
         let evicted = tags[first + config.ways - 1]
-        let hit = Self.touch(line, first: first, ways: config.ways, in: &tags)
-        if !hit, evicted != Self.empty, let victim { victim.pointee = evicted * config.lineBytes }
-        if hit { stats.hits += 1 } else { stats.misses += 1 }
+        let hit = Self.touch(line, dirty: write, first: first, ways: config.ways, in: &tags)
+        if hit {
+            stats.hits += 1
+            victim = nil
+        } else {
+            stats.misses += 1
+            victim = evicted == Self.empty ? nil : (evicted & ~Self.dirtyBit) * config.lineBytes
+            victimDirty = evicted != Self.empty && evicted & Self.dirtyBit != 0
+        }
         return hit
     }
 
@@ -66,22 +73,25 @@ public struct SetAssociativeCache: Sendable {
     public func contains(_ address: UInt64) -> Bool {
         let line = address / config.lineBytes
         let first = setIndex(line) * config.ways
-        return tags[first..<(first + config.ways)].contains(line)
+        return tags[first..<(first + config.ways)].contains { $0 & ~Self.dirtyBit == line }
     }
 
     /// Finds `line` among the ways starting at `first` and moves it to the front (most recently
-    /// used), inserting it in place of the last (least recently used) way if absent.
-    private static func touch(_ line: UInt64, first: Int, ways: Int, in tags: inout [UInt64]) -> Bool {
+    /// used), inserting it in place of the last (least recently used) way if absent. A tag's top
+    /// bit marks it dirty; it travels with the tag.
+    private static func touch(_ line: UInt64, dirty: Bool, first: Int, ways: Int, in tags: inout [UInt64]) -> Bool {
         tags.withUnsafeMutableBufferPointer { tags in
             var way = 0
-            while way < ways, tags[first + way] != line { way += 1 }
+            while way < ways, tags[first + way] & ~dirtyBit != line { way += 1 }
+            let hit = way < ways
+            let wasDirty = hit && tags[first + way] & dirtyBit != 0
             var i = min(way, ways - 1)
             while i > 0 {
                 tags[first + i] = tags[first + i - 1]
                 i -= 1
             }
-            tags[first] = line
-            return way < ways
+            tags[first] = line | (dirty || wasDirty ? dirtyBit : 0)
+            return hit
         }
     }
 

@@ -9,8 +9,10 @@ import TwinCore
 /// the channel's data bus does not: a request takes the first free bus slots at or after its data
 /// is ready, so a request waiting on a busy bank does not hold up those behind it for idle banks,
 /// as an out-of-order (FR-FCFS) scheduler allows. Only state changes raise events, so a request
-/// costs one call here. Row-hit-first reordering within a bank, write queues and bank groups
-/// (tCCD_L) are not modelled yet.
+/// costs one call here. Writes are posted: they wait in a per-channel write queue and are drained
+/// in batches of `writeBatch`, paying the bus turnaround from reads before the batch and tWTR
+/// before the next read after it; a bank precharges only tWR after write data. Row-hit-first
+/// reordering within a bank and bank groups (tCCD_L) are not modelled yet.
 ///
 /// Address mapping (GB10's is not public; this one is a parameter set): the low
 /// `interleave` bytes stay on one channel, the next bits pick the channel, and within a
@@ -34,6 +36,11 @@ public struct MemoryController: Sendable {
         public var addressHash: Bool
         public var controllerLatency: SimDuration
         public var readLatencyCycles: UInt64
+        public var writeLatencyCycles: UInt64
+        public var tWRCycles: UInt64
+        public var tWTRCycles: UInt64
+        public var turnaroundCycles: UInt64
+        public var writeBatch: Int
         public var tRCDCycles: UInt64
         public var tRPCycles: UInt64
         public var tRASCycles: UInt64
@@ -67,6 +74,11 @@ public struct MemoryController: Sendable {
             addressHash = p["memory.addressHash"] != 0
             controllerLatency = SimDuration(seconds: p["memory.controllerLatency"])
             readLatencyCycles = cycles("memory.RL")
+            writeLatencyCycles = cycles("memory.WL")
+            tWRCycles = cycles("memory.tWR")
+            tWTRCycles = cycles("memory.tWTR")
+            turnaroundCycles = cycles("memory.turnaround")
+            writeBatch = Int(p["memory.writeBatch"])
             tRCDCycles = cycles("memory.tRCD")
             tRPCycles = cycles("memory.tRP")
             tRASCycles = cycles("memory.tRAS")
@@ -101,6 +113,10 @@ public struct MemoryController: Sendable {
     public struct ChannelStats: Sendable, Equatable {
         public var reads: UInt64 = 0
         public var bytes: UInt64 = 0
+        public var writes: UInt64 = 0
+        public var writeBytes: UInt64 = 0
+        /// Write batches drained (each costs two bus turnarounds).
+        public var writeDrains: UInt64 = 0
         public var rowHits: UInt64 = 0
         public var rowMisses: UInt64 = 0
         /// Cycles the data bus carried data.
@@ -117,10 +133,18 @@ public struct MemoryController: Sendable {
         var lastColumnCycle: UInt64 = 0
         /// Earliest cycle of the next command (after a refresh).
         var readyCycle: UInt64 = 0
+        /// Earliest precharge after the last write's data (tWR).
+        var writeRecoveryCycle: UInt64 = 0
     }
 
     struct Channel: Sendable {
         var nextRefreshCycle: UInt64
+        /// End of the latest read data, for the turnaround before a write batch.
+        var lastReadDataEnd: UInt64 = 0
+        /// Reads may not issue before this cycle: tWTR after the last drained write's data.
+        var readsBlockedUntil: UInt64 = 0
+        /// Addresses and arrival cycles of the writes waiting in the write queue.
+        var pendingWrites: [(address: UInt64, bytes: UInt64, arrival: UInt64)] = []
         var stats = ChannelStats()
     }
 
@@ -167,34 +191,79 @@ public struct MemoryController: Sendable {
     /// - Returns: when the last byte leaves the channel.
     /// - Precondition: the read fits in one interleave chunk and is a whole number of bursts.
     public mutating func read(address: UInt64, bytes: UInt64, at time: SimTime) -> SimTime {
-        precondition(bytes > 0 && bytes % config.burstBytes == 0, "reads are whole bursts")
-        precondition(address % config.interleaveBytes + bytes <= config.interleaveBytes, "read crosses a channel boundary")
-        let location = locate(address)
+        checkAccess(address, bytes)
         let arrival = clock.cycle(atOrAfter: time + config.controllerLatency)
+        return clock.time(ofCycle: columnAccess(locate(address), bytes: bytes, arrival: arrival, write: false))
+    }
+
+    /// Accepts a write that reaches the controller's front end at `time` into its channel's write
+    /// queue, draining the queue when it holds `writeBatch` writes.
+    ///
+    /// - Returns: when the write is accepted (writes are posted).
+    @discardableResult
+    public mutating func write(address: UInt64, bytes: UInt64, at time: SimTime) -> SimTime {
+        checkAccess(address, bytes)
+        let arrival = clock.cycle(atOrAfter: time + config.controllerLatency)
+        let c = locate(address).channel
+        channels[c].pendingWrites.append((address, bytes, arrival))
+        if channels[c].pendingWrites.count >= config.writeBatch { drainWrites(channel: c, at: arrival) }
+        return clock.time(ofCycle: arrival)
+    }
+
+    /// Drains every write still queued, at `time` (the end of a run).
+    public mutating func drainAllWrites(at time: SimTime) {
+        let cycle = clock.cycle(atOrAfter: time)
+        for c in channels.indices where !channels[c].pendingWrites.isEmpty { drainWrites(channel: c, at: cycle) }
+    }
+
+    private func checkAccess(_ address: UInt64, _ bytes: UInt64) {
+        precondition(bytes > 0 && bytes % config.burstBytes == 0, "accesses are whole bursts")
+        precondition(address % config.interleaveBytes + bytes <= config.interleaveBytes, "access crosses a channel boundary")
+    }
+
+    /// Writes channel `c`'s queue out as one batch: the bus turns around from reads first, and
+    /// reads wait tWTR after the batch's last data.
+    private mutating func drainWrites(channel c: Int, at cycle: UInt64) {
+        let batch = channels[c].pendingWrites
+        channels[c].pendingWrites.removeAll(keepingCapacity: true)
+        let earliestData = max(cycle, channels[c].lastReadDataEnd + config.turnaroundCycles)
+        var lastData: UInt64 = 0
+        for write in batch {
+            let arrival = max(write.arrival, earliestData - min(earliestData, config.writeLatencyCycles))
+            lastData = max(lastData, columnAccess(locate(write.address), bytes: write.bytes, arrival: arrival, write: true))
+        }
+        channels[c].readsBlockedUntil = max(channels[c].readsBlockedUntil, lastData + config.tWTRCycles)
+        channels[c].stats.writeDrains += 1
+    }
+
+    /// Times one column access whose command may issue from cycle `arrival`: the bank's row
+    /// (hit, miss or conflict), its activate, and a slot on the data bus.
+    ///
+    /// - Returns: the cycle the data transfer ends.
+    private mutating func columnAccess(_ location: Location, bytes: UInt64, arrival: UInt64, write: Bool) -> UInt64 {
         let c = location.channel
         let b = c * config.banks + location.bank
         var command = max(arrival, banks[b].readyCycle)
+        if !write { command = max(command, channels[c].readsBlockedUntil) }
         command = applyRefreshes(channel: c, upTo: command, command: command)
 
+        let earliestPrecharge = max(banks[b].activateCycle + config.tRASCycles, banks[b].lastColumnCycle + config.tRTPCycles,
+                                    banks[b].writeRecoveryCycle)
         // Adaptive page policy: a row left idle for the page timeout is precharged in the background.
         if banks[b].openRow != Bank.closed {
-            let earliestPrecharge = max(banks[b].activateCycle + config.tRASCycles, banks[b].lastColumnCycle + config.tRTPCycles)
             let idlePrecharge = max(earliestPrecharge, banks[b].lastColumnCycle + config.pageTimeoutCycles)
             if idlePrecharge + config.tRPCycles <= command {
                 banks[b].openRow = Bank.closed
             }
         }
-        let isHit = banks[b].openRow == location.row
         var columnCycle: UInt64
-        if isHit {
+        if banks[b].openRow == location.row {
             columnCycle = command
             channels[c].stats.rowHits += 1
         } else {
             var activate = command
             if banks[b].openRow != Bank.closed {
-                let precharge = max(command, banks[b].activateCycle + config.tRASCycles,
-                                    banks[b].lastColumnCycle + config.tRTPCycles)
-                activate = precharge + config.tRPCycles
+                activate = max(command, earliestPrecharge) + config.tRPCycles
             }
             activate = scheduleActivate(channel: c, activate)
             banks[b].activateCycle = activate
@@ -202,16 +271,23 @@ public struct MemoryController: Sendable {
             columnCycle = activate + config.tRCDCycles
             channels[c].stats.rowMisses += 1
         }
-        let bursts = bytes / config.burstBytes
-        let transferCycles = bursts * config.burstCycles
-        let dataStart = reserveBus(channel: c, earliest: columnCycle + config.readLatencyCycles, length: transferCycles)
+        let latency = write ? config.writeLatencyCycles : config.readLatencyCycles
+        let transferCycles = bytes / config.burstBytes * config.burstCycles
+        let dataStart = reserveBus(channel: c, earliest: columnCycle + latency, length: transferCycles)
         let dataEnd = dataStart + transferCycles
-        columnCycle = dataStart - config.readLatencyCycles
+        columnCycle = dataStart - latency
         banks[b].lastColumnCycle = columnCycle + transferCycles - config.burstCycles
         channels[c].stats.busyCycles += transferCycles
-        channels[c].stats.reads += 1
-        channels[c].stats.bytes += bytes
-        return clock.time(ofCycle: dataEnd)
+        if write {
+            banks[b].writeRecoveryCycle = dataEnd + config.tWRCycles
+            channels[c].stats.writes += 1
+            channels[c].stats.writeBytes += bytes
+        } else {
+            channels[c].lastReadDataEnd = max(channels[c].lastReadDataEnd, dataEnd)
+            channels[c].stats.reads += 1
+            channels[c].stats.bytes += bytes
+        }
+        return dataEnd
     }
 
     /// Reserves `length` consecutive free cycles of channel `c`'s data bus, the first at or after
@@ -309,6 +385,9 @@ public struct MemoryController: Sendable {
         channels.reduce(into: ChannelStats()) { sum, channel in
             sum.reads += channel.stats.reads
             sum.bytes += channel.stats.bytes
+            sum.writes += channel.stats.writes
+            sum.writeBytes += channel.stats.writeBytes
+            sum.writeDrains += channel.stats.writeDrains
             sum.rowHits += channel.stats.rowHits
             sum.rowMisses += channel.stats.rowMisses
             sum.busyCycles += channel.stats.busyCycles

@@ -21,16 +21,22 @@ public struct StreamReadPhase: Sendable, Equatable {
     public var launchOverhead: SimDuration
     /// Host time between two launches; passes queue on the stream.
     public var hostInterval: SimDuration
+    /// Whether each line read is also written to a destination buffer right after the source.
+    public var copy: Bool
 
     public init(bufferBytes: UInt64, totalBytes: UInt64, pattern: AccessPattern, count: UInt64 = 1,
-                launchOverhead: SimDuration = .zero, hostInterval: SimDuration = .zero) {
+                launchOverhead: SimDuration = .zero, hostInterval: SimDuration = .zero, copy: Bool = false) {
         self.bufferBytes = bufferBytes
         self.totalBytes = totalBytes
         self.pattern = pattern
         self.count = count
         self.launchOverhead = launchOverhead
         self.hostInterval = hostInterval
+        self.copy = copy
     }
+
+    /// Where the destination of a copy starts: the page after the source buffer.
+    public var destinationOffset: UInt64 { (bufferBytes + 4095) / 4096 * 4096 }
 }
 
 /// Number formats of the GPU's arithmetic.
