@@ -181,3 +181,55 @@ import TwinModels
         #expect(abs(rate / 57.6e9 - 1) < 0.001)
     }
 }
+
+@Suite struct MemoryWriteTests {
+    let config = MemoryControllerTests.config(pageTimeout: 1e-3)
+
+    /// The address of `row` in bank `bank` of channel 0 (plain map).
+    func address(bank: UInt64, row: UInt64) -> UInt64 {
+        let channelAddress = (row * UInt64(config.banks) + bank) * config.pageBytes
+        return channelAddress / config.interleaveBytes * UInt64(config.channels) * config.interleaveBytes
+    }
+
+    @Test func writesArePostedAndDrainedInBatches() {
+        var memory = MemoryController(config: config)
+        let time = SimTime(picoseconds: 10_000)
+        // Writes are accepted at the controller's front end, whatever the DRAM does.
+        for i in 0..<UInt64(config.writeBatch - 1) {
+            let accepted = memory.write(address: address(bank: i % 16, row: 0), bytes: 32, at: time)
+            #expect(accepted == memory.clock.time(ofCycle: memory.clock.cycle(atOrAfter: time + config.controllerLatency)))
+        }
+        #expect(memory.totalStats.writes == 0)
+        memory.write(address: address(bank: 15, row: 1), bytes: 32, at: time)
+        #expect(memory.totalStats.writes == UInt64(config.writeBatch))
+        #expect(memory.totalStats.writeDrains == 1)
+    }
+
+    @Test func aReadAfterADrainWaitsForTheWriteToReadTurnaround() {
+        var memory = MemoryController(config: config)
+        let clock = memory.clock
+        // One batch of writes to one open row of bank 0, then a read to bank 1.
+        for i in 0..<UInt64(config.writeBatch) {
+            memory.write(address: address(bank: 0, row: 0) + i * 32 % 256, bytes: 32, at: .zero)
+        }
+        let read = memory.read(address: address(bank: 1, row: 0), bytes: 32, at: .zero)
+        // The batch's data: activate, tRCD, WL, then the bursts back to back.
+        let arrival = clock.cycle(atOrAfter: SimTime.zero + config.controllerLatency)
+        let lastWriteData = arrival + config.tRCDCycles + config.writeLatencyCycles + UInt64(config.writeBatch) * config.burstCycles
+        let earliestRead = lastWriteData + config.tWTRCycles + config.readLatencyCycles + config.burstCycles
+        #expect(read == clock.time(ofCycle: earliestRead))
+    }
+
+    @Test func prechargeWaitsForWriteRecovery() {
+        var memory = MemoryController(config: config)
+        let clock = memory.clock
+        for _ in 0..<config.writeBatch { memory.write(address: address(bank: 0, row: 0), bytes: 32, at: .zero) }
+        // A read to another row of the same bank must wait for tWR after the last write data.
+        let read = memory.read(address: address(bank: 0, row: 1), bytes: 32, at: .zero)
+        let arrival = clock.cycle(atOrAfter: SimTime.zero + config.controllerLatency)
+        let lastWriteData = arrival + config.tRCDCycles + config.writeLatencyCycles + UInt64(config.writeBatch) * config.burstCycles
+        let precharge = max(lastWriteData + config.tWRCycles, arrival + config.tRASCycles)
+        let expected = max(precharge + config.tRPCycles + config.tRCDCycles, lastWriteData + config.tWTRCycles) + config.readLatencyCycles + config.burstCycles
+        #expect(read == clock.time(ofCycle: expected))
+    }
+}

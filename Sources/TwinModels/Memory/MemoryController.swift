@@ -244,7 +244,6 @@ public struct MemoryController: Sendable {
         let c = location.channel
         let b = c * config.banks + location.bank
         var command = max(arrival, banks[b].readyCycle)
-        if !write { command = max(command, channels[c].readsBlockedUntil) }
         command = applyRefreshes(channel: c, upTo: command, command: command)
 
         let earliestPrecharge = max(banks[b].activateCycle + config.tRASCycles, banks[b].lastColumnCycle + config.tRTPCycles,
@@ -258,7 +257,8 @@ public struct MemoryController: Sendable {
         }
         var columnCycle: UInt64
         if banks[b].openRow == location.row {
-            columnCycle = command
+            // The row may still be opening for an earlier request.
+            columnCycle = max(command, banks[b].activateCycle + config.tRCDCycles)
             channels[c].stats.rowHits += 1
         } else {
             var activate = command
@@ -271,6 +271,8 @@ public struct MemoryController: Sendable {
             columnCycle = activate + config.tRCDCycles
             channels[c].stats.rowMisses += 1
         }
+        // tWTR holds back read column commands after a write batch, not activates.
+        if !write { columnCycle = max(columnCycle, channels[c].readsBlockedUntil) }
         let latency = write ? config.writeLatencyCycles : config.readLatencyCycles
         let transferCycles = bytes / config.burstBytes * config.burstCycles
         let dataStart = reserveBus(channel: c, earliest: columnCycle + latency, length: transferCycles)
