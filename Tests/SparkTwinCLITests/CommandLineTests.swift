@@ -90,11 +90,14 @@ func sparktwin(_ arguments: [String]) throws -> (status: Int32, stdout: String, 
 }
 
 @Suite(.serialized) struct ValidateCommandTests {
-    @Test func fastCalibrationScenarioPasses() throws {
-        let result = try sparktwin(["validate", "Scenarios/calibration/gb10-c1-stream-read.yaml"])
+    @Test func fastCalibrationScenariosPass() throws {
+        let files = ["gb10-c1-stream-read", "gb10-c5-chase-dram", "gb10-c5-chase-l3", "h100-h2d-pinned", "h100-d2h-pinned"]
+        let result = try sparktwin(["validate"] + files.map { "Scenarios/calibration/\($0).yaml" })
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.contains("gb10-c1-stream-read: gpu.read.bandwidth"))
-        #expect(result.stdout.split(separator: "\n")[1].hasSuffix("ok"))
+        let rows = result.stdout.split(separator: "\n").dropFirst().prefix(files.count)
+        for (file, row) in zip(files, rows) {
+            #expect(row.hasPrefix(file) && row.hasSuffix("ok"), "\(row)")
+        }
     }
 
     @Test func curveFarFromItsMeasurementFails() throws {

@@ -43,28 +43,34 @@ for name, (points, what, features) in curves.items():
     (out / f"{name}.yaml").write_text("\n".join(lines) + "\n")
     print(f"wrote {out / (name + '.yaml')} ({len(points)} points)")
 
-# Bandwidth against buffer size: the read_sum rows (bytes read), with the L2 edge.
-reads = [r for r in csv.DictReader(open(data / "bw.csv")) if r["kind"] == "read_sum"]
-lines = [
-    "# Read bandwidth against buffer size: the h100-sxm preset against shared/calibration/h100-sxm/bw.csv.",
-    "# Written by tools/calibration/h100_curves.py; edit the script, not this file.",
-    "curve: h100-read-bandwidth",
-    "description: Device-memory read bandwidth (x.sum()) against buffer size, 16 KiB to 2 GiB; the L2 edge near 32–64 MiB.",
-    "source: shared/calibration/h100-sxm/bw.csv, read_sum rows (medians of 7–9 repetitions)",
-    "scenario: base/h100-read.yaml",
-    "metric: gpu.read.bandwidth",
-    "tolerance: 10 %",
-    "features: [edge]",
-    "points:",
-]
-for r in reads:
-    size = int(r["bytes"])
-    # Passes: enough for the caller's pace and a warm L2; large buffers need only two.
-    count = 8 if size <= 64 << 20 else 2
-    lines.append(f"  - set: {{workload.0.buffer: {size} B, workload.0.bytes: {size} B, workload.0.count: {count}}}")
-    lines.append(f"    measured: {r['GBps_median']} GB/s")
-(out / "h100-read-bandwidth.yaml").write_text("\n".join(lines) + "\n")
-print(f"wrote {out / 'h100-read-bandwidth.yaml'} ({len(reads)} points)")
+# Bandwidth against buffer size, reads alone (read_sum) and copies (copy_rw), with the L2 edge.
+bw = list(csv.DictReader(open(data / "bw.csv")))
+for kind, name, scenario, metric, what in [
+    ("read_sum", "h100-read-bandwidth", "base/h100-read.yaml", "gpu.read.bandwidth",
+     "Device-memory read bandwidth (x.sum()) against buffer size, 16 KiB to 2 GiB; the L2 edge near 32–64 MiB"),
+    ("copy_rw", "h100-copy-bandwidth", "base/h100-copy-kernel.yaml", "gpu.copy.bandwidth",
+     "Device-to-device copy bandwidth (bytes read + written) against buffer size, 16 KiB to 2 GiB; the L2 edge near 16–32 MiB"),
+]:
+    lines = [
+        f"# {what}: the h100-sxm preset against shared/calibration/h100-sxm/bw.csv.",
+        "# Written by tools/calibration/h100_curves.py; edit the script, not this file.",
+        f"curve: {name}",
+        f"description: {what}.",
+        f"source: shared/calibration/h100-sxm/bw.csv, {kind} rows (medians of 7–9 repetitions)",
+        f"scenario: {scenario}",
+        f"metric: {metric}",
+        "tolerance: 10 %",
+        "features: [edge]",
+        "points:",
+    ]
+    for r in (r for r in bw if r["kind"] == kind):
+        size = int(r["bytes"])
+        # Passes: enough for the caller's pace and a warm L2; large buffers need only two.
+        count = 8 if size <= 64 << 20 else 2
+        lines.append(f"  - set: {{workload.0.buffer: {size} B, workload.0.bytes: {size} B, workload.0.count: {count}}}")
+        lines.append(f"    measured: {r['GBps_median']} GB/s")
+    (out / f"{name}.yaml").write_text("\n".join(lines) + "\n")
+    print(f"wrote {out / (name + '.yaml')}")
 
 # Pinned host<->device copies: one curve per direction.
 copies = list(csv.DictReader(open(data / "h2d.csv")))
