@@ -32,9 +32,30 @@ public struct MachineConfig: Sendable, Equatable {
         if line.truncatingRemainder(dividingBy: burst) != 0 {
             problems.append(("gpu.lineSize", "expected a multiple of the burst size (\(Int(burst)) B), found \(Int(line)) B"))
         }
+        let cpuLine = p["cpu.lineSize"]
+        if interleave.truncatingRemainder(dividingBy: cpuLine) != 0 {
+            problems.append(("cpu.lineSize", "expected a divisor of memory.interleave (\(Int(interleave)) B), found \(Int(cpuLine)) B"))
+        }
+        if cpuLine.truncatingRemainder(dividingBy: burst) != 0 {
+            problems.append(("cpu.lineSize", "expected a multiple of the burst size (\(Int(burst)) B), found \(Int(cpuLine)) B"))
+        }
+        // The activate calendar looks 64 memory cycles around a candidate.
+        let cycleSeconds = p["memory.beatsPerClock"] / p["memory.dataRate"]
+        for path in ["memory.tRRD", "memory.tFAW"] where p[path] / cycleSeconds > 64 {
+            problems.append((path, "expected at most 64 memory clock cycles (\(nanoseconds(64 * cycleSeconds))), found \(nanoseconds(p[path]))"))
+        }
         if p["memory.tRFCab"] >= p["memory.tREFI"] {
-            problems.append(("memory.tRFCab", "expected less than memory.tREFI (\(p["memory.tREFI"] * 1e9) ns), found \(p["memory.tRFCab"] * 1e9) ns"))
+            problems.append(("memory.tRFCab", "expected less than memory.tREFI (\(nanoseconds(p["memory.tREFI"]))), found \(nanoseconds(p["memory.tRFCab"]))"))
         }
         return problems
+    }
+
+    /// Seconds as nanoseconds for a message, to the picosecond.
+    static func nanoseconds(_ seconds: Double) -> String {
+        let picoseconds = Int64((seconds * 1e12).rounded())
+        var fraction = String(picoseconds % 1_000)
+        fraction = String(repeating: "0", count: 3 - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return "\(picoseconds / 1_000)\(fraction.isEmpty ? "" : "." + fraction) ns"
     }
 }

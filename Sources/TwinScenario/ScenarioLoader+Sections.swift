@@ -131,10 +131,17 @@ extension ScenarioLoader {
     /// Reports kernels that cannot run on the machine (a CTA larger than an SM, say).
     static func checkFits(_ workload: [WorkloadPhase], nodes: [Node], on machine: MachineConfig, sink: inout DiagnosticSink) {
         for (index, phase) in workload.enumerated() {
-            guard case .gemm(let gemm) = phase else { continue }
-            let kernel = GEMMKernel(gemm, on: machine.compute)
-            if let reason = kernel.unrunnableReason {
-                sink.error(nodes[index], "workload.\(index)", "expected a kernel that fits the machine; \(reason)")
+            switch phase {
+            case .gemm(let gemm):
+                let kernel = GEMMKernel(gemm, on: machine.compute)
+                if let reason = kernel.unrunnableReason {
+                    sink.error(nodes[index], "workload.\(index)", "expected a kernel that fits the machine; \(reason)")
+                }
+            case .streamRead(let stream) where stream.bufferBytes < machine.gpu.lineBytes:
+                sink.error(nodes[index], "workload.\(index).buffer",
+                           "expected at least one GPU line (\(machine.gpu.lineBytes) B), found \(stream.bufferBytes) B")
+            default:
+                continue
             }
         }
     }
