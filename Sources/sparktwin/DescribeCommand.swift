@@ -37,7 +37,7 @@ struct Describe: ParsableCommand {
 }
 
 struct Bench: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Benchmark the simulator's core.", subcommands: [Hold.self])
+    static let configuration = CommandConfiguration(abstract: "Benchmark the simulator's core.", subcommands: [Hold.self, Memory.self])
 
     struct Hold: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Run the hold model on the event queue and print events per second.")
@@ -60,6 +60,35 @@ struct Bench: ParsableCommand {
             let result = HoldBenchmark.run(pending: pending, events: events, seed: seed)
             print("pending=\(result.pending) events=\(result.events) seconds=\(String(format: "%.4f", result.seconds)) checksum=\(result.checksum)")
             print("events_per_s=\(String(format: "%.0f", result.eventsPerSecond))")
+        }
+    }
+}
+
+extension Bench {
+    struct Memory: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time reads through the detailed memory controller and print requests per second.")
+
+        @Option(help: ArgumentHelp("Reads to time per pattern.", valueName: "n"))
+        var requests: Int = 2_000_000
+
+        @Option(help: ArgumentHelp("Machine preset.", valueName: "name"))
+        var preset = "dgx-spark"
+
+        func validate() throws {
+            guard requests >= 1 else { throw ValidationError("--requests must be at least 1") }
+            guard MachineParameters.presets[preset] != nil else {
+                throw ValidationError("--preset must be one of: \(MachineParameters.presetNames.joined(separator: ", "))")
+            }
+        }
+
+        func run() throws {
+            for pattern in AccessPattern.allCases {
+                let r = MemoryBenchmark.run(preset: preset, pattern: pattern, requests: requests)
+                print("pattern=\(pattern.rawValue) requests=\(r.requests) seconds=\(String(format: "%.4f", r.seconds)) "
+                      + "baseline_seconds=\(String(format: "%.4f", r.baselineSeconds)) checksum=\(r.checksum)")
+                print("requests_per_s=\(String(format: "%.0f", r.requestsPerSecond)) ratio_to_baseline=\(String(format: "%.1f", r.seconds / max(r.baselineSeconds, 1e-9)))")
+            }
         }
     }
 }

@@ -80,6 +80,15 @@ func sparktwin(_ arguments: [String]) throws -> (status: Int32, stdout: String, 
         #expect(try sparktwin(["describe", "--preset", "b200"]).status == 1)
     }
 
+    @Test func memoryBenchmarkPrintsRequestsPerSecondPerPattern() throws {
+        let result = try sparktwin(["bench", "memory", "--requests", "20000"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 4)
+        #expect(lines[0].hasPrefix("pattern=sequential requests=20000 ") && lines[2].hasPrefix("pattern=random "))
+        #expect(lines[1].hasPrefix("requests_per_s=") && lines[3].hasPrefix("requests_per_s="))
+    }
+
     @Test func holdBenchmarkEndsWithEventsPerSecond() throws {
         let result = try sparktwin(["bench", "hold", "--pending", "100", "--events", "10000"])
         #expect(result.status == 0)
