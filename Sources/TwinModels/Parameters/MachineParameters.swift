@@ -278,7 +278,7 @@ public enum MachineParameters {
         PresetValue("gpu.l2Size", 52_428_800, "H100 README: 50 MiB L2; device.txt L2_cache_size"),
         PresetValue("gpu.l2BytesPerCycle", 2_816, "estimate: ~5.5 TB/s L2 bandwidth at 1,980 MHz (public microbenchmarks)"),
         PresetValue("gpu.l2HitLatency", 95e-9, "H100 latency.csv: ~186 cycles at 256 KiB (L1 miss, L2 hit) at 1,980 MHz"),
-        PresetValue("gpu.launchOverhead", 6e-6, "H100 bw.csv: ~6.5 µs floor of small copies, the kernel itself ~0.5 µs"),
+        PresetValue("gpu.launchOverhead", 6e-6, "estimate: launch latency, below the ~6.5 µs per-call floor of small copies in H100 bw.csv"),
         PresetValue("gpu.memoryOverC2C", 0, "H100 README: HBM3 attached to the GPU die"),
         PresetValue("host.bandwidthPerDirection", 63e9, "H100 README: PCIe Gen5 x16, 32 GT/s × 16 lanes × 128/130 encoding"),
         PresetValue("host.latency", 1e-6, "estimate: PCIe round trip through the root complex"),
