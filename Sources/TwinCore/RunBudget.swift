@@ -8,4 +8,6 @@ public enum StopReason: Sendable, Equatable {
     case sliceExhausted
     /// The run's total event budget is used up; the run must stop.
     case budgetExhausted(limit: UInt64)
+    /// The model ended the run itself (a thermal shutdown, say).
+    case halted
 }

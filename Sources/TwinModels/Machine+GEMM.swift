@@ -37,6 +37,11 @@ struct GEMMState: Sendable {
     var phasePs: UInt64 = 0
     var phaseAccountedTo = SimTime.zero
     var tensorBusyCycles: UInt64 = 0
+    /// FLOPs of retired CTAs, for throughput over windows shorter than a kernel.
+    var ctaFlops: Double = 0
+    /// When the first kernel's first full wave of CTAs had retired.
+    var firstWaveDoneAt: SimTime?
+    var kernelStartedAt = SimTime.zero
 }
 
 extension Machine {
@@ -72,6 +77,7 @@ extension Machine {
     /// The kernel's first CTAs reach the SMs, breadth-first up to the occupancy limit.
     mutating func startKernel() {
         let kernel = gemm.kernel!
+        gemm.kernelStartedAt = now
         gemm.nextCTA = 0
         gemm.ctasDone = 0
         for _ in 0..<kernel.ctasPerSM {
@@ -131,10 +137,14 @@ extension Machine {
         gemm.residentCTAs[sm] -= 1
         gemm.freeSlots.append(UInt32(slot))
         gemm.ctasDone += 1
+        gemm.ctaFlops += kernel.phase.flops / Double(kernel.gridCTAs)
+        if gemm.ctasDone == UInt64(config.compute.sms) * kernel.ctasPerSM && gemm.firstWaveDoneAt == nil {
+            gemm.firstWaveDoneAt = now
+        }
         if gemm.nextCTA < kernel.ctas { dispatchCTA(on: sm) }
         guard gemm.ctasDone == kernel.ctas else { return }
         gemm.kernelsCompleted += 1
-        gemm.flops += kernel.phase.flops
+        gemm.flops += kernel.phase.flops * Double(kernel.ctas) / Double(kernel.gridCTAs)
         gemm.phasePs += (now - gemm.phaseAccountedTo).picoseconds
         gemm.phaseAccountedTo = now
         if gemm.kernelsLaunched < kernel.phase.count {

@@ -22,7 +22,7 @@ extension Machine {
         add("gpu.read.latency.max", Double(gpuStats.latency.maxPs) / 1_000, "ns")
 
         let g = gemm
-        add("gpu.sm_clock", Double(config.gpu.smClockHz) / 1e6, "MHz")
+        add("gpu.sm_clock", Double(gpu.clock.frequencyHz) / 1e6, "MHz")
         add("gpu.gemm.kernels", Double(g.kernelsCompleted), "count")
         let gemmSeconds = Double(g.phasePs) * 1e-12
         add("gpu.gemm.throughput", gemmSeconds > 0 ? g.flops / gemmSeconds / 1e12 : 0, "TFLOPS")
@@ -67,12 +67,25 @@ extension Machine {
         add("c2c.gpu_to_cpu.utilization", c2c.utilization(.gpuToCPU, over: elapsed), "ratio")
         add("c2c.cpu_to_gpu.utilization", c2c.utilization(.cpuToGPU, over: elapsed), "ratio")
         add("c2c.cpu_to_gpu.bytes", Double(c2c.stats(.cpuToGPU).payloadBytes), "B")
+
+        for (name, unit, index) in [("gpu.gemm.throughput", "TFLOPS", 5), ("gpu.read.bandwidth", "GB/s", 0)] {
+            let windows = WindowedThroughput(windows: sampleValues[index])
+            add("\(name).peak", windows.peak, unit)
+            add("\(name).sustained", windows.sustained, unit)
+            add("\(name).sustained_ratio", windows.ratio, "ratio")
+        }
+        out += power.metrics(teraflops: g.ctaFlops / 1e12, gigabytes: Double(gpuStats.bytesReceived) / 1e9)
         return out
     }
 
     /// Names and units of the metrics a machine with this config reports, for validating
     /// `expect:` entries before a run.
-    public static func metricCatalog(config: MachineConfig) -> [(name: String, unit: String)] {
+    public static func metricCatalog(config: MachineConfig, fidelity: Fidelity = .detailed) -> [(name: String, unit: String)] {
+        if fidelity == .fast {
+            let machine = FastMachine(config: config, workload: [], settings: RunSettings(duration: SimDuration(picoseconds: 1), seed: 0,
+                                                                                        samplePeriod: SimDuration(picoseconds: 1), eventBudget: 0))
+            return machine.metrics.map { ($0.name, $0.unit) }
+        }
         let machine = Machine(config: config, workload: [],
                               settings: RunSettings(duration: SimDuration(picoseconds: 1), seed: 0,
                                                     samplePeriod: SimDuration(picoseconds: 1), eventBudget: 0))

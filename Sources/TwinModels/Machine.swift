@@ -46,6 +46,8 @@ public struct Machine: ~Copyable {
         case streamPass
         /// A host copy's last byte has arrived.
         case copyDone
+        /// A governor period is over.
+        case powerTick
     }
 
     /// A read in flight, held in a slab the events index.
@@ -61,7 +63,8 @@ public struct Machine: ~Copyable {
         ("gpu.reads_in_flight", "count"),
         ("memory.row_hit_rate", "ratio"),
         ("c2c.cpu_to_gpu.utilization", "ratio"),
-    ]
+        ("gpu.gemm.throughput", "TFLOPS"),
+    ] + PowerSystem.signals
 
     public let config: MachineConfig
     public let settings: RunSettings
@@ -80,12 +83,19 @@ public struct Machine: ~Copyable {
     var l2: SetAssociativeCache
     /// When the L2's data path to the SMs is next free, and what one byte costs on it.
     var l2FreeAt = SimTime.zero
-    let l2PicosecondsPerByte: Double
+    var l2PicosecondsPerByte: Double
     var gemm = GEMMState()
     var stream = StreamState()
     var chase: PointerChase?
     var chaseStats = PointerChaseStats()
     let phases: [WorkloadPhase]
+    /// Cores a background CPU job keeps busy during each phase.
+    let cpuCoresPerPhase: [UInt64]
+    var power: PowerSystem
+    var powerCounters = PowerCounters()
+    let powerPeriod: SimDuration
+    /// Set when the dies reached the shutdown temperature; the run ends there.
+    public internal(set) var shutdownAt: SimTime?
     /// The phase now running (streaming phases end when their last read returns).
     var currentPhaseIndex = 0
     var requests: [ReadRequest]
@@ -101,25 +111,32 @@ public struct Machine: ~Copyable {
     var lastSampleHits: UInt64 = 0
     var lastSampleMisses: UInt64 = 0
     var lastSampleFlits: UInt64 = 0
+    var lastSampleFlops: Double = 0
 
     /// Builds the machine and schedules the first phase and the first sample.
-    public init(config: MachineConfig, workload: [WorkloadPhase], settings: RunSettings) {
+    public init(config: MachineConfig, workload: [WorkloadPhase], settings: RunSettings, cpuCores: [UInt64] = []) {
         precondition(settings.samplePeriod.picoseconds > 0, "sample period must be positive")
         self.config = config
         self.settings = settings
         self.phases = workload
-        self.gpu = GPUReadEngine(config: config.gpu, random: RandomStream(seed: settings.seed, streamID: 1))
+        self.cpuCoresPerPhase = cpuCores
+        self.power = PowerSystem(config: config.power)
+        self.powerPeriod = SimDuration(seconds: config.power.periodSeconds)
+        var gpuConfig = config.gpu
+        gpuConfig.smClockHz = UInt64(config.power.gpuCurve.entry(atOrBelow: Double(config.gpu.smClockHz)).rounded())
+        self.gpu = GPUReadEngine(config: gpuConfig, random: RandomStream(seed: settings.seed, streamID: 1))
         self.c2c = C2CLink(config: config.c2c)
         self.hostLink = C2CLink(config: config.host)
         self.memory = MemoryController(config: config.memory)
         self.l2 = SetAssociativeCache(config: config.compute.l2)
-        self.l2PicosecondsPerByte = 1e12 / (config.compute.l2BytesPerCycle * Double(config.gpu.smClockHz))
+        self.l2PicosecondsPerByte = 1e12 / (config.compute.l2BytesPerCycle * Double(gpuConfig.smClockHz))
         let slots = config.gpu.readsInFlightLimit
         self.requests = Array(repeating: ReadRequest(address: 0, issuedAt: .zero), count: slots)
         self.freeRequests = (0..<UInt32(slots)).reversed()
         // Each read and each CTA has at most one event pending; add room for phases and sampling.
         let ctaSlots = config.compute.sms * Int(config.compute.maxCTAsPerSM)
         self.queue = EventQueue(capacity: slots + ctaSlots + 16)
+        queue.push(Event(time: .zero + powerPeriod, phase: .control, kind: EventKind.powerTick.rawValue))
         let samples = Int(min(settings.duration.picoseconds / settings.samplePeriod.picoseconds + 2, 10_000_000))
         self.sampleTimesPs = []
         self.sampleTimesPs.reserveCapacity(samples)
@@ -142,6 +159,7 @@ public struct Machine: ~Copyable {
         var handled: UInt64 = 0
         while let next = queue.nextTime(), next <= end {
             if workloadFinishedAt != nil { return .idle }
+            if shutdownAt != nil { return .halted }
             if eventsHandled >= settings.eventBudget { return .budgetExhausted(limit: settings.eventBudget) }
             if handled >= maxEvents { return .sliceExhausted }
             let event = queue.pop()
@@ -152,6 +170,7 @@ public struct Machine: ~Copyable {
             eventsHandled += 1
         }
         if workloadFinishedAt != nil { return .idle }
+        if shutdownAt != nil { return .halted }
         now = SimTime.latest(now, end)
         return .reachedEnd
     }
@@ -176,6 +195,7 @@ public struct Machine: ~Copyable {
         case .ctaDone: retireCTA(slot: Int(event.payload))
         case .streamPass: startStreamPass()
         case .copyDone: finishCopy()
+        case .powerTick: powerTick()
         case .cpuLoad:
             if chase!.stepsLeft == 0 {
                 chase = nil
@@ -188,10 +208,13 @@ public struct Machine: ~Copyable {
     }
 
     mutating func startPhase(_ index: Int) {
+        setBusyCores(phase: index)
         switch phases[index] {
         case .streamRead(let phase):
+            gpuWorkBegins()
             startStream(phase, phaseIndex: index)
         case .gemm(let phase):
+            gpuWorkBegins()
             startGEMM(phase, phaseIndex: index)
         case .copy(let phase):
             startCopy(phase, phaseIndex: index)
@@ -205,10 +228,12 @@ public struct Machine: ~Copyable {
     }
 
     mutating func finishPhase(_ index: Int) {
+        gpuWorkEnds()
         currentPhaseIndex = index + 1
         if index + 1 < phases.count {
             queue.push(Event(time: now, phase: .control, kind: EventKind.phaseStart.rawValue, payload: UInt64(index + 1)))
         } else {
+            clearBusyCores()
             workloadFinishedAt = now
         }
     }
@@ -271,6 +296,8 @@ public struct Machine: ~Copyable {
         sampleValues[2].append(Double(gpu.readsInFlight))
         sampleValues[3].append(hits + misses == 0 ? 0 : Double(hits) / Double(hits + misses))
         sampleValues[4].append(Double(flits - lastSampleFlits) / Double(config.c2c.flitRateHz) / window.seconds)
+        sampleValues[5].append((gemm.ctaFlops - lastSampleFlops) / window.seconds / 1e12)
+        for (offset, value) in power.signalValues.enumerated() { sampleValues[6 + offset].append(value) }
         lastSampleTime = now
         lastSampleBytes = stats.bytesReceived
         lastSampleLatencyPs = stats.latencySumPs
@@ -278,12 +305,15 @@ public struct Machine: ~Copyable {
         lastSampleHits = memoryStats.rowHits
         lastSampleMisses = memoryStats.rowMisses
         lastSampleFlits = flits
+        lastSampleFlops = gemm.ctaFlops
     }
 
     /// Ends the run at the current time: closes open phases and takes a last, partial sample.
     public mutating func finish() {
         if stream.phase != nil { accountStreamTime() }
         memory.drainAllWrites(at: now)
+        gpuWorkEnds()
+        accountBusyCores()
         gpu.stop()
         takeSample()
     }

@@ -6,6 +6,7 @@ public struct MachineConfig: Sendable, Equatable {
     public var memory: MemoryController.Config
     public var compute: GPUComputeConfig
     public var cpu: GraceConfig
+    public var power: PowerConfig
 
     public init(_ parameters: ParameterValues) {
         compute = GPUComputeConfig(parameters)
@@ -14,6 +15,7 @@ public struct MachineConfig: Sendable, Equatable {
         c2c = C2CLink.Config(parameters)
         host = C2CLink.Config(parameters, prefix: "host")
         memory = MemoryController.Config(parameters)
+        power = PowerConfig(parameters)
     }
 
     /// Rules that tie several parameters together, as `(parameter path, message)` pairs; empty
@@ -46,6 +48,19 @@ public struct MachineConfig: Sendable, Equatable {
         }
         if p["memory.tRFCab"] >= p["memory.tREFI"] {
             problems.append(("memory.tRFCab", "expected less than memory.tREFI (\(nanoseconds(p["memory.tREFI"]))), found \(nanoseconds(p["memory.tRFCab"]))"))
+        }
+        let ghz = { (hz: Double) in "\(hz / 1e6) MHz" }
+        if p["gpu.smClock"] > p["gpu.maxClock"] || p["gpu.smClock"] < p["gpu.idleClock"] {
+            problems.append(("gpu.smClock", "expected a clock from gpu.idleClock (\(ghz(p["gpu.idleClock"]))) to gpu.maxClock (\(ghz(p["gpu.maxClock"]))), found \(ghz(p["gpu.smClock"]))"))
+        }
+        if p["cpu.minClock"] > p["cpu.x925.clock"] {
+            problems.append(("cpu.minClock", "expected at most cpu.x925.clock (\(ghz(p["cpu.x925.clock"]))), found \(ghz(p["cpu.minClock"]))"))
+        }
+        if p["thermal.fan.fullTemp"] <= p["thermal.fan.startTemp"] {
+            problems.append(("thermal.fan.fullTemp", "expected above thermal.fan.startTemp (\(p["thermal.fan.startTemp"]) C), found \(p["thermal.fan.fullTemp"]) C"))
+        }
+        if p["governor.shutdownTemp"] <= p["governor.slowdownTemp"] {
+            problems.append(("governor.shutdownTemp", "expected above governor.slowdownTemp (\(p["governor.slowdownTemp"]) C), found \(p["governor.shutdownTemp"]) C"))
         }
         return problems
     }

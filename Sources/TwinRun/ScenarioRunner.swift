@@ -66,52 +66,76 @@ public enum ScenarioRunner {
         let startedAt = Date()
         let clock = ContinuousClock()
         let start = clock.now
-        var machine = Machine(config: scenario.machine, workload: scenario.workload, settings: scenario.run)
         let end = SimTime.zero + scenario.run.duration
         var lastReport = start
         var status = "finished"
         var message = ""
-        loop: while true {
-            switch machine.run(until: end, maxEvents: sliceEvents) {
-            case .reachedEnd:
-                message = "reached the scenario's duration"
-                break loop
-            case .idle:
-                message = "workload complete"
-                break loop
-            case .budgetExhausted(let limit):
-                status = "failed"
-                message = "event budget of \(limit) events exhausted at simulated time \(formatSeconds(machine.now.seconds)); raise run.eventBudget or shorten run.duration"
-                break loop
-            case .sliceExhausted:
+        let result: (metrics: [MetricValue], series: [SignalSeries], times: [UInt64], events: UInt64, now: SimTime)
+        if scenario.run.fidelity == .fast {
+            var machine = FastMachine(config: scenario.machine, workload: scenario.workload, settings: scenario.run, cpuCores: scenario.cpuCores)
+            // Fast mode advances a governor period at a time; report every simulated second or so.
+            var reported = 0.0
+            var outcome = StopReason.reachedEnd
+            while true {
+                outcome = machine.run(until: min(end.seconds, reported + 1))
+                reported = machine.now
+                if outcome != .reachedEnd || machine.now + machine.config.power.periodSeconds > end.seconds + 1e-12 { break }
                 if let progress, clock.now - lastReport > .milliseconds(500) {
+                    lastReport = clock.now
+                    progress(RunProgress(simulated: SimTime.zero + SimDuration(seconds: machine.now), end: end,
+                                         events: machine.eventsHandled, wallSeconds: seconds(clock.now - start)))
+                }
+            }
+            (status, message) = describe(outcome, at: machine.now, shutdownC: scenario.machine.power.shutdownC)
+            machine.finish()
+            result = (machine.metrics, machine.series, machine.sampleTimes, machine.eventsHandled,
+                      SimTime.zero + SimDuration(seconds: machine.now))
+        } else {
+            var machine = Machine(config: scenario.machine, workload: scenario.workload, settings: scenario.run, cpuCores: scenario.cpuCores)
+            var outcome = StopReason.sliceExhausted
+            while outcome == .sliceExhausted {
+                outcome = machine.run(until: end, maxEvents: sliceEvents)
+                if outcome == .sliceExhausted, let progress, clock.now - lastReport > .milliseconds(500) {
                     lastReport = clock.now
                     progress(RunProgress(simulated: machine.now, end: end, events: machine.eventsHandled,
                                          wallSeconds: seconds(clock.now - start)))
                 }
             }
+            (status, message) = describe(outcome, at: machine.now.seconds, shutdownC: scenario.machine.power.shutdownC)
+            machine.finish()
+            result = (machine.metrics, machine.series, machine.sampleTimes, machine.eventsHandled, machine.now)
         }
-        machine.finish()
         let wall = seconds(clock.now - start)
         let id = newRunID()
         let record = RunRecord(
             id: id, scenarioName: scenario.name, scenarioFile: scenario.file, scenarioText: scenario.text,
             scenarioHash: scenario.hash, overrides: scenario.overrides, seed: scenario.run.seed,
             toolVersion: SparkTwinVersion.current, startedAt: startedAt, wallTimeS: wall,
-            events: machine.eventsHandled, simulatedPs: machine.now.picoseconds, status: status, statusMessage: message)
+            events: result.events, simulatedPs: result.now.picoseconds, status: status, statusMessage: message)
         guard status == "finished" else {
             return RunOutcome(record: record, metrics: [], expectations: [], sampleTimesPs: [], signals: [])
         }
-        let metrics = machine.metrics.map { MetricRecord(runId: id, name: $0.name, value: $0.value, unit: $0.unit) }
+        let metrics = result.metrics.map { MetricRecord(runId: id, name: $0.name, value: $0.value, unit: $0.unit) }
         let expectations = scenario.expectations.map { expectation in
             let value = metrics.first { $0.name == expectation.metric }?.value
             return ExpectationRecord(runId: id, metric: expectation.metric, target: expectation.target, unit: expectation.unit,
                                      tolerance: expectation.tolerance.description, value: value,
                                      passed: value.map(expectation.accepts) ?? false)
         }
-        let signals = machine.series.map { SignalData(name: $0.name, unit: $0.unit, values: $0.values) }
+        let signals = result.series.map { SignalData(name: $0.name, unit: $0.unit, values: $0.values) }
         return RunOutcome(record: record, metrics: metrics, expectations: expectations,
-                          sampleTimesPs: machine.sampleTimes, signals: signals)
+                          sampleTimesPs: result.times, signals: signals)
+    }
+
+    /// The stored status and message for why a run stopped.
+    static func describe(_ reason: StopReason, at seconds: Double, shutdownC: Double) -> (status: String, message: String) {
+        switch reason {
+        case .reachedEnd, .sliceExhausted: ("finished", "reached the scenario's duration")
+        case .idle: ("finished", "workload complete")
+        case .halted: ("finished", "thermal shutdown at simulated time \(formatSeconds(seconds)): a die reached \(shutdownC) C")
+        case .budgetExhausted(let limit):
+            ("failed", "event budget of \(limit) events exhausted at simulated time \(formatSeconds(seconds)); raise run.eventBudget or shorten run.duration")
+        }
     }
 
     /// Stores an outcome in one transaction.

@@ -50,6 +50,8 @@ public struct Scenario: Sendable {
     public var parameters: ParameterValues
     public var machine: MachineConfig
     public var workload: [WorkloadPhase]
+    /// Cores a background CPU job keeps busy during each phase (`cpuCores:` on a phase).
+    public var cpuCores: [UInt64]
     public var run: RunSettings
     public var expectations: [Expectation]
 
@@ -65,7 +67,7 @@ public struct Scenario: Sendable {
 public enum ScenarioLoader {
     /// Default event budget when a scenario gives none: enough for minutes of detailed memory
     /// traffic, small enough that a runaway model stops within minutes of wall time.
-    public static let defaultEventBudget: UInt64 = 2_000_000_000
+    public static let defaultEventBudget: UInt64 = ScenarioDefaults.eventBudget
 
     /// Loads and validates a scenario file.
     ///

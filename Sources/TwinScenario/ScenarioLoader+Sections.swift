@@ -21,14 +21,15 @@ extension ScenarioLoader {
         let summary = sink.string(top.optional("description"), "description") ?? ""
         let machine = top.required("machine", "a mapping with a preset", sink: &sink).flatMap { readMachine($0, sink: &sink) }
         let workloadNode = top.required("workload", "a list of phases", sink: &sink)
-        let workload = workloadNode.flatMap { readWorkload($0, sink: &sink) }
+        let workloadAndCores = workloadNode.flatMap { readWorkload($0, sink: &sink) }
+        let workload = workloadAndCores?.phases
         let run = top.required("run", "a mapping with duration, seed and samplePeriod", sink: &sink).flatMap { readRun($0, sink: &sink) }
         let expectNode = top.optional("expect")
         top.rejectUnknownKeys(sink: &sink)
         var expectations: [Expectation]? = []
         if let expectNode {
             // Metric names can only be checked against a consistent machine.
-            let catalog = machine.map { Machine.metricCatalog(config: $0.config) }
+            let catalog = machine.map { Machine.metricCatalog(config: $0.config, fidelity: run?.fidelity ?? .detailed) }
             expectations = readExpectations(expectNode, catalog: catalog, sink: &sink)
         }
         if let machine, let workload, case .sequence(let nodes)? = workloadNode {
@@ -37,7 +38,7 @@ extension ScenarioLoader {
         guard let name, let machine, let workload, let run, let expectations, sink.diagnostics.isEmpty else { return nil }
         return Scenario(name: name, summary: summary, file: file, text: text, overrides: overrides,
                         preset: machine.preset, parameters: machine.values, machine: machine.config,
-                        workload: workload, run: run, expectations: expectations)
+                        workload: workload, cpuCores: workloadAndCores?.cpuCores ?? [], run: run, expectations: expectations)
     }
 
     // MARK: machine
@@ -146,7 +147,7 @@ extension ScenarioLoader {
         }
     }
 
-    static func readWorkload(_ node: Node, sink: inout DiagnosticSink) -> [WorkloadPhase]? {
+    static func readWorkload(_ node: Node, sink: inout DiagnosticSink) -> (phases: [WorkloadPhase], cpuCores: [UInt64])? {
         guard case .sequence(let sequence) = node else {
             sink.error(node, "workload", "expected a list of phases, found \(found(node))")
             return nil
@@ -156,16 +157,26 @@ extension ScenarioLoader {
             return nil
         }
         var phases: [WorkloadPhase] = []
+        var cores: [UInt64] = []
         var failed = false
         for (index, item) in sequence.enumerated() {
-            if let phase = readPhase(item, path: "workload.\(index)", sink: &sink) { phases.append(phase) } else { failed = true }
+            let path = "workload.\(index)"
+            // A background CPU job on any phase: cores kept busy while it runs.
+            if case .mapping(let mapping) = item, let coresNode = mapping["cpuCores"] {
+                let limit = Double(PowerConfig.coresPerCluster * PowerConfig.clusters)
+                cores.append(sink.quantity(coresNode, join(path, "cpuCores"), .count, range: 0...limit, integral: true).map { UInt64($0) } ?? 0)
+            } else {
+                cores.append(0)
+            }
+            if let phase = readPhase(item, path: path, sink: &sink) { phases.append(phase) } else { failed = true }
         }
-        return failed ? nil : phases
+        return failed ? nil : (phases, cores)
     }
 
     static func readPhase(_ node: Node, path: String, sink: inout DiagnosticSink) -> WorkloadPhase? {
         guard var reader = MappingReader(node, path: path, sink: &sink) else { return nil }
         let kind = sink.choice(reader.required("kind", "a phase kind", sink: &sink), join(path, "kind"), PhaseKind.self)
+        _ = reader.optional("cpuCores")  // read by readWorkload
         defer { reader.rejectUnknownKeys(sink: &sink) }
         switch kind {
         case .streamRead, .streamCopy:
@@ -281,15 +292,18 @@ extension ScenarioLoader {
         let seed = sink.unsigned(reader.required("seed", "a non-negative integer", sink: &sink), "run.seed")
         let period = sink.quantity(reader.required("samplePeriod", "a time such as 100 us", sink: &sink), "run.samplePeriod", .time, range: 1e-12...1e6)
         let budget = reader.optional("eventBudget").map { sink.unsigned($0, "run.eventBudget", minimum: 1) } ?? defaultEventBudget
+        let fidelity = reader.optional("mode").map { sink.choice($0, "run.mode", Fidelity.self) } ?? .detailed
         reader.rejectUnknownKeys(sink: &sink)
-        guard let duration, let seed, let period, let budget else { return nil }
+        guard let duration, let seed, let period, let budget, let fidelity else { return nil }
         let samples = duration / period
         if samples > 10_000_000 {
             sink.error(reader.optional("samplePeriod"), "run.samplePeriod", "expected at most 10,000,000 samples per run, found \(Int(samples)); lengthen the period")
             return nil
         }
-        return RunSettings(duration: SimDuration(seconds: duration), seed: seed,
-                           samplePeriod: SimDuration(seconds: period), eventBudget: budget)
+        var settings = RunSettings(duration: SimDuration(seconds: duration), seed: seed,
+                                   samplePeriod: SimDuration(seconds: period), eventBudget: budget)
+        settings.fidelity = fidelity
+        return settings
     }
 
     // MARK: expect

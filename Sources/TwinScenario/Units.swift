@@ -27,6 +27,11 @@ public enum Units {
         .count: ["": s(1), "count": s(1)],
         .ratio: ["": s(1), "%": s(1, -2), "ratio": s(1)],
         .flopRate: ["FLOP/s": s(1), "GFLOPS": s(1, 9), "TFLOPS": s(1, 12), "PFLOPS": s(1, 15)],
+        .voltage: ["mV": s(1, -3), "V": s(1)],
+        .capacitance: ["pF": s(1, -12), "nF": s(1, -9), "uF": s(1, -6), "µF": s(1, -6), "F": s(1)],
+        .energyPerByte: ["pJ/B": s(1, -12), "nJ/B": s(1, -9), "pJ/bit": s(8, -12), "J/B": s(1)],
+        .thermalResistance: ["K/W": s(1), "C/W": s(1), "°C/W": s(1)],
+        .heatCapacity: ["J/K": s(1), "J/C": s(1), "kJ/K": s(1, 3)],
     ]
 
     /// `value` in unit `from` expressed in unit `to` (same dimension).
@@ -42,7 +47,8 @@ public enum Units {
     static let examples: [QuantityKind: String] = [
         .time: "120 ns", .frequency: "2.8 GHz", .transferRate: "8533 MT/s", .bandwidth: "273 GB/s",
         .size: "1 GiB", .power: "140 W", .temperature: "35 C", .count: "16", .ratio: "0.5 or 50 %",
-        .flopRate: "93 TFLOPS",
+        .flopRate: "93 TFLOPS", .voltage: "0.85 V", .capacitance: "30 nF", .energyPerByte: "40 pJ/B",
+        .thermalResistance: "0.3 K/W", .heatCapacity: "400 J/K",
     ]
 
     /// The factor from `unit` to its dimension's base unit, if `unit` is known for `dimension`.
@@ -105,6 +111,11 @@ public enum Units {
         case .count: "whole number"
         case .ratio: "ratio"
         case .flopRate: "floating-point rate"
+        case .voltage: "voltage"
+        case .capacitance: "capacitance"
+        case .energyPerByte: "energy per byte"
+        case .thermalResistance: "thermal resistance"
+        case .heatCapacity: "heat capacity"
         }
     }
 }

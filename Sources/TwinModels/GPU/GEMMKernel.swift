@@ -88,7 +88,10 @@ public struct GEMMKernel: Sendable, Equatable {
         cyclesPerStep = rate > 0 ? max(1, UInt64((flops / rate).rounded(.up))) : .max
     }
 
-    public var ctas: UInt64 { gridM * gridN }
+    /// CTAs of the whole grid.
+    public var gridCTAs: UInt64 { gridM * gridN }
+    /// CTAs that run: the grid, or its first `ctaLimit` CTAs (fast mode's sampled kernels).
+    public var ctas: UInt64 { min(gridCTAs, phase.ctaLimit ?? .max) }
 
     /// Why the kernel cannot run on this GPU, or nil if it can.
     public var unrunnableReason: String? {

@@ -36,7 +36,7 @@ public struct GPUReadEngine: Sendable {
     }
 
     public let config: Config
-    /// The SM clock domain (fixed in this model; DVFS arrives with the governor).
+    /// The SM clock domain; the governor moves it.
     public private(set) var clock: ClockDomain
     public private(set) var stats = Stats()
     public private(set) var readsInFlight = 0
@@ -112,6 +112,11 @@ public struct GPUReadEngine: Sendable {
         let latency = time - issuedAt
         stats.latencySumPs += latency.picoseconds
         stats.latency.record(latency)
+    }
+
+    /// Changes the SM clock from the first edge at or after `time`.
+    public mutating func setClock(hz: UInt64, at time: SimTime) {
+        clock.setFrequency(hz, at: time)
     }
 
     /// Abandons a phase cut short by the end of the run.

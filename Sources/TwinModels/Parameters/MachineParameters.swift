@@ -6,7 +6,7 @@
 /// by public DRAM simulators). "estimate" marks values no public source gives; they are
 /// overridable and listed as such by `sparktwin describe`.
 public enum MachineParameters {
-    public static let all: [ParameterSpec] = cpu + gpu + c2c + host + memory
+    public static let all: [ParameterSpec] = cpu + gpu + dvfs + c2c + host + memory + power + thermal + governor
 
     static let cpu: [ParameterSpec] = [
         ParameterSpec("cpu.x925.clock", .frequency, default: 3_900e6, unit: "GHz", range: 1e8...1e10,

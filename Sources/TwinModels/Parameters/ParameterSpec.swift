@@ -10,6 +10,11 @@ public enum QuantityKind: String, Sendable, CaseIterable {
     case count
     case ratio
     case flopRate
+    case voltage
+    case capacitance
+    case energyPerByte
+    case thermalResistance
+    case heatCapacity
 
     /// The unit in which values of this dimension are stored (SI or a plain count).
     public var baseUnit: String {
@@ -24,6 +29,11 @@ public enum QuantityKind: String, Sendable, CaseIterable {
         case .count: ""
         case .ratio: ""
         case .flopRate: "FLOP/s"
+        case .voltage: "V"
+        case .capacitance: "F"
+        case .energyPerByte: "J/B"
+        case .thermalResistance: "K/W"
+        case .heatCapacity: "J/K"
         }
     }
 }

@@ -85,6 +85,8 @@ public struct GEMMPhase: Sendable, Equatable {
     public var launchOverhead: SimDuration?
     /// Host time between two launches (the caller's cost per call); kernels queue on the stream.
     public var hostInterval: SimDuration
+    /// Runs only the first CTAs of the grid, in launch order; fast mode samples long kernels so.
+    public var ctaLimit: UInt64?
 
     public init(m: UInt64, n: UInt64, k: UInt64, precision: Precision, sparse: Bool = false,
                 tileM: UInt64 = 128, tileN: UInt64 = 128, tileK: UInt64 = 64, stages: UInt64 = 3,
@@ -158,8 +160,18 @@ public enum WorkloadPhase: Sendable, Equatable {
     case idle(SimDuration)
 }
 
+/// How finely a run is simulated.
+public enum Fidelity: String, Sendable, CaseIterable {
+    /// Every memory request, CTA step and cache line.
+    case detailed
+    /// Whole kernels and transfers whose costs come from detailed runs at the current clocks.
+    case fast
+}
+
 /// How a run is driven: sampling and the event budget.
 public struct RunSettings: Sendable, Equatable {
+    /// Detailed or fast mode.
+    public var fidelity: Fidelity = .detailed
     /// Simulated time after which the run stops even if the workload has not finished.
     public var duration: SimDuration
     public var seed: UInt64

@@ -1,0 +1,242 @@
+import TwinCore
+
+/// Fast mode: the workload advances in whole units (kernels, streaming passes, copies) whose
+/// durations and activity come from the detailed models at the clocks in force, one governor
+/// period at a time. Power, heat and the governor are the same models as in detailed mode.
+///
+/// A unit that straddles a clock change finishes the rest of its work at the new clock's cost,
+/// so the clock's effect on throughput is felt within one period.
+public struct FastMachine: ~Copyable {
+    public let config: MachineConfig
+    public let settings: RunSettings
+    let phases: [WorkloadPhase]
+    let cpuCoresPerPhase: [UInt64]
+    var costs: UnitCostTable
+    var power: PowerSystem
+
+    public private(set) var now = 0.0
+    public private(set) var workloadFinished = false
+    /// Periods and units simulated: fast mode's "events".
+    public private(set) var eventsHandled: UInt64 = 0
+
+    // The running phase: its index, units left and the fraction of the current unit left.
+    var phaseIndex = 0
+    var unitsLeft: UInt64 = 0
+    var unitFractionLeft = 0.0
+    /// When the phase's next unit may start (launch overheads, host pacing, idle spans).
+    var waitSeconds = 0.0
+
+    // Totals.
+    var flops = 0.0
+    var bytesRead = 0.0
+    var kernels: UInt64 = 0
+    var gemmSeconds = 0.0
+    var streamSeconds = 0.0
+
+    // Sampling.
+    var nextSample: Double
+    var lastSampleTime = 0.0
+    var lastSampleFlops = 0.0
+    var lastSampleBytes = 0.0
+    var sampleTimesPs: [UInt64] = []
+    var sampleValues: [[Double]]
+
+    public static let signals: [(name: String, unit: String)] =
+        [("gpu.read.bandwidth", "GB/s"), ("gpu.gemm.throughput", "TFLOPS")] + PowerSystem.signals
+
+    public init(config: MachineConfig, workload: [WorkloadPhase], settings: RunSettings, cpuCores: [UInt64] = []) {
+        self.config = config
+        self.settings = settings
+        self.phases = workload
+        self.cpuCoresPerPhase = cpuCores
+        self.costs = UnitCostTable(config: config, phases: workload, seed: settings.seed)
+        self.power = PowerSystem(config: config.power)
+        self.nextSample = settings.samplePeriod.seconds
+        self.sampleValues = Self.signals.map { _ in [] }
+        if workload.isEmpty { workloadFinished = true } else { enterPhase(0) }
+    }
+
+    mutating func enterPhase(_ index: Int) {
+        phaseIndex = index
+        unitFractionLeft = 0
+        waitSeconds = 0
+        if case .gemm = phases[index] { power.wakeGPU() }
+        if case .streamRead = phases[index] { power.wakeGPU() }
+        switch phases[index] {
+        case .gemm(let p):
+            unitsLeft = p.count
+            waitSeconds = (p.launchOverhead ?? config.compute.launchOverhead).seconds
+        case .streamRead(let p):
+            unitsLeft = p.count
+            waitSeconds = p.launchOverhead.seconds
+        case .copy(let p):
+            unitsLeft = p.count
+        case .cpuChase:
+            unitsLeft = 1
+        case .idle(let span):
+            unitsLeft = 0
+            waitSeconds = span.seconds
+        }
+    }
+
+    /// Whether the SMs have work in the running phase.
+    var gpuPhase: Bool {
+        guard !workloadFinished else { return false }
+        switch phases[phaseIndex] {
+        case .gemm, .streamRead: return true
+        default: return false
+        }
+    }
+
+    /// Busy cores per cluster in the running phase (as in detailed mode: the background job,
+    /// plus the host or chasing thread).
+    var busyCores: [Double] {
+        guard !workloadFinished else { return Array(repeating: 0, count: PowerConfig.clusters) }
+        var cores = phaseIndex < cpuCoresPerPhase.count ? cpuCoresPerPhase[phaseIndex] : 0
+        if case .idle = phases[phaseIndex] {} else { cores += 1 }
+        let perCluster = UInt64(PowerConfig.coresPerCluster)
+        let total = min(cores, perCluster * UInt64(PowerConfig.clusters))
+        return [Double(min(total, perCluster)), Double(total > perCluster ? total - perCluster : 0)]
+    }
+
+    /// Runs governor periods until `end` seconds, the end of the workload or a shutdown.
+    public mutating func run(until end: Double) -> StopReason {
+        let period = config.power.periodSeconds
+        while now + period <= end + 1e-12 {
+            if workloadFinished { return .idle }
+            if power.shutdown { return .halted }
+            if eventsHandled >= settings.eventBudget { return .budgetExhausted(limit: settings.eventBudget) }
+            runPeriod(period)
+        }
+        if workloadFinished { return .idle }
+        return power.shutdown ? .halted : .reachedEnd
+    }
+
+    /// One governor period: work at the current clocks, then power, heat and the governor.
+    mutating func runPeriod(_ period: Double) {
+        var activity = Activity()
+        activity.busyCores = busyCores
+        var left = period
+        var busySeconds = 0.0
+        var tensorCycles = 0.0
+        let gpuHz = power.gpuHz
+        while left > 0 && !workloadFinished {
+            if waitSeconds > 0 {
+                let wait = min(waitSeconds, left)
+                waitSeconds -= wait
+                left -= wait
+                if gpuPhase { busySeconds += wait }
+                accountPhaseTime(wait)
+                if waitSeconds > 0 { break }
+                if case .idle = phases[phaseIndex] { finishPhase() }
+                continue
+            }
+            if unitFractionLeft == 0 {
+                guard unitsLeft > 0 else { finishPhase(); continue }
+                unitsLeft -= 1
+                unitFractionLeft = 1
+            }
+            let cost = costs.cost(phase: phaseIndex, gpuHz: gpuHz)
+            let fraction = min(unitFractionLeft, cost.seconds > 0 ? left / cost.seconds : unitFractionLeft)
+            let spent = fraction * cost.seconds
+            unitFractionLeft -= fraction
+            if unitFractionLeft < 1e-12 { unitFractionLeft = 0 }
+            left -= spent
+            if cost.gpuBusy { busySeconds += spent }
+            tensorCycles += cost.tensorBusyCycles * fraction
+            activity.memoryBytes += cost.memoryBytes * fraction
+            activity.c2cBytes += cost.c2cBytes * fraction
+            flops += cost.flops * fraction
+            bytesRead += cost.bytesRead * fraction
+            accountPhaseTime(spent)
+            eventsHandled += 1
+            if unitFractionLeft == 0 {
+                if case .gemm(let p) = phases[phaseIndex] {
+                    kernels += 1
+                    // Kernels queue on the stream; a slower host paces them.
+                    waitSeconds = max(0, p.hostInterval.seconds - cost.seconds)
+                } else if case .streamRead(let p) = phases[phaseIndex] {
+                    waitSeconds = max(0, p.hostInterval.seconds - cost.seconds)
+                }
+                if unitsLeft == 0 && waitSeconds == 0 { finishPhase() }
+            }
+            if spent == 0 && fraction == 0 { break }
+        }
+        activity.gpuBusy = busySeconds / period
+        activity.tensorUtilization = gpuHz > 0 ? tensorCycles / (Double(config.compute.sms) * gpuHz * period) : 0
+        now += period
+        eventsHandled += 1
+        power.advancePeriod(activity: activity, now: now, gpuWorkPending: gpuPhase)
+        if gpuPhase { power.wakeGPU() }
+        while now + 1e-12 >= nextSample {
+            takeSample()
+            nextSample += settings.samplePeriod.seconds
+        }
+    }
+
+    mutating func accountPhaseTime(_ seconds: Double) {
+        guard !workloadFinished else { return }
+        switch phases[phaseIndex] {
+        case .gemm: gemmSeconds += seconds
+        case .streamRead: streamSeconds += seconds
+        default: break
+        }
+    }
+
+    mutating func finishPhase() {
+        if phaseIndex + 1 < phases.count {
+            enterPhase(phaseIndex + 1)
+        } else {
+            workloadFinished = true
+        }
+    }
+
+    mutating func takeSample() {
+        let window = now - lastSampleTime
+        guard window > 0 else { return }
+        sampleTimesPs.append(UInt64((now * 1e12).rounded()))
+        sampleValues[0].append((bytesRead - lastSampleBytes) / window / 1e9)
+        sampleValues[1].append((flops - lastSampleFlops) / window / 1e12)
+        for (offset, value) in power.signalValues.enumerated() { sampleValues[2 + offset].append(value) }
+        lastSampleTime = now
+        lastSampleFlops = flops
+        lastSampleBytes = bytesRead
+    }
+
+    /// Ends the run: a last, partial sample.
+    public mutating func finish() {
+        takeSample()
+    }
+
+    public var sampleTimes: [UInt64] { sampleTimesPs }
+
+    public var series: [SignalSeries] {
+        Self.signals.enumerated().map { i, signal in
+            SignalSeries(name: signal.name, unit: signal.unit, values: sampleValues[i])
+        }
+    }
+
+    /// Detailed runs made to measure unit costs, and their events.
+    public var characterisation: (runs: Int, events: UInt64) { (costs.detailedRuns, costs.detailedEvents) }
+
+    public var metrics: [MetricValue] {
+        var out: [MetricValue] = []
+        func add(_ name: String, _ value: Double, _ unit: String) { out.append(MetricValue(name: name, value: value, unit: unit)) }
+        add("sim.time", now, "s")
+        add("sim.events", Double(eventsHandled), "count")
+        add("fast.detailed_runs", Double(costs.detailedRuns), "count")
+        add("gpu.sm_clock", power.gpuHz / 1e6, "MHz")
+        add("gpu.gemm.kernels", Double(kernels), "count")
+        add("gpu.gemm.throughput", gemmSeconds > 0 ? flops / gemmSeconds / 1e12 : 0, "TFLOPS")
+        add("gpu.read.bytes", bytesRead, "B")
+        add("gpu.read.bandwidth", streamSeconds > 0 ? bytesRead / streamSeconds / 1e9 : 0, "GB/s")
+        for (name, unit, index) in [("gpu.gemm.throughput", "TFLOPS", 1), ("gpu.read.bandwidth", "GB/s", 0)] {
+            let windows = WindowedThroughput(windows: sampleValues[index])
+            add("\(name).peak", windows.peak, unit)
+            add("\(name).sustained", windows.sustained, unit)
+            add("\(name).sustained_ratio", windows.ratio, "ratio")
+        }
+        out += power.metrics(teraflops: flops / 1e12, gigabytes: bytesRead / 1e9)
+        return out
+    }
+}

@@ -1,0 +1,109 @@
+import TwinCore
+
+/// Activity counters at the last governor tick, and the GPU's busy time.
+struct PowerCounters: Sendable {
+    var tensorBusyCycles: UInt64 = 0
+    var memoryBytes: UInt64 = 0
+    var c2cBytes: UInt64 = 0
+    var gpuBusyPs: UInt64 = 0
+    var cpuCoreBusyPs: [UInt64] = Array(repeating: 0, count: PowerConfig.clusters)
+    /// When the running GPU phase began to count as busy, if one runs.
+    var gpuBusySince: SimTime?
+    /// Busy time accumulated by finished stretches of GPU work.
+    var gpuBusyTotalPs: UInt64 = 0
+    /// Busy cores per cluster now (host thread, chase thread, background job), and since when.
+    var busyCores: [UInt64] = Array(repeating: 0, count: PowerConfig.clusters)
+    var busyCoresSince = SimTime.zero
+    var cpuCoreBusyTotalPs: [UInt64] = Array(repeating: 0, count: PowerConfig.clusters)
+}
+
+extension Machine {
+    /// A governor period is over: measure the activity since the last tick, let the power
+    /// system advance, apply the clocks it chose and schedule the next tick.
+    mutating func powerTick() {
+        var activity = Activity()
+        let periodPs = Double(power.config.periodSeconds * 1e12)
+        let busyTotal = gpuBusyPicoseconds
+        activity.gpuBusy = min(1, Double(busyTotal - powerCounters.gpuBusyPs) / periodPs)
+        let smCycles = power.config.periodSeconds * power.gpuHz * Double(config.compute.sms)
+        activity.tensorUtilization = min(1, Double(gemm.tensorBusyCycles - powerCounters.tensorBusyCycles) / max(smCycles, 1))
+        let m = memory.totalStats
+        activity.memoryBytes = Double(m.bytes + m.writeBytes - powerCounters.memoryBytes)
+        let c2cBytes = c2c.stats(.cpuToGPU).payloadBytes + c2c.stats(.gpuToCPU).payloadBytes
+        activity.c2cBytes = Double(c2cBytes - powerCounters.c2cBytes)
+        accountBusyCores()
+        for cluster in 0..<PowerConfig.clusters {
+            activity.busyCores[cluster] = Double(powerCounters.cpuCoreBusyTotalPs[cluster] - powerCounters.cpuCoreBusyPs[cluster]) / periodPs
+        }
+        powerCounters.gpuBusyPs = busyTotal
+        powerCounters.tensorBusyCycles = gemm.tensorBusyCycles
+        powerCounters.memoryBytes = m.bytes + m.writeBytes
+        powerCounters.c2cBytes = c2cBytes
+        powerCounters.cpuCoreBusyPs = powerCounters.cpuCoreBusyTotalPs
+
+        power.advancePeriod(activity: activity, now: now.seconds, gpuWorkPending: gpuHasWork)
+        applyGPUClock()
+        if power.shutdown {
+            shutdownAt = now
+            return
+        }
+        queue.push(Event(time: now + powerPeriod, phase: .control, kind: EventKind.powerTick.rawValue))
+    }
+
+    /// Moves the SM clock domain to the clock the power system chose.
+    mutating func applyGPUClock() {
+        let hz = UInt64(power.gpuHz.rounded())
+        guard hz != gpu.clock.frequencyHz else { return }
+        gpu.setClock(hz: hz, at: now)
+        l2PicosecondsPerByte = 1e12 / (config.compute.l2BytesPerCycle * Double(hz))
+    }
+
+    /// Whether a GPU phase (kernel or stream) is running.
+    var gpuHasWork: Bool { gemm.kernel != nil || stream.phase != nil }
+
+    /// GPU busy time up to now.
+    var gpuBusyPicoseconds: UInt64 {
+        powerCounters.gpuBusyTotalPs + (powerCounters.gpuBusySince.map { (now - $0).picoseconds } ?? 0)
+    }
+
+    mutating func gpuWorkBegins() {
+        if powerCounters.gpuBusySince == nil { powerCounters.gpuBusySince = now }
+        power.wakeGPU()
+        applyGPUClock()
+    }
+
+    mutating func gpuWorkEnds() {
+        if let since = powerCounters.gpuBusySince {
+            powerCounters.gpuBusyTotalPs += (now - since).picoseconds
+            powerCounters.gpuBusySince = nil
+        }
+    }
+
+    /// Closes the busy-core interval up to now.
+    mutating func accountBusyCores() {
+        let span = (now - powerCounters.busyCoresSince).picoseconds
+        for cluster in 0..<PowerConfig.clusters {
+            powerCounters.cpuCoreBusyTotalPs[cluster] += span * powerCounters.busyCores[cluster]
+        }
+        powerCounters.busyCoresSince = now
+    }
+
+    /// Sets the busy cores for the phase starting now: the phase's background job, plus one core
+    /// of cluster 0 for the host thread of a GPU phase or the chasing thread.
+    mutating func setBusyCores(phase index: Int) {
+        accountBusyCores()
+        var cores = index < cpuCoresPerPhase.count ? cpuCoresPerPhase[index] : 0
+        switch phases[index] {
+        case .gemm, .streamRead, .copy, .cpuChase: cores += 1
+        case .idle: break
+        }
+        let perCluster = UInt64(PowerConfig.coresPerCluster)
+        let total = min(cores, perCluster * UInt64(PowerConfig.clusters))
+        powerCounters.busyCores = [min(total, perCluster), total > perCluster ? total - perCluster : 0]
+    }
+
+    mutating func clearBusyCores() {
+        accountBusyCores()
+        powerCounters.busyCores = Array(repeating: 0, count: PowerConfig.clusters)
+    }
+}

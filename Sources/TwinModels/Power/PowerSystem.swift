@@ -1,0 +1,307 @@
+import Foundation
+
+/// What the blocks did during one governor period, read from their activity counters.
+public struct Activity: Sendable, Equatable {
+    /// Fraction of the period a GPU kernel or stream ran.
+    public var gpuBusy: Double = 0
+    /// Tensor-pipe busy SM-cycles over all SM-cycles of the period.
+    public var tensorUtilization: Double = 0
+    /// DRAM bytes read and written.
+    public var memoryBytes: Double = 0
+    /// Bytes across NVLink-C2C, both directions.
+    public var c2cBytes: Double = 0
+    /// Busy cores per CPU cluster, averaged over the period.
+    public var busyCores: [Double] = Array(repeating: 0, count: PowerConfig.clusters)
+
+    public init() {}
+}
+
+/// Why the GPU clock is below its ceiling.
+public enum ThrottleReason: Int, Sendable, CaseIterable {
+    case none = 0
+    case powerCap = 1
+    case thermal = 2
+    /// The degraded power state, or clocks pinned below the ceiling.
+    case other = 3
+
+    public var name: String {
+        switch self {
+        case .none: "none"
+        case .powerCap: "power_cap"
+        case .thermal: "thermal"
+        case .other: "other"
+        }
+    }
+}
+
+/// Power rails, the thermal network and the firmware-like governor, advanced one governor
+/// period at a time from the activity the performance models measured.
+///
+/// The power of a period comes from the clocks in force during it and the temperatures at its
+/// start; the heat it makes is then integrated exactly over the period; last, the governor reads
+/// its averaged package power and the die temperatures and picks the clocks of the next period.
+public struct PowerSystem: Sendable {
+    public enum Rail: Int, CaseIterable, Sendable {
+        case gpu, cpu0, cpu1, memory, soc
+        public var name: String {
+            switch self {
+            case .gpu: "gpu"
+            case .cpu0: "cpu0"
+            case .cpu1: "cpu1"
+            case .memory: "memory"
+            case .soc: "soc"
+            }
+        }
+    }
+
+    /// Thermal nodes, in the network's order.
+    public enum Node: Int, CaseIterable, Sendable {
+        case gpuDie, cpuDie, sink
+        public var name: String {
+            switch self {
+            case .gpuDie: "gpu_die"
+            case .cpuDie: "cpu_die"
+            case .sink: "sink"
+            }
+        }
+    }
+
+    public let config: PowerConfig
+    public private(set) var thermal: RCNetwork
+
+    // Clocks in force now.
+    public private(set) var gpuHz: Double
+    public private(set) var cpuHz: [Double]
+    /// Clocks the governor has chosen; the GPU drops to its idle clock while it has no work.
+    public private(set) var gpuTargetHz: Double
+    public private(set) var fanSpeed: Double
+    public private(set) var reason = ThrottleReason.none
+    public private(set) var shutdown = false
+    /// Rail powers over the last period, W.
+    public private(set) var railW: [Double] = Array(repeating: 0, count: Rail.allCases.count)
+    /// The package power average the governor reads.
+    public private(set) var averagedPackageW = 0.0
+    private var thermalSlowdown = false
+
+    public private(set) var stats = Stats()
+
+    /// Totals and extremes since the start of the run.
+    public struct Stats: Sendable {
+        public var seconds = 0.0
+        public var railJ: [Double] = Array(repeating: 0, count: Rail.allCases.count)
+        public var railMaxW: [Double] = Array(repeating: 0, count: Rail.allCases.count)
+        public var packageMaxW = 0.0
+        public var nodeMaxC: [Double] = Array(repeating: -.infinity, count: Node.allCases.count)
+        /// Time integrals of the clocks (Hz·s) and their minima.
+        public var gpuHzSeconds = 0.0
+        public var gpuMinHz = Double.infinity
+        public var cpuHzSeconds: [Double] = Array(repeating: 0, count: PowerConfig.clusters)
+        public var cpuMinHz: [Double] = Array(repeating: .infinity, count: PowerConfig.clusters)
+        public var reasonSeconds: [Double] = Array(repeating: 0, count: ThrottleReason.allCases.count)
+        public var firstThrottleSeconds: Double?
+        public var shutdownSeconds: Double?
+    }
+
+    public init(config: PowerConfig) {
+        self.config = config
+        let c = config
+        let n = Node.allCases.count
+        var conductance = Array(repeating: 0.0, count: n * n)
+        let gpuDie = Node.gpuDie.rawValue, cpuDie = Node.cpuDie.rawValue, sink = Node.sink.rawValue
+        conductance[gpuDie * n + sink] = 1 / c.gpuDieToSinkKPerW
+        conductance[sink * n + gpuDie] = 1 / c.gpuDieToSinkKPerW
+        conductance[cpuDie * n + sink] = 1 / c.cpuDieToSinkKPerW
+        conductance[sink * n + cpuDie] = 1 / c.cpuDieToSinkKPerW
+        var toAmbient = Array(repeating: 0.0, count: n)
+        toAmbient[sink] = Self.sinkConductance(config: c, fanSpeed: c.fanMinSpeed)
+        thermal = RCNetwork(heatCapacityJPerK: [c.gpuDieJPerK, c.cpuDieJPerK, c.sinkJPerK],
+                            conductanceWPerK: conductance, toAmbientWPerK: toAmbient, initialC: c.ambientC)
+        gpuTargetHz = c.gpuCeilingHz
+        gpuHz = c.gpuCurve.minHz
+        cpuHz = Array(repeating: c.cpuCeilingHz, count: PowerConfig.clusters)
+        fanSpeed = c.fanMinSpeed
+        settleIdle()
+    }
+
+    /// Starts the run from the idle machine's thermal steady state, as a machine that has been
+    /// on for a while: leakage, temperatures and the fan are iterated to a fixed point.
+    mutating func settleIdle() {
+        for _ in 0..<50 {
+            let power = railPowers(Activity())
+            let nodes = nodePower(power)
+            let steady = thermal.steadyStateC(powerW: nodes, ambientC: config.ambientC)
+            thermal.set(temperaturesC: steady)
+            fanSpeed = fanSpeed(sinkC: temperatureC(.sink))
+            thermal.setToAmbient(Node.sink.rawValue, wattsPerKelvin: Self.sinkConductance(config: config, fanSpeed: fanSpeed))
+        }
+    }
+
+    /// Heat per thermal node: the GPU rail into the GPU die; the CPU clusters and the rest of the
+    /// SoC (memory controllers included) into the CPU die; the DRAM packages into the heat sink.
+    func nodePower(_ rails: [Double]) -> [Double] {
+        [rails[Rail.gpu.rawValue],
+         rails[Rail.cpu0.rawValue] + rails[Rail.cpu1.rawValue] + rails[Rail.soc.rawValue],
+         rails[Rail.memory.rawValue]]
+    }
+
+    /// Sink-to-air conductance at a fan speed: a passive share plus the fan's.
+    static func sinkConductance(config c: PowerConfig, fanSpeed: Double) -> Double {
+        (c.fanPassive + (1 - c.fanPassive) * fanSpeed) / c.sinkToAirKPerW
+    }
+
+    /// The fan curve: minimum speed up to the start temperature, linear to the highest speed.
+    func fanSpeed(sinkC: Double) -> Double {
+        let c = config
+        let span = max(c.fanFullC - c.fanStartC, 1e-9)
+        let ramp = min(max((sinkC - c.fanStartC) / span, 0), 1)
+        return min(c.fanMaxSpeed, c.fanMinSpeed + (1 - c.fanMinSpeed) * ramp)
+    }
+
+    public func temperatureC(_ node: Node) -> Double { thermal.temperatureC[node.rawValue] }
+    public var packageW: Double { railW.reduce(0, +) }
+
+    /// Leakage of a block at a voltage and temperature.
+    func leakage(_ atOneVoltAt25C: Double, volts: Double, temperatureC: Double) -> Double {
+        atOneVoltAt25C * volts * pow(2, (temperatureC - 25) / config.leakageDoublingC)
+    }
+
+    /// Rail powers for an activity at the current clocks and temperatures, W.
+    public func railPowers(_ activity: Activity) -> [Double] {
+        let c = config
+        var power = Array(repeating: 0.0, count: Rail.allCases.count)
+        let gpuVolts = c.gpuCurve.volts(atHz: gpuHz)
+        let gpuFarads = c.gpuBaseFarads + c.gpuBusyFarads * activity.gpuBusy + c.gpuTensorFarads * activity.tensorUtilization
+        power[Rail.gpu.rawValue] = leakage(c.gpuLeakageW, volts: gpuVolts, temperatureC: temperatureC(.gpuDie))
+            + gpuFarads * gpuVolts * gpuVolts * gpuHz
+        for cluster in 0..<PowerConfig.clusters {
+            let volts = c.cpuCurve.volts(atHz: cpuHz[cluster])
+            // Half the busy cores are X925s at the cluster clock, half A725s at their share of it.
+            let coreHz = cpuHz[cluster] * (1 + c.a725ClockRatio) / 2
+            let dynamic = (c.cpuBaseFarads * cpuHz[cluster] + c.cpuCoreFarads * activity.busyCores[cluster] * coreHz) * volts * volts
+            power[Rail.cpu0.rawValue + cluster] = leakage(c.cpuLeakageW, volts: volts, temperatureC: temperatureC(.cpuDie)) + dynamic
+        }
+        let seconds = c.periodSeconds
+        power[Rail.memory.rawValue] = c.memoryBackgroundW + c.memoryJoulesPerByte * activity.memoryBytes / seconds
+        power[Rail.soc.rawValue] = c.socStaticW + c.c2cJoulesPerByte * activity.c2cBytes / seconds
+        return power
+    }
+
+    /// Advances one governor period that ran at the current clocks with `activity`, then lets the
+    /// governor choose the clocks of the next period.
+    ///
+    /// - Parameters:
+    ///   - now: simulated time at the end of the period, seconds.
+    ///   - gpuWorkPending: whether the GPU has work in the next period (it idles otherwise).
+    public mutating func advancePeriod(activity: Activity, now: Double, gpuWorkPending: Bool) {
+        let c = config
+        let dt = c.periodSeconds
+        railW = railPowers(activity)
+        let package = packageW
+        thermal.step(seconds: dt, powerW: nodePower(railW), ambientC: c.ambientC)
+        fanSpeed = fanSpeed(sinkC: temperatureC(.sink))
+        thermal.setToAmbient(Node.sink.rawValue, wattsPerKelvin: Self.sinkConductance(config: c, fanSpeed: fanSpeed))
+
+        // Statistics of the period that just ran.
+        stats.seconds += dt
+        for rail in Rail.allCases {
+            stats.railJ[rail.rawValue] += railW[rail.rawValue] * dt
+            stats.railMaxW[rail.rawValue] = max(stats.railMaxW[rail.rawValue], railW[rail.rawValue])
+        }
+        stats.packageMaxW = max(stats.packageMaxW, package)
+        for node in Node.allCases {
+            stats.nodeMaxC[node.rawValue] = max(stats.nodeMaxC[node.rawValue], temperatureC(node))
+        }
+        stats.gpuHzSeconds += gpuHz * dt
+        stats.gpuMinHz = min(stats.gpuMinHz, gpuHz)
+        for cluster in 0..<PowerConfig.clusters {
+            stats.cpuHzSeconds[cluster] += cpuHz[cluster] * dt
+            stats.cpuMinHz[cluster] = min(stats.cpuMinHz[cluster], cpuHz[cluster])
+        }
+        stats.reasonSeconds[reason.rawValue] += dt
+        if reason != .none && stats.firstThrottleSeconds == nil { stats.firstThrottleSeconds = now - dt }
+
+        // The governor.
+        let alpha = c.powerWindowSeconds > 0 ? 1 - exp(-dt / c.powerWindowSeconds) : 1
+        averagedPackageW = stats.seconds <= dt ? package : averagedPackageW + alpha * (package - averagedPackageW)
+        let hottest = max(temperatureC(.gpuDie), temperatureC(.cpuDie))
+        if hottest >= c.shutdownC {
+            shutdown = true
+            stats.shutdownSeconds = now
+        }
+        let gpuDieC = temperatureC(.gpuDie)
+        if gpuDieC > c.slowdownC { thermalSlowdown = true }
+        if gpuDieC < c.slowdownC - c.slowdownHysteresisC { thermalSlowdown = false }
+        if c.governorEnabled { govern() }
+        gpuHz = gpuWorkPending ? gpuTargetHz : c.gpuCurve.minHz
+        reason = gpuWorkPending ? throttleReason() : .none
+    }
+
+    /// One step of the control loop: cut clocks in proportion to the power above the limit,
+    /// climb back one step at a time below it, and cut the GPU while the die is too hot.
+    mutating func govern() {
+        let c = config
+        let limit = c.limitW
+        let cpuCeiling = c.cpuCeilingHz
+        let gpuFloor = c.gpuCurve.minHz
+        if averagedPackageW > limit {
+            let cut = c.gain * (averagedPackageW - limit) / averagedPackageW
+            let canCutGPU = gpuTargetHz > gpuFloor
+            let canCutCPU = cpuHz.contains { $0 > c.cpuCurve.minHz }
+            if (c.cpuFirst && canCutGPU) || !canCutCPU {
+                let bins = max(1, Int((gpuTargetHz * cut / c.gpuCurve.stepHz).rounded()))
+                gpuTargetHz = c.gpuCurve.entry(gpuTargetHz, movedBy: -bins)
+            } else {
+                cpuHz = cpuHz.map { c.cpuCurve.entry($0, movedBy: -1) }
+            }
+        } else if averagedPackageW < limit - c.hysteresisW {
+            let cpuBelow = cpuHz.contains { $0 < cpuCeiling }
+            let gpuBelow = gpuTargetHz < c.gpuCeilingHz
+            if cpuBelow && (c.cpuFirst || !gpuBelow) {
+                cpuHz = cpuHz.map { min(cpuCeiling, c.cpuCurve.entry($0, movedBy: 1)) }
+            } else if gpuBelow {
+                gpuTargetHz = min(c.gpuCeilingHz, c.gpuCurve.entry(gpuTargetHz, movedBy: c.stepUpBins))
+            }
+        }
+        if thermalSlowdown {
+            let bins = max(1, Int((gpuTargetHz * 0.05 / c.gpuCurve.stepHz).rounded()))
+            gpuTargetHz = c.gpuCurve.entry(gpuTargetHz, movedBy: -bins)
+        }
+        gpuTargetHz = min(gpuTargetHz, c.gpuCeilingHz)
+        cpuHz = cpuHz.map { min($0, cpuCeiling) }
+    }
+
+    /// GPU work starts: the clock leaves idle for the governor's choice at once.
+    public mutating func wakeGPU() {
+        gpuHz = gpuTargetHz
+    }
+
+    /// Signals recorded at every sample, in this order (see `signalValues`).
+    public static let signals: [(name: String, unit: String)] = {
+        var out: [(name: String, unit: String)] = [("clock.gpu", "MHz"), ("clock.cpu0", "MHz"), ("clock.cpu1", "MHz")]
+        for rail in Rail.allCases { out.append(("power.\(rail.name)", "W")) }
+        out += [("power.package", "W"), ("power.package.averaged", "W"), ("power.limit", "W")]
+        for node in Node.allCases { out.append(("temp.\(node.name)", "C")) }
+        out += [("fan.speed", "ratio"), ("throttle.reason", "code")]
+        return out
+    }()
+
+    /// The values of `signals` now: clocks in force, rail powers of the last period.
+    public var signalValues: [Double] {
+        var out: [Double] = [gpuHz / 1e6]
+        for hz in cpuHz { out.append(hz / 1e6) }
+        out += railW
+        out += [packageW, averagedPackageW, config.limitW]
+        out += thermal.temperatureC
+        out += [fanSpeed, Double(reason.rawValue)]
+        return out
+    }
+
+    func throttleReason() -> ThrottleReason {
+        let c = config
+        if thermalSlowdown && c.governorEnabled { return .thermal }
+        let applicationHz = c.gpuCurve.entry(atOrBelow: c.gpuApplicationHz)
+        if gpuTargetHz < c.gpuCeilingHz || cpuHz.contains(where: { $0 < c.cpuCeilingHz }) { return .powerCap }
+        if c.degraded && gpuTargetHz < applicationHz { return .other }
+        return .none
+    }
+}
