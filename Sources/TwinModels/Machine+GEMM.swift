@@ -39,7 +39,7 @@ struct GEMMState: Sendable {
     var tensorBusyCycles: UInt64 = 0
     /// FLOPs of retired CTAs, for throughput over windows shorter than a kernel.
     var ctaFlops: Double = 0
-    /// When the first kernel's first full wave of CTAs had retired.
+    /// When the running kernel's first full wave of CTAs had retired.
     var firstWaveDoneAt: SimTime?
     var kernelStartedAt = SimTime.zero
 }
@@ -78,6 +78,7 @@ extension Machine {
     mutating func startKernel() {
         let kernel = gemm.kernel!
         gemm.kernelStartedAt = now
+        gemm.firstWaveDoneAt = nil
         gemm.nextCTA = 0
         gemm.ctasDone = 0
         for _ in 0..<kernel.ctasPerSM {
@@ -138,7 +139,7 @@ extension Machine {
         gemm.freeSlots.append(UInt32(slot))
         gemm.ctasDone += 1
         gemm.ctaFlops += kernel.phase.flops / Double(kernel.gridCTAs)
-        if gemm.ctasDone == UInt64(config.compute.sms) * kernel.ctasPerSM && gemm.firstWaveDoneAt == nil {
+        if gemm.ctasDone == UInt64(config.compute.sms) * kernel.ctasPerSM {
             gemm.firstWaveDoneAt = now
         }
         if gemm.nextCTA < kernel.ctas { dispatchCTA(on: sm) }
@@ -147,6 +148,7 @@ extension Machine {
         gemm.flops += kernel.phase.flops * Double(kernel.ctas) / Double(kernel.gridCTAs)
         gemm.phasePs += (now - gemm.phaseAccountedTo).picoseconds
         gemm.phaseAccountedTo = now
+        markUnit()
         if gemm.kernelsLaunched < kernel.phase.count {
             launchKernel()
         } else {

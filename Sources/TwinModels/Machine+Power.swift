@@ -17,7 +17,27 @@ struct PowerCounters: Sendable {
     var cpuCoreBusyTotalPs: [UInt64] = Array(repeating: 0, count: PowerConfig.clusters)
 }
 
+/// Counters at the end of a unit of work (a kernel, a streaming pass), for fast mode to
+/// measure steady-state units as the difference of two marks.
+struct UnitMark: Sendable {
+    var time: SimTime
+    var tensorBusyCycles: UInt64
+    var memoryBytes: UInt64
+    var c2cBytes: UInt64
+    /// For kernels: time from the kernel's start to the retirement of its first full wave.
+    var firstWave: SimDuration?
+}
+
 extension Machine {
+    /// Notes the counters at the end of a unit of work.
+    mutating func markUnit() {
+        guard recordUnitMarks else { return }
+        let m = memory.totalStats
+        unitMarks.append(UnitMark(time: now, tensorBusyCycles: gemm.tensorBusyCycles, memoryBytes: m.bytes + m.writeBytes,
+                                  c2cBytes: c2c.stats(.cpuToGPU).payloadBytes + c2c.stats(.gpuToCPU).payloadBytes,
+                                  firstWave: gemm.firstWaveDoneAt.map { $0 - gemm.kernelStartedAt }))
+    }
+
     /// A governor period is over: measure the activity since the last tick, let the power
     /// system advance, apply the clocks it chose and schedule the next tick.
     mutating func powerTick() {

@@ -47,6 +47,7 @@ extension Machine {
     /// The last read of a pass is back: launch the next pass or end the phase.
     mutating func finishStreamPass() {
         accountStreamTime()
+        markUnit()
         if stream.passesLaunched < stream.phase!.count {
             launchStreamPass()
         } else {

@@ -94,6 +94,9 @@ public struct Machine: ~Copyable {
     var power: PowerSystem
     var powerCounters = PowerCounters()
     let powerPeriod: SimDuration
+    /// Fast mode's characterisation runs record counters at the end of every unit.
+    var recordUnitMarks = false
+    var unitMarks: [UnitMark] = []
     /// Set when the dies reached the shutdown temperature; the run ends there.
     public internal(set) var shutdownAt: SimTime?
     /// The phase now running (streaming phases end when their last read returns).

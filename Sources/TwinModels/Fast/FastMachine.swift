@@ -23,6 +23,8 @@ public struct FastMachine: ~Copyable {
     var phaseIndex = 0
     var unitsLeft: UInt64 = 0
     var unitFractionLeft = 0.0
+    /// Whether the unit in progress is the phase's first.
+    var firstUnit = true
     /// When the phase's next unit may start (launch overheads, host pacing, idle spans).
     var waitSeconds = 0.0
 
@@ -59,6 +61,7 @@ public struct FastMachine: ~Copyable {
     mutating func enterPhase(_ index: Int) {
         phaseIndex = index
         unitFractionLeft = 0
+        firstUnit = true
         waitSeconds = 0
         if case .gemm = phases[index] { power.wakeGPU() }
         if case .streamRead = phases[index] { power.wakeGPU() }
@@ -136,7 +139,7 @@ public struct FastMachine: ~Copyable {
                 unitsLeft -= 1
                 unitFractionLeft = 1
             }
-            let cost = costs.cost(phase: phaseIndex, gpuHz: gpuHz)
+            let cost = costs.cost(phase: phaseIndex, gpuHz: gpuHz, first: firstUnit)
             let fraction = min(unitFractionLeft, cost.seconds > 0 ? left / cost.seconds : unitFractionLeft)
             let spent = fraction * cost.seconds
             unitFractionLeft -= fraction
@@ -151,6 +154,7 @@ public struct FastMachine: ~Copyable {
             accountPhaseTime(spent)
             eventsHandled += 1
             if unitFractionLeft == 0 {
+                firstUnit = false
                 if case .gemm(let p) = phases[phaseIndex] {
                     kernels += 1
                     // Kernels queue on the stream; a slower host paces them.

@@ -29,7 +29,7 @@ public struct UnitCost: Sendable, Equatable {
 /// GPU work is measured on a grid of clocks (every `gridBins` V/f entries below the application
 /// clock) and interpolated linearly in the clock period between grid points: a governor that
 /// dithers between neighbouring bins then costs two detailed runs, not one per bin. Kernels of
-/// more than four waves are sampled: the first three waves run in detail, and the kernel's time
+/// more than eight waves are sampled: the first three waves run in detail, and the kernel's time
 /// is the first wave plus the measured per-wave time for each further wave (the partial last
 /// wave counts whole, as it does on the hardware).
 struct UnitCostTable {
@@ -47,6 +47,8 @@ struct UnitCostTable {
     struct Key: Hashable {
         var phase: Int
         var gpuHz: Double
+        /// The phase's first unit, which starts with a cold L2.
+        var first: Bool
     }
 
     init(config: MachineConfig, phases: [WorkloadPhase], seed: UInt64) {
@@ -55,8 +57,9 @@ struct UnitCostTable {
         self.seed = seed
     }
 
-    /// The cost of one unit of phase `index` at the GPU clock `gpuHz`.
-    mutating func cost(phase index: Int, gpuHz: Double) -> UnitCost {
+    /// The cost of one unit of phase `index` at the GPU clock `gpuHz`; the phase's first unit
+    /// finds the L2 cold, the others find their predecessor's data in it.
+    mutating func cost(phase index: Int, gpuHz: Double, first: Bool) -> UnitCost {
         switch phases[index] {
         case .gemm, .streamRead:
             let curve = config.power.gpuCurve
@@ -64,26 +67,28 @@ struct UnitCostTable {
             let top = curve.entry(atOrBelow: config.power.gpuApplicationHz)
             let below = max(curve.minHz, top - ((top - gpuHz) / gridStep).rounded(.up) * gridStep)
             let above = min(top, below + gridStep)
-            let low = measure(index, gpuHz: below)
+            let low = measure(index, gpuHz: below, first: first)
             guard gpuHz > below, above > below else { return low }
-            let high = measure(index, gpuHz: above)
+            let high = measure(index, gpuHz: above, first: first)
             let weight = (1 / below - 1 / gpuHz) / (1 / below - 1 / above)
             return low.blended(with: high, weight: weight)
         case .copy, .cpuChase, .idle:
-            return measure(index, gpuHz: 0)
+            return measure(index, gpuHz: 0, first: first)
         }
     }
 
-    private mutating func measure(_ index: Int, gpuHz: Double) -> UnitCost {
-        let key = Key(phase: index, gpuHz: gpuHz)
+    private mutating func measure(_ index: Int, gpuHz: Double, first: Bool) -> UnitCost {
+        let key = Key(phase: index, gpuHz: gpuHz, first: first)
         if let known = measured[key] { return known }
-        let cost = characterise(index, gpuHz: gpuHz)
-        measured[key] = cost
-        return cost
+        let (cold, warm) = characterise(index, gpuHz: gpuHz)
+        measured[Key(phase: index, gpuHz: gpuHz, first: true)] = cold
+        measured[Key(phase: index, gpuHz: gpuHz, first: false)] = warm
+        return first ? cold : warm
     }
 
-    /// One detailed run of the unit with the clock pinned at `gpuHz`.
-    private mutating func characterise(_ index: Int, gpuHz: Double) -> UnitCost {
+    /// One detailed run of two units with the clock pinned at `gpuHz`: the first (cold) and the
+    /// second (warm) unit's costs.
+    private mutating func characterise(_ index: Int, gpuHz: Double) -> (cold: UnitCost, warm: UnitCost) {
         var pinned = config
         if gpuHz > 0 {
             pinned.gpu.smClockHz = UInt64(gpuHz.rounded())
@@ -95,50 +100,52 @@ struct UnitCostTable {
                                    samplePeriod: SimDuration(seconds: 1e4), eventBudget: ScenarioDefaults.eventBudget)
         switch phases[index] {
         case .gemm(var phase):
+            // Two kernels back to back; the second, with the first's data in the L2, is the unit.
             let kernel = GEMMKernel(phase, on: config.compute)
             let wave = UInt64(config.compute.sms) * kernel.ctasPerSM
-            let sampled = kernel.ctas > 4 * wave
-            phase.count = 1
+            let sampled = kernel.ctas > 8 * wave
+            phase.count = 2
             phase.launchOverhead = .zero
             phase.hostInterval = .zero
             if sampled { phase.ctaLimit = 3 * wave }
-            var machine = run(pinned, [.gemm(phase)], settings)
-            var seconds = machine.now.seconds
-            var scale = 1.0
-            if sampled, let firstWave = machine.gemm.firstWaveDoneAt {
-                let perWave = (machine.now.seconds - firstWave.seconds) / 2
-                let waves = (kernel.ctas + wave - 1) / wave
-                seconds = firstWave.seconds + Double(waves - 1) * perWave
-                scale = Double(kernel.ctas) / Double(3 * wave)
-            }
-            var cost = counters(&machine, scale: scale, gpuBusy: true, seconds: seconds)
-            cost.flops = phase.flops
-            return cost
+            let machine = run(pinned, [.gemm(phase)], settings)
+            return (kernelCost(machine.unitMarks, 0, kernel: kernel, wave: wave, sampled: sampled),
+                    kernelCost(machine.unitMarks, 1, kernel: kernel, wave: wave, sampled: sampled))
         case .streamRead(var phase):
             let bytes = phase.totalBytes
             phase.totalBytes = min(bytes, Self.streamSampleBytes)
-            phase.count = 1
+            phase.count = 2
             phase.launchOverhead = .zero
             phase.hostInterval = .zero
-            var machine = run(pinned, [.streamRead(phase)], settings)
+            let machine = run(pinned, [.streamRead(phase)], settings)
             let scale = Double(bytes) / Double(phase.totalBytes)
-            var cost = counters(&machine, scale: scale, gpuBusy: true, seconds: machine.now.seconds * scale)
-            cost.bytesRead = Double(bytes)
-            return cost
+            func scaled(_ unit: Int) -> UnitCost {
+                var cost = unitCost(machine.unitMarks, unit)
+                cost.seconds *= scale
+                cost.memoryBytes *= scale
+                cost.c2cBytes *= scale
+                cost.bytesRead = Double(bytes)
+                return cost
+            }
+            return (scaled(0), scaled(1))
         case .copy(var phase):
             phase.count = 1
             var machine = run(pinned, [.copy(phase)], settings)
-            return counters(&machine, scale: 1, gpuBusy: false, seconds: machine.now.seconds)
+            let cost = counters(&machine, gpuBusy: false, seconds: machine.now.seconds)
+            return (cost, cost)
         case .cpuChase(let phase):
             var machine = run(pinned, [.cpuChase(phase)], settings)
-            return counters(&machine, scale: 1, gpuBusy: false, seconds: machine.now.seconds)
+            let cost = counters(&machine, gpuBusy: false, seconds: machine.now.seconds)
+            return (cost, cost)
         case .idle(let span):
-            return UnitCost(seconds: span.seconds, gpuBusy: false)
+            let cost = UnitCost(seconds: span.seconds, gpuBusy: false)
+            return (cost, cost)
         }
     }
 
     private mutating func run(_ config: MachineConfig, _ workload: [WorkloadPhase], _ settings: RunSettings) -> Machine {
         var machine = Machine(config: config, workload: workload, settings: settings)
+        machine.recordUnitMarks = true
         let reason = machine.run(until: .zero + settings.duration)
         precondition(reason == .idle, "a fast-mode unit did not finish in its detailed run: \(reason)")
         detailedRuns += 1
@@ -146,12 +153,39 @@ struct UnitCostTable {
         return machine
     }
 
-    private func counters(_ machine: inout Machine, scale: Double, gpuBusy: Bool, seconds: Double) -> UnitCost {
+    /// Unit `index` of a characterisation run, from the marks around it (time zero and zero
+    /// counters before the first).
+    private func unitCost(_ marks: [UnitMark], _ index: Int) -> UnitCost {
+        precondition(marks.count > index, "a characterisation run ended early")
+        let b = marks[index]
+        let a = index > 0 ? marks[index - 1] : UnitMark(time: .zero, tensorBusyCycles: 0, memoryBytes: 0, c2cBytes: 0)
+        return UnitCost(seconds: (b.time - a.time).seconds, tensorBusyCycles: Double(b.tensorBusyCycles - a.tensorBusyCycles),
+                        memoryBytes: Double(b.memoryBytes - a.memoryBytes), c2cBytes: Double(b.c2cBytes - a.c2cBytes),
+                        gpuBusy: true)
+    }
+
+    /// A kernel's cost; a sampled kernel ran its first three waves, the first wave then two at
+    /// the per-wave pace, and is extrapolated to its full grid.
+    private func kernelCost(_ marks: [UnitMark], _ index: Int, kernel: GEMMKernel, wave: UInt64, sampled: Bool) -> UnitCost {
+        var cost = unitCost(marks, index)
+        if sampled, let firstWave = marks[index].firstWave?.seconds {
+            let perWave = (cost.seconds - firstWave) / 2
+            let waves = (kernel.ctas + wave - 1) / wave
+            let scale = Double(kernel.ctas) / Double(3 * wave)
+            cost.seconds = firstWave + Double(waves - 1) * perWave
+            cost.tensorBusyCycles *= scale
+            cost.memoryBytes *= scale
+            cost.c2cBytes *= scale
+        }
+        cost.flops = kernel.phase.flops
+        return cost
+    }
+
+    private func counters(_ machine: inout Machine, gpuBusy: Bool, seconds: Double) -> UnitCost {
         let m = machine.memory.totalStats
         let c2c = machine.c2c.stats(.cpuToGPU).payloadBytes + machine.c2c.stats(.gpuToCPU).payloadBytes
-        return UnitCost(seconds: seconds, tensorBusyCycles: Double(machine.gemm.tensorBusyCycles) * scale,
-                        memoryBytes: Double(m.bytes + m.writeBytes) * scale, c2cBytes: Double(c2c) * scale,
-                        gpuBusy: gpuBusy)
+        return UnitCost(seconds: seconds, tensorBusyCycles: Double(machine.gemm.tensorBusyCycles),
+                        memoryBytes: Double(m.bytes + m.writeBytes), c2cBytes: Double(c2c), gpuBusy: gpuBusy)
     }
 }
 

@@ -63,7 +63,7 @@ extension MachineParameters {
         ParameterSpec("power.cpu.coreCapacitance", .capacitance, default: 0.135e-9, unit: "nF", range: 0...1e-3,
                       source: "calibrated: C4, CPU rail 10.7 → 20.6 W with the cores busy",
                       "Switched capacitance of one busy core."),
-        ParameterSpec("power.memory.background", .power, default: 6, unit: "W", range: 0...10_000,
+        ParameterSpec("power.memory.background", .power, default: 3, unit: "W", range: 0...10_000,
                       source: "estimate: 128 GB of LPDDR5X, refresh and PHY idle",
                       "Memory rail power with no traffic."),
         ParameterSpec("power.memory.energyPerByte", .energyPerByte, default: 40e-12, unit: "pJ/B", range: 0...1e-6,
@@ -72,9 +72,12 @@ extension MachineParameters {
         ParameterSpec("power.c2c.energyPerByte", .energyPerByte, default: 10.4e-12, unit: "pJ/B", range: 0...1e-6,
                       source: "NVIDIA: NVLink-C2C 1.3 pJ/bit",
                       "Energy per byte across NVLink-C2C, charged to the rest of the SoC."),
-        ParameterSpec("power.soc.static", .power, default: 22, unit: "W", range: 0...10_000,
-                      source: "calibrated: C3, SoC package ~138 W = GPU ~92 + CPU ~11 + memory + rest",
-                      "Rest of the SoC: fabric, system-level cache, I/O, media engines."),
+        ParameterSpec("power.soc.static", .power, default: 8, unit: "W", range: 0...10_000,
+                      source: "estimate: with the idle GPU, CPU and memory rails gives a ~23 W idle package (wall idle 22–40 W, GB10 README)",
+                      "Rest of the SoC with no traffic: fabric, system-level cache, I/O, media engines."),
+        ParameterSpec("power.soc.fabricEnergyPerByte", .energyPerByte, default: 90e-12, unit: "pJ/B", range: 0...1e-6,
+                      source: "calibrated: C3, SoC package ~138 W = GPU ~92 + CPU ~11 + memory and SoC traffic at ~200 GB/s",
+                      "Energy per DRAM byte moved through the CPU die's fabric, system-level cache and memory controllers."),
     ]
 
     static let thermal: [ParameterSpec] = [

@@ -49,6 +49,7 @@ public struct PowerConfig: Sendable, Equatable {
     public var memoryJoulesPerByte: Double
     public var c2cJoulesPerByte: Double
     public var socStaticW: Double
+    public var fabricJoulesPerByte: Double
 
     public var ambientC: Double
     public var gpuDieJPerK: Double
@@ -102,6 +103,7 @@ public struct PowerConfig: Sendable, Equatable {
         memoryJoulesPerByte = p["power.memory.energyPerByte"]
         c2cJoulesPerByte = p["power.c2c.energyPerByte"]
         socStaticW = p["power.soc.static"]
+        fabricJoulesPerByte = p["power.soc.fabricEnergyPerByte"]
         ambientC = p["thermal.ambient"]
         gpuDieJPerK = p["thermal.gpuDie.heatCapacity"]
         cpuDieJPerK = p["thermal.cpuDie.heatCapacity"]

@@ -182,7 +182,7 @@ public struct PowerSystem: Sendable {
         }
         let seconds = c.periodSeconds
         power[Rail.memory.rawValue] = c.memoryBackgroundW + c.memoryJoulesPerByte * activity.memoryBytes / seconds
-        power[Rail.soc.rawValue] = c.socStaticW + c.c2cJoulesPerByte * activity.c2cBytes / seconds
+        power[Rail.soc.rawValue] = c.socStaticW + (c.c2cJoulesPerByte * activity.c2cBytes + c.fabricJoulesPerByte * activity.memoryBytes) / seconds
         return power
     }
 

@@ -1,0 +1,55 @@
+import Testing
+import TwinCore
+@testable import TwinModels
+
+/// Fast mode against detailed mode on a window both can run, with the governor at work.
+struct FastModeTests {
+    /// A GB10 whose governor acts within the window: a 110 W cap read through a 0.2 ms average,
+    /// every 50 µs.
+    func machine() -> MachineConfig {
+        var p = MachineParameters.values(preset: "dgx-spark")!
+        p.set("power.pl1", 110)
+        p.set("governor.period", 50e-6)
+        p.set("governor.powerWindow", 200e-6)
+        return MachineConfig(p)
+    }
+
+    /// 256 CTAs: 5.3 waves on 48 SMs, the last one partial.
+    let gemm = WorkloadPhase.gemm(GEMMPhase(m: 2048, n: 2048, k: 256, precision: .bf16, count: 1_000))
+
+    func metric(_ metrics: [MetricValue], _ name: String) -> Double {
+        metrics.first { $0.name == name }!.value
+    }
+
+    @Test func fastModeStaysWithinTwoPercentOfDetailedMode() {
+        let config = machine()
+        let settings = RunSettings(duration: SimDuration(seconds: 3e-3), seed: 3, samplePeriod: SimDuration(seconds: 2e-4),
+                                   eventBudget: 100_000_000)
+        var detailed = Machine(config: config, workload: [gemm], settings: settings)
+        _ = detailed.run(until: .zero + settings.duration)
+        detailed.finish()
+        var fast = FastMachine(config: config, workload: [gemm], settings: settings)
+        _ = fast.run(until: settings.duration.seconds)
+        fast.finish()
+        let d = detailed.metrics, f = fast.metrics
+        // The governor did act: the clock left the application clock in both modes.
+        #expect(metric(d, "clock.gpu.min") < 2_418)
+        #expect(metric(f, "clock.gpu.min") < 2_418)
+        for name in ["gpu.gemm.throughput", "power.package.mean", "power.gpu.mean", "clock.gpu.mean"] {
+            let drift = abs(metric(f, name) - metric(d, name)) / metric(d, name)
+            #expect(drift < 0.02, "\(name): detailed \(metric(d, name)), fast \(metric(f, name))")
+        }
+    }
+
+    @Test func fastRunsAreReproducible() {
+        let settings = RunSettings(duration: SimDuration(seconds: 2e-3), seed: 9, samplePeriod: SimDuration(seconds: 1e-4),
+                                   eventBudget: 100_000_000)
+        func once() -> [MetricValue] {
+            var fast = FastMachine(config: machine(), workload: [gemm, .idle(SimDuration(seconds: 1e-3))], settings: settings)
+            _ = fast.run(until: settings.duration.seconds)
+            fast.finish()
+            return fast.metrics
+        }
+        #expect(once() == once())
+    }
+}
