@@ -66,11 +66,11 @@ struct PowerSystemTests {
     let dgxSpark = MachineConfig(MachineParameters.values(preset: "dgx-spark")!)
 
     /// The activity of a tensor-bound GEMM: every SM busy, tensor pipes ~96 % busy.
-    func gemmActivity(_ config: PowerConfig, busyCores: Double = 1) -> Activity {
+    func gemmActivity(_ config: PowerConfig, busyCores: Double = 1, bytesPerSecond: Double = 200e9) -> Activity {
         var a = Activity()
         a.gpuBusy = 1
         a.tensorUtilization = 0.96
-        a.memoryBytes = 200e9 * config.periodSeconds
+        a.memoryBytes = bytesPerSecond * config.periodSeconds
         a.c2cBytes = a.memoryBytes
         a.busyCores = [busyCores, 0]
         return a
@@ -137,7 +137,8 @@ struct PowerSystemTests {
         system.wakeGPU()
         #expect(system.gpuHz <= 850e6)
         for i in 1...3_000 {
-            system.advancePeriod(activity: gemmActivity(config), now: Double(i) * 0.01, gpuWorkPending: true)
+            // Below 850 MHz the kernel moves a tenth of its full-speed traffic.
+            system.advancePeriod(activity: gemmActivity(config, bytesPerSecond: 20e9), now: Double(i) * 0.01, gpuWorkPending: true)
         }
         #expect(system.averagedPackageW < 20 + 3)
         #expect(system.cpuHz.allSatisfy { $0 <= 2_000e6 })

@@ -100,7 +100,7 @@ struct UnitCostTable {
                                    samplePeriod: SimDuration(seconds: 1e4), eventBudget: ScenarioDefaults.eventBudget)
         switch phases[index] {
         case .gemm(var phase):
-            // Two kernels back to back; the second, with the first's data in the L2, is the unit.
+            // Two kernels back to back: the first finds the L2 cold, the second warm.
             let kernel = GEMMKernel(phase, on: config.compute)
             let wave = UInt64(config.compute.sms) * kernel.ctasPerSM
             let sampled = kernel.ctas > 8 * wave
@@ -108,9 +108,12 @@ struct UnitCostTable {
             phase.launchOverhead = .zero
             phase.hostInterval = .zero
             if sampled { phase.ctaLimit = 3 * wave }
+            // A sampled kernel's data outgrow the L2 many times over: cold and warm are alike,
+            // and one run of its first waves serves both.
+            if sampled { phase.count = 1 }
             let machine = run(pinned, [.gemm(phase)], settings)
-            return (kernelCost(machine.unitMarks, 0, kernel: kernel, wave: wave, sampled: sampled),
-                    kernelCost(machine.unitMarks, 1, kernel: kernel, wave: wave, sampled: sampled))
+            let cold = kernelCost(machine.unitMarks, 0, kernel: kernel, wave: wave, sampled: sampled)
+            return (cold, sampled ? cold : kernelCost(machine.unitMarks, 1, kernel: kernel, wave: wave, sampled: sampled))
         case .streamRead(var phase):
             let bytes = phase.totalBytes
             phase.totalBytes = min(bytes, Self.streamSampleBytes)

@@ -75,7 +75,7 @@ extension MachineParameters {
         ParameterSpec("power.soc.static", .power, default: 8, unit: "W", range: 0...10_000,
                       source: "estimate: with the idle GPU, CPU and memory rails gives a ~23 W idle package (wall idle 22–40 W, GB10 README)",
                       "Rest of the SoC with no traffic: fabric, system-level cache, I/O, media engines."),
-        ParameterSpec("power.soc.fabricEnergyPerByte", .energyPerByte, default: 90e-12, unit: "pJ/B", range: 0...1e-6,
+        ParameterSpec("power.soc.fabricEnergyPerByte", .energyPerByte, default: 70e-12, unit: "pJ/B", range: 0...1e-6,
                       source: "calibrated: C3, SoC package ~138 W = GPU ~92 + CPU ~11 + memory and SoC traffic at ~200 GB/s",
                       "Energy per DRAM byte moved through the CPU die's fabric, system-level cache and memory controllers."),
     ]
