@@ -15,6 +15,7 @@ public struct FastMachine: ~Copyable {
     var power: PowerSystem
 
     public private(set) var now = 0.0
+    var periodsDone: UInt64 = 0
     public private(set) var workloadFinished = false
     /// Periods and units simulated: fast mode's "events".
     public private(set) var eventsHandled: UInt64 = 0
@@ -105,7 +106,8 @@ public struct FastMachine: ~Copyable {
     /// Runs governor periods until `end` seconds, the end of the workload or a shutdown.
     public mutating func run(until end: Double) -> StopReason {
         let period = config.power.periodSeconds
-        while now + period <= end + 1e-12 {
+        // Whole periods only; time is counted in periods so that it does not drift.
+        while Double(periodsDone + 1) * period <= end * (1 + 1e-12) {
             if workloadFinished { return .idle }
             if power.shutdown { return .halted }
             if eventsHandled >= settings.eventBudget { return .budgetExhausted(limit: settings.eventBudget) }
@@ -168,7 +170,8 @@ public struct FastMachine: ~Copyable {
         }
         activity.gpuBusy = busySeconds / period
         activity.tensorUtilization = gpuHz > 0 ? tensorCycles / (Double(config.compute.sms) * gpuHz * period) : 0
-        now += period
+        periodsDone += 1
+        now = Double(periodsDone) * period
         eventsHandled += 1
         power.advancePeriod(activity: activity, now: now, gpuWorkPending: gpuPhase)
         if gpuPhase { power.wakeGPU() }

@@ -261,6 +261,10 @@ public enum MachineParameters {
     static let h100SXM: [PresetValue] = [
         PresetValue("gpu.smClock", 1_980e6, "H100 README: max boost 1,980 MHz; device.txt clock_rate"),
         PresetValue("gpu.sms", 132, "H100 README: 132 SMs"),
+        PresetValue("gpu.idleClock", 345e6, "H100 smi.csv: idle at 345 MHz"),
+        PresetValue("gpu.maxClock", 1_980e6, "H100 README: max boost 1,980 MHz"),
+        PresetValue("power.pl1", 700, "H100 README: 700 W board limit"),
+        PresetValue("governor.enabled", 0, "not yet calibrated: the H100 rails and thermal network are open work, so its clocks stay pinned"),
         PresetValue("gpu.requestsPerCycle", 32, "estimate: one request per L2 slice pair per cycle (~8 TB/s at 1,980 MHz)"),
         PresetValue("gpu.readsInFlightPerSM", 64, "estimate: enough memory-level parallelism for ~3 TB/s at ~600 ns"),
         PresetValue("gpu.fabricLatency", 120e-9, "estimate: SM → L2 → HBM controller, one way"),
