@@ -68,14 +68,23 @@ extension Machine {
         add("c2c.cpu_to_gpu.utilization", c2c.utilization(.cpuToGPU, over: elapsed), "ratio")
         add("c2c.cpu_to_gpu.bytes", Double(c2c.stats(.cpuToGPU).payloadBytes), "B")
 
-        for (name, unit, index) in [("gpu.gemm.throughput", "TFLOPS", 5), ("gpu.read.bandwidth", "GB/s", 0)] {
-            let windows = WindowedThroughput(windows: sampleValues[index])
-            add("\(name).peak", windows.peak, unit)
-            add("\(name).sustained", windows.sustained, unit)
-            add("\(name).sustained_ratio", windows.ratio, "ratio")
-        }
+        let times = sampleTimesPs.map { Double($0) * 1e-12 }
+        out += Self.loadMetrics(times: times, series: series, power: power)
         out += power.metrics(teraflops: g.ctaFlops / 1e12, gigabytes: Double(gpuStats.bytesReceived) / 1e9)
         return out
+    }
+
+    /// Load features of the GEMM throughput and of the streamed bandwidth (whichever ran; the
+    /// clock and temperature features follow the GEMM if any ran, else the stream).
+    static func loadMetrics(times: [Double], series: [SignalSeries], power: PowerSystem) -> [MetricValue] {
+        func values(_ name: String) -> [Double] { series.first { $0.name == name }!.values }
+        let clock = values("clock.gpu"), die = values("temp.gpu_die")
+        let applicationMHz = power.config.gpuCeilingHz / 1e6
+        let gemm = LoadFeatures(times: times, work: values("gpu.gemm.throughput"), clockMHz: clock, dieC: die)
+        let stream = LoadFeatures(times: times, work: values("gpu.read.bandwidth"), clockMHz: clock, dieC: die)
+        return gemm.metrics(name: "gpu.gemm.throughput", unit: "TFLOPS", applicationClockMHz: applicationMHz)
+            + stream.metrics(name: "gpu.read.bandwidth", unit: "GB/s", applicationClockMHz: applicationMHz)
+            + (gemm.peak > 0 ? gemm : stream).loadMetrics(applicationClockMHz: applicationMHz)
     }
 
     /// Names and units of the metrics a machine with this config reports, for validating

@@ -75,7 +75,7 @@ extension Machine {
         let hz = UInt64(power.gpuHz.rounded())
         guard hz != gpu.clock.frequencyHz else { return }
         gpu.setClock(hz: hz, at: now)
-        l2PicosecondsPerByte = 1e12 / (config.compute.l2BytesPerCycle * Double(hz))
+        l2PicosecondsPerByte = config.compute.l2PicosecondsPerByte(smHz: Double(hz))
     }
 
     /// Whether a GPU phase (kernel or stream) is running.

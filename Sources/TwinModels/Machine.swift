@@ -132,7 +132,7 @@ public struct Machine: ~Copyable {
         self.hostLink = C2CLink(config: config.host)
         self.memory = MemoryController(config: config.memory)
         self.l2 = SetAssociativeCache(config: config.compute.l2)
-        self.l2PicosecondsPerByte = 1e12 / (config.compute.l2BytesPerCycle * Double(gpuConfig.smClockHz))
+        self.l2PicosecondsPerByte = config.compute.l2PicosecondsPerByte(smHz: Double(gpuConfig.smClockHz))
         let slots = config.gpu.readsInFlightLimit
         self.requests = Array(repeating: ReadRequest(address: 0, issuedAt: .zero), count: slots)
         self.freeRequests = (0..<UInt32(slots)).reversed()

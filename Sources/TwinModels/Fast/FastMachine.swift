@@ -237,12 +237,7 @@ public struct FastMachine: ~Copyable {
         add("gpu.gemm.throughput", gemmSeconds > 0 ? flops / gemmSeconds / 1e12 : 0, "TFLOPS")
         add("gpu.read.bytes", bytesRead, "B")
         add("gpu.read.bandwidth", streamSeconds > 0 ? bytesRead / streamSeconds / 1e9 : 0, "GB/s")
-        for (name, unit, index) in [("gpu.gemm.throughput", "TFLOPS", 1), ("gpu.read.bandwidth", "GB/s", 0)] {
-            let windows = WindowedThroughput(windows: sampleValues[index])
-            add("\(name).peak", windows.peak, unit)
-            add("\(name).sustained", windows.sustained, unit)
-            add("\(name).sustained_ratio", windows.ratio, "ratio")
-        }
+        out += Machine.loadMetrics(times: sampleTimesPs.map { Double($0) * 1e-12 }, series: series, power: power)
         out += power.metrics(teraflops: flops / 1e12, gigabytes: bytesRead / 1e9)
         return out
     }

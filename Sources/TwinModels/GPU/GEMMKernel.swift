@@ -16,8 +16,15 @@ public struct GPUComputeConfig: Sendable, Equatable {
     public var sharedMemoryPerCTA: UInt64
     public var maxCTAsPerSM: UInt64
     public var l2: SetAssociativeCache.Config
-    /// Bytes the L2 delivers per SM clock cycle, all slices together.
+    /// Bytes the L2 delivers per L2 clock cycle (the SM clock unless `l2ClockHz` is set), all slices together.
     public var l2BytesPerCycle: Double
+    /// The L2's own clock, or nil when it runs on the SM clock.
+    public var l2ClockHz: Double?
+
+    /// Picoseconds one byte takes on the L2's data path when the SMs run at `smHz`.
+    public func l2PicosecondsPerByte(smHz: Double) -> Double {
+        1e12 / (l2BytesPerCycle * (l2ClockHz ?? smHz))
+    }
     public var l2HitLatency: SimDuration
     public var launchOverhead: SimDuration
     /// Whether the GPU's DRAM traffic crosses NVLink-C2C (GB10) or reaches local memory (H100).
@@ -39,6 +46,7 @@ public struct GPUComputeConfig: Sendable, Equatable {
         maxCTAsPerSM = UInt64(p["gpu.maxCTAsPerSM"])
         l2 = SetAssociativeCache.Config(capacityBytes: UInt64(p["gpu.l2Size"]), lineBytes: UInt64(p["gpu.lineSize"]), ways: Int(p["gpu.l2Ways"]))
         l2BytesPerCycle = p["gpu.l2BytesPerCycle"]
+        l2ClockHz = p["gpu.l2Clock"] > 0 ? p["gpu.l2Clock"] : nil
         l2HitLatency = SimDuration(seconds: p["gpu.l2HitLatency"])
         launchOverhead = SimDuration(seconds: p["gpu.launchOverhead"])
         memoryOverC2C = p["gpu.memoryOverC2C"] != 0

@@ -1,19 +1,74 @@
-/// Peak and sustained throughput of a signal sampled in windows.
+/// Features of a run's sampled signals while the workload ran (windows with work in them).
 ///
-/// The first window (warm-up: clocks and caches settle, the first kernel launches) and the last
-/// (usually partial) are left out. Peak is the best remaining window; sustained is the mean of
-/// the steady tail, the second half of the remaining windows.
-public struct WindowedThroughput: Sendable, Equatable {
-    public var peak: Double
-    public var sustained: Double
+/// The first load window (warm-up) and the last (usually partial) are left out of peak and
+/// sustained. Peak is the best remaining window; sustained is the mean of the steady tail, the
+/// second half of the remaining windows; the clock and die temperature are averaged over the
+/// same tail. Thermal time scales: the rise time constant is the time, from 3 s into the load,
+/// to cover 63.2 % of the way to the plateau (the heat sink's scale); the fall time constant is
+/// the time, from the last load window, to cover 63.2 % of the drop of the next 3 s (the die's).
+/// `tools/calibration/h100_sustained.py` applies the same definitions to the measurements.
+public struct LoadFeatures: Sendable, Equatable {
+    public var first = 0.0
+    public var peak = 0.0
+    public var sustained = 0.0
+    public var sustainedClockMHz = 0.0
+    public var plateauC = 0.0
+    public var riseTauSeconds = 0.0
+    public var fallTauSeconds = 0.0
 
     public var ratio: Double { peak > 0 ? sustained / peak : 0 }
 
-    public init(windows: [Double]) {
-        let inner = windows.count > 2 ? Array(windows[1..<(windows.count - 1)]) : windows
-        peak = inner.max() ?? 0
-        let tail = inner.suffix(max(1, inner.count / 2))
-        sustained = tail.isEmpty ? 0 : tail.reduce(0, +) / Double(tail.count)
+    public init(times: [Double], work: [Double], clockMHz: [Double], dieC: [Double]) {
+        let load = work.indices.filter { work[$0] > 0 }
+        guard let firstIndex = load.first, let lastIndex = load.last else { return }
+        first = work[firstIndex]
+        let inner = load.count > 2 ? Array(load.dropFirst().dropLast()) : load
+        peak = inner.map { work[$0] }.max() ?? 0
+        let tail = Array(inner.suffix(max(1, inner.count / 2)))
+        func mean(_ values: [Double]) -> Double { tail.map { values[$0] }.reduce(0, +) / Double(tail.count) }
+        sustained = mean(work)
+        sustainedClockMHz = mean(clockMHz)
+        plateauC = mean(dieC)
+        riseTauSeconds = Self.timeToCover(times: times, values: dieC, from: times[firstIndex] + 3, towards: plateauC) ?? 0
+        if let after = times.firstIndex(where: { $0 >= times[lastIndex] + 3 }) {
+            let drop = dieC[lastIndex] - dieC[after]
+            fallTauSeconds = Self.timeToCover(times: times, values: dieC, from: times[lastIndex], towards: dieC[lastIndex] - drop, startValue: dieC[lastIndex]) ?? 0
+        }
+    }
+
+    /// Seconds from `start` until the signal has covered 63.2 % of the way from its value at
+    /// `start` to `target`, interpolating between samples; nil if it never does.
+    static func timeToCover(times: [Double], values: [Double], from start: Double, towards target: Double, startValue: Double? = nil) -> Double? {
+        guard let i0 = times.firstIndex(where: { $0 >= start - 1e-9 }) else { return nil }
+        let v0 = startValue ?? values[i0]
+        let goal = v0 + 0.632 * (target - v0)
+        guard abs(target - v0) > 1e-9 else { return nil }
+        let rising = target > v0
+        for i in i0..<values.count where rising ? values[i] >= goal : values[i] <= goal {
+            guard i > i0 else { return times[i] - start }
+            let (t1, v1, t2, v2) = (times[i - 1], values[i - 1], times[i], values[i])
+            let t = v2 == v1 ? t2 : t1 + (goal - v1) / (v2 - v1) * (t2 - t1)
+            return t - start
+        }
+        return nil
+    }
+
+    /// The features as metrics, `name` being the work signal (`gpu.gemm.throughput`).
+    public func metrics(name: String, unit: String, applicationClockMHz: Double) -> [MetricValue] {
+        [MetricValue(name: "\(name).first", value: first, unit: unit),
+         MetricValue(name: "\(name).peak", value: peak, unit: unit),
+         MetricValue(name: "\(name).sustained", value: sustained, unit: unit),
+         MetricValue(name: "\(name).sustained_ratio", value: ratio, unit: "ratio"),
+         MetricValue(name: "\(name).loss_from_first", value: first > 0 ? 1 - sustained / first : 0, unit: "ratio")]
+    }
+
+    /// Clock and temperature features of the load.
+    public func loadMetrics(applicationClockMHz: Double) -> [MetricValue] {
+        [MetricValue(name: "clock.gpu.sustained", value: sustainedClockMHz, unit: "MHz"),
+         MetricValue(name: "clock.gpu.loss", value: sustainedClockMHz > 0 ? 1 - sustainedClockMHz / applicationClockMHz : 0, unit: "ratio"),
+         MetricValue(name: "temp.gpu_die.plateau", value: plateauC, unit: "C"),
+         MetricValue(name: "temp.gpu_die.rise_tau", value: riseTauSeconds, unit: "s"),
+         MetricValue(name: "temp.gpu_die.fall_tau", value: fallTauSeconds, unit: "s")]
     }
 }
 
