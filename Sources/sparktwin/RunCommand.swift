@@ -28,7 +28,8 @@ struct Run: ParsableCommand {
         let store: ResultStore
         do { store = try ResultStore(path: database.db) } catch { throw CleanExit.message(error: "\(error)") }
         let showProgress = progress || isatty(STDERR_FILENO) == 1
-        var summary: [[String]] = [["run", "scenario", "status", "simulated", "wall", "events/s", "GPU read GB/s", "latency mean ns", "p99 ns"]]
+        var summary: [[String]] = [["run", "scenario", "status", "simulated", "wall", "events/s", "GEMM TFLOPS", "read GB/s",
+                                    "GPU MHz", "package W", "die max C"]]
         var failures = 0
         for scenario in loaded {
             let outcome = ScenarioRunner.run(scenario, progress: showProgress ? { update in
@@ -41,7 +42,11 @@ struct Run: ParsableCommand {
             summary.append([record.id, record.scenarioName, record.status,
                             formatSeconds(Double(record.simulatedPs) * 1e-12), String(format: "%.2f s", record.wallTimeS),
                             String(format: "%.2fM", Double(record.events) / max(record.wallTimeS, 1e-9) / 1e6),
-                            metric("gpu.read.bandwidth"), metric("gpu.read.latency.mean"), metric("gpu.read.latency.p99")])
+                            metric("gpu.gemm.throughput"), metric("gpu.read.bandwidth"), metric("clock.gpu.mean"),
+                            metric("power.package.mean"), metric("temp.gpu_die.max")])
+            if record.statusMessage.hasPrefix("thermal shutdown") {
+                printError("warning: \(scenario.file): run \(record.id) ended in a \(record.statusMessage)")
+            }
             if !outcome.finished {
                 failures += 1
                 printError("error: \(scenario.file): run \(record.id) failed: \(record.statusMessage)")
@@ -52,7 +57,7 @@ struct Run: ParsableCommand {
                 printError("\(scenario.file): expectation failed: \(expectation.metric) = \(value) \(expectation.unit), expected \(formatNumber(expectation.target)) \(expectation.unit) \(expectation.tolerance)")
             }
         }
-        printTable(summary, rightAligned: [3, 4, 5, 6, 7, 8])
+        printTable(summary, rightAligned: [3, 4, 5, 6, 7, 8, 9, 10])
         if failures > 0 { throw ExitCode.failure }
     }
 }
