@@ -52,4 +52,23 @@ struct FastModeTests {
         }
         #expect(once() == once())
     }
+
+    @Test func cappingTheClockOfMemoryBoundWorkCoolsTheDieAtTheSameBandwidth() {
+        // C6: decode-like streaming keeps its speed at 2,000 MHz, and the die runs cooler.
+        func run(clockHz: Double) -> [MetricValue] {
+            var p = MachineParameters.values(preset: "dgx-spark")!
+            p.set("gpu.smClock", clockHz)
+            let stream = WorkloadPhase.streamRead(StreamReadPhase(bufferBytes: 8 << 30, totalBytes: 8 << 30, pattern: .sequential, count: 100_000))
+            let settings = RunSettings(duration: SimDuration(seconds: 60), seed: 1, samplePeriod: SimDuration(seconds: 1), eventBudget: 10_000_000)
+            var fast = FastMachine(config: MachineConfig(p), workload: [stream], settings: settings)
+            _ = fast.run(until: 60)
+            fast.finish()
+            return fast.metrics
+        }
+        let full = run(clockHz: 2_418e6), capped = run(clockHz: 2_000e6)
+        let bandwidth = metric(capped, "gpu.read.bandwidth") / metric(full, "gpu.read.bandwidth")
+        #expect(abs(bandwidth - 1) < 0.01)
+        #expect(metric(full, "temp.gpu_die.plateau") - metric(capped, "temp.gpu_die.plateau") > 3)
+        #expect(metric(capped, "power.package.mean") < metric(full, "power.package.mean") - 10)
+    }
 }
