@@ -42,10 +42,10 @@ extension Machine {
     /// system advance, apply the clocks it chose and schedule the next tick.
     mutating func powerTick() {
         var activity = Activity()
-        let periodPs = Double(power.config.periodSeconds * 1e12)
+        let periodPs = Double(power.config.stepSeconds * 1e12)
         let busyTotal = gpuBusyPicoseconds
         activity.gpuBusy = min(1, Double(busyTotal - powerCounters.gpuBusyPs) / periodPs)
-        let smCycles = power.config.periodSeconds * power.gpuHz * Double(config.compute.sms)
+        let smCycles = power.config.stepSeconds * power.gpuHz * Double(config.compute.sms)
         activity.tensorUtilization = min(1, Double(gemm.tensorBusyCycles - powerCounters.tensorBusyCycles) / max(smCycles, 1))
         let m = memory.totalStats
         activity.memoryBytes = Double(m.bytes + m.writeBytes - powerCounters.memoryBytes)

@@ -124,7 +124,7 @@ public struct Machine: ~Copyable {
         self.phases = workload
         self.cpuCoresPerPhase = cpuCores
         self.power = PowerSystem(config: config.power)
-        self.powerPeriod = SimDuration(seconds: config.power.periodSeconds)
+        self.powerPeriod = SimDuration(seconds: config.power.stepSeconds)
         var gpuConfig = config.gpu
         gpuConfig.smClockHz = UInt64(config.power.gpuCurve.entry(atOrBelow: Double(config.gpu.smClockHz)).rounded())
         self.gpu = GPUReadEngine(config: gpuConfig, random: RandomStream(seed: settings.seed, streamID: 1))

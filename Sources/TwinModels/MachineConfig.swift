@@ -59,6 +59,10 @@ public struct MachineConfig: Sendable, Equatable {
         if p["thermal.fan.fullTemp"] <= p["thermal.fan.startTemp"] {
             problems.append(("thermal.fan.fullTemp", "expected above thermal.fan.startTemp (\(p["thermal.fan.startTemp"]) C), found \(p["thermal.fan.fullTemp"]) C"))
         }
+        let stepsPerPeriod = p["governor.period"] / p["power.step"]
+        if abs(stepsPerPeriod - stepsPerPeriod.rounded()) > 1e-6 * stepsPerPeriod || stepsPerPeriod < 0.5 {
+            problems.append(("governor.period", "expected a whole multiple of power.step (\(nanoseconds(p["power.step"]))), found \(nanoseconds(p["governor.period"]))"))
+        }
         if p["governor.shutdownTemp"] <= p["governor.slowdownTemp"] {
             problems.append(("governor.shutdownTemp", "expected above governor.slowdownTemp (\(p["governor.slowdownTemp"]) C), found \(p["governor.shutdownTemp"]) C"))
         }

@@ -79,7 +79,7 @@ public enum ScenarioRunner {
             while true {
                 outcome = machine.run(until: min(end.seconds, reported + 1))
                 reported = machine.now
-                if outcome != .reachedEnd || machine.now + machine.config.power.periodSeconds > end.seconds + 1e-12 { break }
+                if outcome != .reachedEnd || machine.now + machine.config.power.stepSeconds > end.seconds + 1e-12 { break }
                 if let progress, clock.now - lastReport > .milliseconds(500) {
                     lastReport = clock.now
                     progress(RunProgress(simulated: SimTime.zero + SimDuration(seconds: machine.now), end: end,

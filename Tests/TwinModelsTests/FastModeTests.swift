@@ -10,6 +10,7 @@ struct FastModeTests {
         var p = MachineParameters.values(preset: "dgx-spark")!
         p.set("power.pl1", 110)
         p.set("governor.period", 50e-6)
+        p.set("power.step", 50e-6)
         p.set("governor.powerWindow", 200e-6)
         return MachineConfig(p)
     }

@@ -70,7 +70,7 @@ struct PowerSystemTests {
         var a = Activity()
         a.gpuBusy = 1
         a.tensorUtilization = 0.96
-        a.memoryBytes = bytesPerSecond * config.periodSeconds
+        a.memoryBytes = bytesPerSecond * config.stepSeconds
         a.c2cBytes = a.memoryBytes
         a.busyCores = [busyCores, 0]
         return a
@@ -100,7 +100,7 @@ struct PowerSystemTests {
         var t = 0.0
         var packages: [Double] = []
         for _ in 0..<3_000 {
-            t += system.config.periodSeconds
+            t += system.config.stepSeconds
             system.advancePeriod(activity: gemmActivity(system.config), now: t, gpuWorkPending: true)
             packages.append(system.packageW)
         }

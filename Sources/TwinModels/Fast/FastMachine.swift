@@ -105,7 +105,7 @@ public struct FastMachine: ~Copyable {
 
     /// Runs governor periods until `end` seconds, the end of the workload or a shutdown.
     public mutating func run(until end: Double) -> StopReason {
-        let period = config.power.periodSeconds
+        let period = config.power.stepSeconds
         // Whole periods only; time is counted in periods so that it does not drift.
         while Double(periodsDone + 1) * period <= end * (1 + 1e-12) {
             if workloadFinished { return .idle }
@@ -124,11 +124,12 @@ public struct FastMachine: ~Copyable {
         var left = period
         var busySeconds = 0.0
         var tensorCycles = 0.0
-        let gpuHz = power.gpuHz
         while left > 0 && !workloadFinished {
             if waitSeconds > 0 {
                 let wait = min(waitSeconds, left)
                 waitSeconds -= wait
+                // Time is summed in steps; a remainder below a picosecond is rounding, not a wait.
+                if waitSeconds < 1e-12 { waitSeconds = 0 }
                 left -= wait
                 if gpuPhase { busySeconds += wait }
                 accountPhaseTime(wait)
@@ -141,7 +142,8 @@ public struct FastMachine: ~Copyable {
                 unitsLeft -= 1
                 unitFractionLeft = 1
             }
-            let cost = costs.cost(phase: phaseIndex, gpuHz: gpuHz, first: firstUnit)
+            // A GPU phase that begins within the step wakes the clock at once (see enterPhase).
+            let cost = costs.cost(phase: phaseIndex, gpuHz: power.gpuHz, first: firstUnit)
             let fraction = min(unitFractionLeft, cost.seconds > 0 ? left / cost.seconds : unitFractionLeft)
             let spent = fraction * cost.seconds
             unitFractionLeft -= fraction
@@ -169,6 +171,7 @@ public struct FastMachine: ~Copyable {
             if spent == 0 && fraction == 0 { break }
         }
         activity.gpuBusy = busySeconds / period
+        let gpuHz = power.gpuHz
         activity.tensorUtilization = gpuHz > 0 ? tensorCycles / (Double(config.compute.sms) * gpuHz * period) : 0
         periodsDone += 1
         now = Double(periodsDone) * period

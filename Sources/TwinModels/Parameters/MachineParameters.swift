@@ -310,7 +310,7 @@ public enum MachineParameters {
         PresetValue("gpu.sharedMemoryPerCTA", 232_448, "CUDA programming guide: 227 KiB per block (compute capability 9.0)"),
         PresetValue("gpu.maxCTAsPerSM", 32, "CUDA programming guide: 32 resident blocks per SM (compute capability 9.0)"),
         PresetValue("gpu.l2Size", 52_428_800, "H100 README: 50 MiB L2; device.txt L2_cache_size"),
-        PresetValue("gpu.l2BytesPerCycle", 3_072, "estimate: ~5.5 TB/s L2 bandwidth at 1,980 MHz (public microbenchmarks)"),
+        PresetValue("gpu.l2BytesPerCycle", 3_072, "calibrated: sustained.csv, the first window (762 TFLOPS at 1,980 MHz, L2-bound in the twin); ~6.1 TB/s vs ~5.5 TB/s in public microbenchmarks. gemm.csv's 8192³ at 653 TFLOPS disagrees (see the README)"),
         PresetValue("gpu.l2HitLatency", 95e-9, "H100 latency.csv: ~186 cycles at 256 KiB (L1 miss, L2 hit) at 1,980 MHz"),
         PresetValue("gpu.launchOverhead", 6e-6, "estimate: launch latency, below the ~6.5 µs per-call floor of small copies in H100 bw.csv"),
         PresetValue("gpu.memoryOverC2C", 0, "H100 README: HBM3 attached to the GPU die"),

@@ -37,6 +37,9 @@ extension MachineParameters {
     ]
 
     static let power: [ParameterSpec] = [
+        ParameterSpec("power.step", .time, default: 10e-3, unit: "ms", range: 1e-6...10,
+                      source: "estimate: fine enough for the die's sub-second time constant",
+                      "Step of the power and thermal integration; governor.period is a whole number of steps."),
         ParameterSpec("power.pl1", .power, default: 140, unit: "W", range: 1...10_000,
                       source: "GB10 README: SoC power budget 140 W, shared by CPU and GPU (spec)",
                       "Package power limit the governor holds."),
@@ -117,7 +120,7 @@ extension MachineParameters {
                       source: "scenario switch", "1 lets the governor move clocks; 0 pins them (power and heat are still simulated)."),
         ParameterSpec("governor.period", .time, default: 10e-3, unit: "ms", range: 1e-6...10,
                       source: "estimate: firmware power-management loops run every few to tens of milliseconds",
-                      "Period of the control loop; power and temperatures are integrated at this step."),
+                      "Period of the control loop: a whole number of power.step."),
         ParameterSpec("governor.powerWindow", .time, default: 100e-3, unit: "ms", range: 0...100,
                       source: "estimate: the power telemetry the firmware reads is a running average",
                       "Time constant of the package power average the governor compares with power.pl1."),

@@ -65,7 +65,10 @@ public struct PowerConfig: Sendable, Equatable {
     public var fanFullC: Double
 
     public var governorEnabled: Bool
-    public var periodSeconds: Double
+    /// Step of the power and thermal integration (and of the machine's power ticks).
+    public var stepSeconds: Double
+    /// Power steps per governor decision.
+    public var governorEvery: Int
     public var powerWindowSeconds: Double
     public var gain: Double
     public var stepUpBins: Int
@@ -117,7 +120,8 @@ public struct PowerConfig: Sendable, Equatable {
         fanStartC = p["thermal.fan.startTemp"]
         fanFullC = p["thermal.fan.fullTemp"]
         governorEnabled = p["governor.enabled"] != 0
-        periodSeconds = p["governor.period"]
+        stepSeconds = p["power.step"]
+        governorEvery = max(1, Int((p["governor.period"] / p["power.step"]).rounded()))
         powerWindowSeconds = p["governor.powerWindow"]
         gain = p["governor.gain"]
         stepUpBins = Int(p["governor.stepUp"])

@@ -82,6 +82,8 @@ public struct PowerSystem: Sendable {
     /// The package power average the governor reads.
     public private(set) var averagedPackageW = 0.0
     private var thermalSlowdown = false
+    /// Power steps advanced so far; the governor acts every `governorEvery` of them.
+    private var steps: UInt64 = 0
 
     public private(set) var stats = Stats()
 
@@ -180,21 +182,21 @@ public struct PowerSystem: Sendable {
             let dynamic = (c.cpuBaseFarads * cpuHz[cluster] + c.cpuCoreFarads * activity.busyCores[cluster] * coreHz) * volts * volts
             power[Rail.cpu0.rawValue + cluster] = leakage(c.cpuLeakageW, volts: volts, temperatureC: temperatureC(.cpuDie)) + dynamic
         }
-        let seconds = c.periodSeconds
+        let seconds = c.stepSeconds
         power[Rail.memory.rawValue] = c.memoryBackgroundW + c.memoryJoulesPerByte * activity.memoryBytes / seconds
         power[Rail.soc.rawValue] = c.socStaticW + (c.c2cJoulesPerByte * activity.c2cBytes + c.fabricJoulesPerByte * activity.memoryBytes) / seconds
         return power
     }
 
-    /// Advances one governor period that ran at the current clocks with `activity`, then lets the
-    /// governor choose the clocks of the next period.
+    /// Advances one power step that ran at the current clocks with `activity`; at the end of
+    /// each governor period the governor then chooses the clocks of the next one.
     ///
     /// - Parameters:
     ///   - now: simulated time at the end of the period, seconds.
     ///   - gpuWorkPending: whether the GPU has work in the next period (it idles otherwise).
     public mutating func advancePeriod(activity: Activity, now: Double, gpuWorkPending: Bool) {
         let c = config
-        let dt = c.periodSeconds
+        let dt = c.stepSeconds
         railW = railPowers(activity)
         let package = packageW
         thermal.step(seconds: dt, powerW: nodePower(railW), ambientC: c.ambientC)
@@ -231,7 +233,8 @@ public struct PowerSystem: Sendable {
         let gpuDieC = temperatureC(.gpuDie)
         if gpuDieC > c.slowdownC { thermalSlowdown = true }
         if gpuDieC < c.slowdownC - c.slowdownHysteresisC { thermalSlowdown = false }
-        if c.governorEnabled { govern() }
+        steps += 1
+        if c.governorEnabled && steps % UInt64(c.governorEvery) == 0 { govern() }
         gpuHz = gpuWorkPending ? gpuTargetHz : c.gpuCurve.minHz
         reason = gpuWorkPending ? throttleReason() : .none
     }
