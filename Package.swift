@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "TwinScenarioTests", dependencies: ["TwinScenario"], resources: [.copy("BadScenarios")]),
         .testTarget(
             name: "TwinResultsTests",
-            dependencies: ["TwinResults", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["TwinResults", "TwinRun", "TwinScenario", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "SparkTwinCLITests", dependencies: ["TwinRun", "TwinScenario", "TwinResults"]),
     ]

@@ -100,6 +100,16 @@ public final class ResultStore: Sendable {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2 labels") { db in
+            try db.execute(sql: """
+                CREATE TABLE label (
+                    runId TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                    label TEXT NOT NULL,
+                    PRIMARY KEY (runId, label)
+                ) WITHOUT ROWID;
+                CREATE INDEX label_label ON label(label);
+                """)
+        }
         return migrator
     }
 
@@ -113,9 +123,12 @@ public final class ResultStore: Sendable {
 
     /// Stores a whole run in one transaction: either all of it lands or none of it.
     public func insert(run: RunRecord, metrics: [MetricRecord], expectations: [ExpectationRecord],
-                       sampleTimesPs: [UInt64], signals: [SignalData]) throws {
+                       sampleTimesPs: [UInt64], signals: [SignalData], labels: [String] = []) throws {
         try writer.write { db in
             try run.insert(db)
+            for label in Set(labels) {
+                try db.execute(sql: "INSERT INTO label (runId, label) VALUES (?, ?)", arguments: [run.id, label])
+            }
             for metric in metrics { try metric.insert(db) }
             for expectation in expectations { try expectation.insert(db) }
             for signal in signals {
@@ -182,6 +195,24 @@ public final class ResultStore: Sendable {
                 ORDER BY sample.timePs, signal.id
                 """, arguments: [runId])
             return rows.map { SampleRow(signal: $0[0], unit: $0[1], timePs: $0[2], value: $0[3]) }
+        }
+    }
+
+    /// A run's labels, sorted.
+    public func labels(runId: String) throws -> [String] {
+        try writer.read { db in
+            try String.fetchAll(db, sql: "SELECT label FROM label WHERE runId = ? ORDER BY label", arguments: [runId])
+        }
+    }
+
+    /// Finished runs carrying `label`, oldest first.
+    public func runs(labelled label: String) throws -> [RunRecord] {
+        try writer.read { db in
+            try RunRecord.fetchAll(db, sql: """
+                SELECT run.* FROM run JOIN label ON label.runId = run.id
+                WHERE label.label = ? AND run.status = 'finished'
+                ORDER BY run.startedAt, run.id
+                """, arguments: [label])
         }
     }
 

@@ -139,9 +139,9 @@ public enum ScenarioRunner {
     }
 
     /// Stores an outcome in one transaction.
-    public static func store(_ outcome: RunOutcome, in store: ResultStore) throws {
+    public static func store(_ outcome: RunOutcome, in store: ResultStore, labels: [String] = []) throws {
         try store.insert(run: outcome.record, metrics: outcome.metrics, expectations: outcome.expectations,
-                         sampleTimesPs: outcome.sampleTimesPs, signals: outcome.signals)
+                         sampleTimesPs: outcome.sampleTimesPs, signals: outcome.signals, labels: labels)
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -18,8 +18,17 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a scenario value, e.g. machine.memory.tRCD=18ns.", valueName: "key.path=value"))
     var assignments: [String] = []
 
+    @Option(name: .customLong("label"), help: ArgumentHelp("Label the runs (a release tag, a sweep name) for `compare --baseline/--candidate`. Repeatable.", valueName: "label"))
+    var labels: [String] = []
+
     @Flag(help: "Show a progress line on standard error even when it is not a terminal.")
     var progress = false
+
+    func validate() throws {
+        for label in labels where label.isEmpty || !label.allSatisfy({ $0.isLetter || $0.isNumber || "._-/:+".contains($0) }) {
+            throw ValidationError("--label: expected letters, digits or . _ - / : +, found \"\(label)\"")
+        }
+    }
 
     func run() throws {
         var overrides = assignments
@@ -36,7 +45,7 @@ struct Run: ParsableCommand {
                 FileHandle.standardError.write(Data(("\r\u{1B}[K" + "\(scenario.name): " + update.line).utf8))
             } : nil)
             if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-            do { try ScenarioRunner.store(outcome, in: store) } catch { throw CleanExit.message(error: "\(error)") }
+            do { try ScenarioRunner.store(outcome, in: store, labels: labels) } catch { throw CleanExit.message(error: "\(error)") }
             let record = outcome.record
             func metric(_ name: String) -> String { outcome.metrics.first { $0.name == name }.map { formatNumber($0.value) } ?? "-" }
             summary.append([record.id, record.scenarioName, record.status,

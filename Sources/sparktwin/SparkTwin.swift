@@ -8,7 +8,7 @@ struct SparkTwin: ParsableCommand {
         commandName: "sparktwin",
         abstract: "A discrete-event digital twin of the NVIDIA DGX Spark (GB10).",
         version: SparkTwinVersion.current,
-        subcommands: [Run.self, Check.self, Validate.self, Runs.self, Show.self, Export.self, Describe.self, Bench.self]
+        subcommands: [Run.self, Check.self, Validate.self, Runs.self, Show.self, Export.self, Compare.self, Describe.self, Bench.self]
     )
 }
 
@@ -25,16 +25,21 @@ func printError(_ text: String) {
 
 /// Prints rows as aligned columns; the first row is the header.
 func printTable(_ rows: [[String]], rightAligned: Set<Int> = []) {
-    guard let header = rows.first else { return }
+    print(tableText(rows, rightAligned: rightAligned))
+}
+
+/// Rows as aligned columns, one line each; the first row is the header.
+func tableText(_ rows: [[String]], rightAligned: Set<Int> = []) -> String {
+    guard let header = rows.first else { return "" }
     var widths = header.map(\.count)
     for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
-    for row in rows {
+    return rows.map { row in
         let cells = row.enumerated().map { i, cell in
             let pad = String(repeating: " ", count: widths[i] - cell.count)
             return rightAligned.contains(i) ? pad + cell : cell + pad
         }
-        print(cells.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
-    }
+        return cells.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+    }.joined(separator: "\n")
 }
 
 /// A number for a table: integers as they are, others with six significant digits.
