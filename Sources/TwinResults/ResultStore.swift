@@ -216,6 +216,60 @@ public final class ResultStore: Sendable {
         }
     }
 
+    /// Scenario hashes of the finished runs carrying `label`: a sweep skips these points.
+    public func finishedScenarioHashes(label: String) throws -> Set<String> {
+        try writer.read { db in
+            Set(try String.fetchAll(db, sql: """
+                SELECT run.scenarioHash FROM run JOIN label ON label.runId = run.id
+                WHERE label.label = ? AND run.status = 'finished'
+                """, arguments: [label]))
+        }
+    }
+
+    /// Copies every run of the database at `path` that this one lacks (by run id), with its
+    /// metrics, expectations, labels and time series, in one transaction. Merging the same
+    /// database twice adds nothing the second time.
+    ///
+    /// - Returns: the number of runs copied.
+    @discardableResult
+    public func merge(from path: String) throws -> Int {
+        guard FileManager.default.fileExists(atPath: path) else { throw ResultStoreError("no database at \(path)") }
+        // Bring the source to this tool's schema first (and refuse one from a newer tool).
+        _ = try ResultStore(path: path, mustExist: true)
+        return try writer.writeWithoutTransaction { db in
+            try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [path])
+            defer { try? db.execute(sql: "DETACH DATABASE source") }
+            var copied = 0
+            try db.inTransaction {
+                try db.execute(sql: """
+                    CREATE TEMP TABLE newRun AS
+                    SELECT id FROM source.run WHERE id NOT IN (SELECT id FROM main.run)
+                    """)
+                copied = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM newRun") ?? 0
+                try db.execute(sql: """
+                    INSERT INTO main.run SELECT * FROM source.run WHERE id IN (SELECT id FROM newRun);
+                    INSERT INTO main.metric (runId, name, value, unit)
+                        SELECT runId, name, value, unit FROM source.metric WHERE runId IN (SELECT id FROM newRun) ORDER BY id;
+                    INSERT INTO main.expectation (runId, metric, target, unit, tolerance, value, passed)
+                        SELECT runId, metric, target, unit, tolerance, value, passed FROM source.expectation
+                        WHERE runId IN (SELECT id FROM newRun) ORDER BY id;
+                    INSERT INTO main.label (runId, label) SELECT runId, label FROM source.label WHERE runId IN (SELECT id FROM newRun);
+                    INSERT INTO main.signal (runId, name, unit)
+                        SELECT runId, name, unit FROM source.signal WHERE runId IN (SELECT id FROM newRun) ORDER BY id;
+                    INSERT INTO main.sample (signalId, timePs, value)
+                        SELECT target.id, sample.timePs, sample.value
+                        FROM source.sample sample
+                        JOIN source.signal origin ON origin.id = sample.signalId
+                        JOIN main.signal target ON target.runId = origin.runId AND target.name = origin.name
+                        WHERE origin.runId IN (SELECT id FROM newRun);
+                    DROP TABLE newRun;
+                    """)
+                return .commit
+            }
+            return copied
+        }
+    }
+
     /// Names of the applied migrations, for tests and `show`.
     public func appliedMigrations() throws -> [String] {
         try writer.read { db in try Self.migrator.appliedIdentifiers(db).sorted() }

@@ -1,14 +1,18 @@
 import Foundation
 import Testing
 
-/// Runs the built `sparktwin` binary (which `swift test` builds) and captures its output.
-func sparktwin(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let candidates = [
+/// The built `sparktwin` binary, if any.
+func sparktwinBinary() -> URL? {
+    [
         Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent("sparktwin"),
         Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("sparktwin"),
         packageRoot.appendingPathComponent(".build/debug/sparktwin"),
-    ].compactMap { $0 }
-    let binary = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "sparktwin binary not built")
+    ].compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+}
+
+/// Runs the built `sparktwin` binary (which `swift test` builds) and captures its output.
+func sparktwin(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    let binary = try #require(sparktwinBinary(), "sparktwin binary not built")
     let process = Process()
     process.executableURL = binary
     process.arguments = arguments

@@ -1,0 +1,150 @@
+import Foundation
+import TwinResults
+import TwinScenario
+
+/// Where a sweep stands, for a progress bar.
+public struct SweepProgress: Sendable {
+    public var total: Int
+    public var done: Int
+    public var running: Int
+    public var failed: Int
+    /// Points already finished in the database by an earlier invocation.
+    public var skipped: Int
+    public var wallSeconds: Double
+
+    /// Wall seconds left at the pace of this invocation so far, if it can be estimated.
+    public var etaSeconds: Double? {
+        let finished = done + failed
+        guard finished > 0 else { return nil }
+        return wallSeconds / Double(finished) * Double(total - skipped - finished)
+    }
+
+    /// One line: a bar and the counts.
+    public var line: String {
+        let width = 30
+        let complete = total > 0 ? (done + failed + skipped) * width / total : width
+        let bar = String(repeating: "#", count: complete) + String(repeating: ".", count: width - complete)
+        let eta = etaSeconds.map { String(format: "ETA %.0f s", $0) } ?? "ETA ?"
+        return "[\(bar)] \(done + skipped)/\(total) done, \(running) running, \(failed) failed  \(eta)"
+    }
+}
+
+/// What a sweep invocation did.
+public struct SweepSummary: Sendable {
+    public var ran: Int
+    public var failed: [(point: Int, message: String)]
+    public var skipped: Int
+}
+
+/// Runs a sweep's points on local cores, each point single-threaded and deterministic, all into
+/// one database. Points already finished there (same scenario hash, same sweep label) are
+/// skipped, so a killed sweep resumes where it stopped. A point that cannot be loaded or run
+/// is stored as a failed run with its error; the others go on.
+public enum SweepRunner {
+    public static func run(_ sweep: Sweep, points: [Sweep.Point], jobs: Int, store: ResultStore,
+                           progress: (@Sendable (SweepProgress) -> Void)? = nil) throws -> SweepSummary {
+        let finished = try store.finishedScenarioHashes(label: sweep.label)
+        let baseText = (try? String(contentsOfFile: sweep.scenarioPath, encoding: .utf8)) ?? ""
+        // Load every point first: resume needs each point's scenario hash.
+        var work: [(point: Sweep.Point, scenario: Result<Scenario, ScenarioError>)] = []
+        var skipped = 0
+        for point in points {
+            do {
+                let scenario = try ScenarioLoader.load(path: sweep.scenarioPath, overrides: point.overrides)
+                if finished.contains(scenario.hash) { skipped += 1; continue }
+                work.append((point, .success(scenario)))
+            } catch let error as ScenarioError {
+                work.append((point, .failure(error)))
+            }
+        }
+        let state = SharedState(total: points.count, skipped: skipped)
+        let start = Date()
+        let report: @Sendable () -> Void = { progress?(state.snapshot(wallSeconds: Date().timeIntervalSince(start))) }
+        report()
+        let items = work
+        let workers = max(1, min(jobs, items.count))
+        let group = DispatchGroup()
+        for _ in 0..<workers {
+            group.enter()
+            Thread.detachNewThread {
+                defer { group.leave() }
+                while let index = state.next(limit: items.count) {
+                    let item = items[index]
+                    report()
+                    var message: String?
+                    switch item.scenario {
+                    case .failure(let error):
+                        message = error.description
+                        let record = failedRecord(sweep, item.point, text: baseText, message: message!)
+                        try? store.insert(run: record, metrics: [], expectations: [], sampleTimesPs: [], signals: [], labels: [sweep.label])
+                    case .success(let scenario):
+                        let outcome = ScenarioRunner.run(scenario)
+                        do {
+                            try ScenarioRunner.store(outcome, in: store, labels: [sweep.label])
+                            if !outcome.finished { message = outcome.record.statusMessage }
+                        } catch {
+                            message = "cannot store the run: \(error)"
+                        }
+                    }
+                    state.finish(point: item.point.index, failure: message)
+                    report()
+                }
+            }
+        }
+        group.wait()
+        report()
+        return state.summary()
+    }
+
+    static func failedRecord(_ sweep: Sweep, _ point: Sweep.Point, text: String, message: String) -> RunRecord {
+        var generator = SystemRandomNumberGenerator()
+        return RunRecord(id: String(format: "%012llx", generator.next() & 0xFFFF_FFFF_FFFF), scenarioName: sweep.name,
+                         scenarioFile: sweep.scenarioPath, scenarioText: text, scenarioHash: "", overrides: point.overrides,
+                         seed: 0, toolVersion: SparkTwinVersion.current, startedAt: Date(), wallTimeS: 0, events: 0,
+                         simulatedPs: 0, status: "failed", statusMessage: message)
+    }
+
+    /// Counters the workers share, behind a lock.
+    final class SharedState: @unchecked Sendable {
+        private let lock = NSLock()
+        private var nextIndex = 0
+        private var running = 0
+        private var done = 0
+        private var failures: [(point: Int, message: String)] = []
+        let total: Int
+        let skipped: Int
+
+        init(total: Int, skipped: Int) {
+            self.total = total
+            self.skipped = skipped
+        }
+
+        func next(limit: Int) -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard nextIndex < limit else { return nil }
+            nextIndex += 1
+            running += 1
+            return nextIndex - 1
+        }
+
+        func finish(point: Int, failure: String?) {
+            lock.lock()
+            defer { lock.unlock() }
+            running -= 1
+            if let failure { failures.append((point, failure)) } else { done += 1 }
+        }
+
+        func snapshot(wallSeconds: Double) -> SweepProgress {
+            lock.lock()
+            defer { lock.unlock() }
+            return SweepProgress(total: total, done: done, running: running, failed: failures.count, skipped: skipped, wallSeconds: wallSeconds)
+        }
+
+        func summary() -> SweepSummary {
+            lock.lock()
+            defer { lock.unlock() }
+            return SweepSummary(ran: done, failed: failures.sorted { $0.point < $1.point }, skipped: skipped)
+        }
+    }
+}

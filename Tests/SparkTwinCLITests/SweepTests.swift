@@ -1,0 +1,161 @@
+import Foundation
+import Testing
+import TwinResults
+@testable import TwinRun
+@testable import TwinScenario
+
+/// Sweep expansion, errors, resume, shards and merge, on a base scenario that runs in
+/// milliseconds.
+@Suite(.serialized) struct SweepTests {
+    /// A folder with a tiny base scenario and a 12-point sweep over it.
+    func fixture() throws -> (folder: String, sweep: String) {
+        let folder = temporaryPath("sweep-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try """
+            name: tiny
+            machine:
+              preset: dgx-spark
+            workload:
+              - kind: stream-read
+                buffer: 1 MiB
+                bytes: 64 KiB
+            run:
+              duration: 1 ms
+              seed: 1
+              samplePeriod: 100 us
+            """.write(toFile: folder + "/tiny.yaml", atomically: true, encoding: .utf8)
+        try """
+            sweep: tiny-grid
+            scenario: tiny.yaml
+            grid:
+              machine.memory.tRCD: 15 ns..21 ns step 3 ns
+              workload.0.pattern: [sequential, random]
+            zip:
+              run.seed: [1, 2]
+            """.write(toFile: folder + "/sweep.yaml", atomically: true, encoding: .utf8)
+        return (folder, folder + "/sweep.yaml")
+    }
+
+    /// (overrides, metric values) of every finished run of a database, sorted.
+    func contents(_ db: String) throws -> [String] {
+        let store = try ResultStore(path: db, mustExist: true)
+        return try store.runs().filter { $0.status == "finished" }.map { run in
+            let values = try store.metrics(runId: run.id).map { "\($0.name)=\($0.value)" }.joined(separator: ",")
+            return run.overrides + " " + values
+        }.sorted()
+    }
+
+    @Test func gridZipAndRangesExpandInOrder() throws {
+        let (_, path) = try fixture()
+        let sweep = try SweepLoader.load(path: path)
+        #expect(sweep.points.count == 12)
+        #expect(sweep.points[0].overrides == ["machine.memory.tRCD=15 ns", "workload.0.pattern=sequential", "run.seed=1"])
+        #expect(sweep.points[1].overrides == ["machine.memory.tRCD=15 ns", "workload.0.pattern=sequential", "run.seed=2"])
+        #expect(sweep.points[11].overrides == ["machine.memory.tRCD=21 ns", "workload.0.pattern=random", "run.seed=2"])
+        #expect(sweep.points(shard: 2, of: 5).map(\.index) == [1, 6, 11])
+        #expect(try SweepLoader.range("0.5 GHz..1 GHz step 0.25 GHz").get() == ["0.5 GHz", "0.75 GHz", "1 GHz"])
+    }
+
+    @Test func badSweepFilesReportEveryErrorWithItsPosition() throws {
+        let text = """
+            sweep: bad
+            scenario: missing.yaml
+            grid:
+              machine.power.pl1: 100 W..200 C step 20 W
+              machine.thermal.ambient: 20 C
+              pl1: [1]
+            zip:
+              run.seed: [1, 2]
+              machine.gpu.smClock: [2 GHz]
+            colour: red
+            """
+        #expect(throws: ScenarioError.self) { try SweepLoader.parse(text: text, file: "bad.yaml") }
+        do { _ = try SweepLoader.parse(text: text, file: "bad.yaml") } catch let error as ScenarioError {
+            #expect(error.diagnostics.map(\.description) == [
+                "bad.yaml:2:11: error: scenario: expected a readable scenario file, found \"missing.yaml\" (\(FileManager.default.currentDirectoryPath)/missing.yaml)",
+                "bad.yaml:10:1: error: colour: unknown key; expected one of: grid, scenario, sweep, zip",
+                "bad.yaml:4:22: error: grid.machine.power.pl1: expected one unit for the start, end and step of a range, found \"W\", \"C\" and \"W\"",
+                "bad.yaml:5:28: error: grid.machine.thermal.ambient: expected a list of values or a range such as 100 W..200 W step 20 W, found \"20 C\"",
+                "bad.yaml:6:3: error: grid.pl1: expected a scenario key path such as machine.power.pl1, found \"pl1\"",
+                "bad.yaml:9:24: error: zip.machine.gpu.smClock: expected 2 values, as zip.run.seed has, found 1",
+            ])
+        }
+    }
+
+    @Test func aFailedPointIsRecordedAndTheOthersRun() throws {
+        let (folder, _) = try fixture()
+        try """
+            sweep: partly-bad
+            scenario: tiny.yaml
+            grid:
+              machine.memory.tRCD: [15 ns, 1 parsec, 18 ns]
+            """.write(toFile: folder + "/bad-point.yaml", atomically: true, encoding: .utf8)
+        let db = folder + "/bad.sqlite"
+        let result = try sparktwin(["sweep", folder + "/bad-point.yaml", "--jobs", "2", "--db", db])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("points=3 ran=2 skipped=0 failed=1"))
+        #expect(result.stderr.contains("error: point 1 (machine.memory.tRCD=1 parsec) failed: --set: error: machine.memory.tRCD: expected a time in one of"))
+        let store = try ResultStore(path: db, mustExist: true)
+        #expect(try store.runs().map(\.status).sorted() == ["failed", "finished", "finished"])
+    }
+
+    @Test func aKilledSweepResumesWithoutRepeatingFinishedPoints() throws {
+        let (folder, path) = try fixture()
+        let db = folder + "/resume.sqlite"
+        // Half the points finish, as if the sweep had been killed there.
+        let first = try sparktwin(["sweep", path, "--shard", "1/2", "--jobs", "2", "--db", db])
+        #expect(first.status == 0, "\(first.stderr)")
+        let resumed = try sparktwin(["sweep", path, "--jobs", "2", "--db", db])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("points=12 ran=6 skipped=6 failed=0"))
+        let runs = try ResultStore(path: db, mustExist: true).runs()
+        #expect(runs.count == 12)
+        #expect(Set(runs.map(\.overrides)).count == 12)
+        // A real kill: stop a sweep mid-way, then resume; every point is there once.
+        let killedDB = folder + "/killed.sqlite"
+        let binary = try #require(sparktwinBinary())
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["sweep", path, "--jobs", "1", "--db", killedDB]
+        process.currentDirectoryURL = packageRoot
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var finished = 0
+        for _ in 0..<600 where finished < 3 {
+            Thread.sleep(forTimeInterval: 0.05)
+            finished = (try? ResultStore(path: killedDB, mustExist: true).runs().count) ?? 0
+        }
+        process.terminate()
+        process.waitUntilExit()
+        let again = try sparktwin(["sweep", path, "--jobs", "2", "--db", killedDB])
+        #expect(again.status == 0, "\(again.stderr)")
+        let all = try ResultStore(path: killedDB, mustExist: true).runs()
+        #expect(all.count == 12)
+        #expect(Set(all.map(\.overrides)).count == 12)
+    }
+
+    @Test func shardsMergeIntoTheUnshardedSweepAndMergeIsIdempotent() throws {
+        let (folder, path) = try fixture()
+        let whole = folder + "/whole.sqlite"
+        #expect(try sparktwin(["sweep", path, "--jobs", "2", "--db", whole]).status == 0)
+        var shards: [String] = []
+        for i in 1...3 {
+            let db = folder + "/shard\(i).sqlite"
+            #expect(try sparktwin(["sweep", path, "--shard", "\(i)/3", "--jobs", "1", "--db", db]).status == 0)
+            shards.append(db)
+        }
+        let merged = folder + "/merged.sqlite"
+        let first = try sparktwin(["merge"] + shards + ["--into", merged])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("4 runs merged"))
+        #expect(try contents(merged) == contents(whole))
+        let second = try sparktwin(["merge"] + shards + ["--into", merged])
+        #expect(second.stdout.components(separatedBy: "0 runs merged").count == 4)
+        #expect(try ResultStore(path: merged, mustExist: true).runs().count == 12)
+        let store = try ResultStore(path: merged, mustExist: true)
+        let sample = try #require(store.runs().first)
+        #expect(try store.labels(runId: sample.id) == ["sweep:tiny-grid"])
+        #expect(try !store.samples(runId: sample.id).isEmpty)
+    }
+}
