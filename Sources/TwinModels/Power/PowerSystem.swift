@@ -256,7 +256,7 @@ public struct PowerSystem: Sendable {
             } else {
                 cpuHz = cpuHz.map { c.cpuCurve.entry($0, movedBy: -1) }
             }
-        } else if averagedPackageW < limit - c.hysteresisW {
+        } else if averagedPackageW < limit - c.hysteresisW && !thermalSlowdown {
             let cpuBelow = cpuHz.contains { $0 < cpuCeiling }
             let gpuBelow = gpuTargetHz < c.gpuCeilingHz
             if cpuBelow && (c.cpuFirst || !gpuBelow) {
@@ -266,8 +266,10 @@ public struct PowerSystem: Sendable {
             }
         }
         if thermalSlowdown {
-            let bins = max(1, Int((gpuTargetHz * 0.05 / c.gpuCurve.stepHz).rounded()))
-            gpuTargetHz = c.gpuCurve.entry(gpuTargetHz, movedBy: -bins)
+            // Proportional to the overshoot: a bin per period at the threshold, more above it.
+            // A fixed large cut would undershoot badly, since the die lags the clock by ~1 s.
+            let overshoot = (temperatureC(.gpuDie) - c.slowdownC) / max(c.slowdownHysteresisC, 0.1)
+            gpuTargetHz = c.gpuCurve.entry(gpuTargetHz, movedBy: -max(1, Int(overshoot.rounded(.up))))
         }
         gpuTargetHz = min(gpuTargetHz, c.gpuCeilingHz)
         cpuHz = cpuHz.map { min($0, cpuCeiling) }
