@@ -151,14 +151,18 @@ def plot_compare(db, args):
     save(fig, args.out or f"compare-{a}-{b}.png")
 
 
+DPI = 110
+
+
 def save(fig, path):
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=DPI)
     print(path)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", default="Results/sparktwin.sqlite")
+    parser.add_argument("--dpi", type=int, default=110, help="resolution of the PNG")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run")
     run.add_argument("run")
@@ -177,6 +181,8 @@ def main():
     for p in (run, sweep, compare):
         p.add_argument("--db", default=argparse.SUPPRESS)
     args = parser.parse_args()
+    global DPI
+    DPI = args.dpi
     db = connect(args.db)
     {"run": plot_run, "sweep": plot_sweep, "compare": plot_compare}[args.command](db, args)
 
