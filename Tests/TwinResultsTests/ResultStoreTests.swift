@@ -12,8 +12,18 @@ import TwinResults
 
     @Test func migrationsCreateTheSchema() throws {
         let store = try ResultStore()
-        #expect(try store.appliedMigrations() == ["v1 runs, metrics, expectations, series"])
+        #expect(try store.appliedMigrations() == ["v1 runs, metrics, expectations, series", "v2 labels"])
         #expect(try store.runs().isEmpty)
+    }
+
+    @Test func labelsTravelWithTheirRun() throws {
+        let store = try ResultStore()
+        try store.insert(run: record(id: "aaaaaaaaaaaa"), metrics: [], expectations: [], sampleTimesPs: [], signals: [], labels: ["v1", "nightly"])
+        try store.insert(run: record(id: "bbbbbbbbbbbb", status: "failed"), metrics: [], expectations: [], sampleTimesPs: [], signals: [], labels: ["v1"])
+        #expect(try store.labels(runId: "aaaaaaaaaaaa") == ["nightly", "v1"])
+        // Only finished runs count for comparisons and resumed sweeps.
+        #expect(try store.runs(labelled: "v1").map(\.id) == ["aaaaaaaaaaaa"])
+        #expect(try store.finishedScenarioHashes(label: "v1") == ["h"])
     }
 
     @Test func aRunReadsBackWithMetricsExpectationsAndSeries() throws {
