@@ -158,4 +158,28 @@ import TwinResults
         #expect(try store.labels(runId: sample.id) == ["sweep:tiny-grid"])
         #expect(try !store.samples(runId: sample.id).isEmpty)
     }
+
+    @Test func compareGatesOnRegressionsInEveryFormat() throws {
+        let (folder, _) = try fixture()
+        let db = folder + "/compare.sqlite"
+        let base = folder + "/tiny.yaml"
+        #expect(try sparktwin(["run", base, "--db", db, "--label", "old"]).status == 0)
+        #expect(try sparktwin(["run", base, "--db", db, "--label", "same"]).status == 0)
+        // Slower DRAM: a regression of the read bandwidth (and latency).
+        #expect(try sparktwin(["run", base, "--db", db, "--label", "slow", "--set", "machine.memory.tRCD=40ns"]).status == 0)
+        let same = try sparktwin(["compare", "--baseline", "old", "--candidate", "same", "--db", db])
+        #expect(same.status == 0, "\(same.stdout)\(same.stderr)")
+        #expect(!same.stdout.contains("regressed"))
+        let store = try ResultStore(path: db, mustExist: true)
+        let ids = [try store.runs(labelled: "old")[0].id, try store.runs(labelled: "slow")[0].id]
+        let slow = try sparktwin(["compare", ids[0], ids[1], "--db", db, "--format", "json", "--metric", "gpu.read"])
+        #expect(slow.status == 1)
+        #expect(slow.stderr.contains("scenario hash differs"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(slow.stdout.utf8)) as? [String: Any])
+        let metrics = try #require((json["comparisons"] as? [[String: Any]])?.first?["metrics"] as? [[String: Any]])
+        #expect(metrics.contains { $0["metric"] as? String == "gpu.read.latency.mean" && $0["verdict"] as? String == "regressed" })
+        let loose = try sparktwin(["compare", ids[0], ids[1], "--db", db, "--format", "csv", "--metric", "gpu.read", "--tolerance", "1000 %"])
+        #expect(loose.status == 0)
+        #expect(loose.stdout.hasPrefix("scenario,metric,baseline,candidate,change,change %,unit,tolerance,verdict\n"))
+    }
 }
