@@ -104,18 +104,65 @@ extension CleanExit {
 }
 
 struct Check: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Validate scenarios without running them.")
+    static let configuration = CommandConfiguration(
+        abstract: "Validate scenarios, calibration curves and sweeps without running them.",
+        discussion: "A sweep is checked point by point: every point's scenario must load.")
 
-    @Argument(help: ArgumentHelp("Scenario files.", valueName: "scenario.yaml"))
+    @Argument(help: ArgumentHelp("Scenario, calibration or sweep files.", valueName: "file.yaml"))
     var scenarios: [String]
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a scenario value.", valueName: "key.path=value"))
     var assignments: [String] = []
 
-    func run() throws {
-        let loaded = try loadScenarios(scenarios, overrides: assignments)
-        for scenario in loaded {
-            print("\(scenario.file): ok (\(scenario.name), \(scenario.workload.count) phase\(scenario.workload.count == 1 ? "" : "s"), \(scenario.expectations.count) expectation\(scenario.expectations.count == 1 ? "" : "s"))")
+    /// What a file holds, from its top-level keys.
+    static func kind(of path: String) -> String {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return "scenario" }
+        for line in text.split(separator: "\n") where !line.hasPrefix(" ") && !line.hasPrefix("#") {
+            if line.hasPrefix("curve:") { return "curve" }
+            if line.hasPrefix("sweep:") { return "sweep" }
         }
+        return "scenario"
+    }
+
+    func run() throws {
+        var failed = false
+        var scenarioPaths: [String] = []
+        for path in scenarios {
+            switch Self.kind(of: path) {
+            case "curve":
+                do {
+                    if case .curve(let curve) = try CalibrationLoader.load(path: path) {
+                        print("\(path): ok (curve \(curve.name), \(curve.points.count) points of \(curve.metric))")
+                    }
+                } catch let error as ScenarioError {
+                    printError(error.description)
+                    failed = true
+                }
+            case "sweep":
+                do {
+                    let sweep = try SweepLoader.load(path: path)
+                    var bad = 0
+                    for point in sweep.points {
+                        do { _ = try ScenarioLoader.load(path: sweep.scenarioPath, overrides: point.overrides + assignments) } catch let error as ScenarioError {
+                            bad += 1
+                            printError("\(path): point \(point.index) (\(point.overrides.joined(separator: " "))):\n\(error.description)")
+                        }
+                    }
+                    if bad > 0 { failed = true } else { print("\(path): ok (sweep \(sweep.name), \(sweep.points.count) points)") }
+                } catch let error as ScenarioError {
+                    printError(error.description)
+                    failed = true
+                }
+            default:
+                scenarioPaths.append(path)
+            }
+        }
+        if !scenarioPaths.isEmpty {
+            let loaded = try loadScenarios(scenarioPaths, overrides: assignments)
+            for scenario in loaded {
+                print("\(scenario.file): ok (\(scenario.name), \(scenario.workload.count) phase\(scenario.workload.count == 1 ? "" : "s"), \(scenario.expectations.count) expectation\(scenario.expectations.count == 1 ? "" : "s"))")
+            }
+        }
+        if failed { throw ExitCode.validationFailure }
     }
 }

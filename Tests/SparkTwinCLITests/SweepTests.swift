@@ -90,6 +90,10 @@ import TwinResults
             grid:
               machine.memory.tRCD: [15 ns, 1 parsec, 18 ns]
             """.write(toFile: folder + "/bad-point.yaml", atomically: true, encoding: .utf8)
+        let check = try sparktwin(["check", folder + "/bad-point.yaml", folder + "/sweep.yaml"])
+        #expect(check.status == 64)
+        #expect(check.stderr.contains("bad-point.yaml: point 1 (machine.memory.tRCD=1 parsec):"))
+        #expect(check.stdout.contains("sweep.yaml: ok (sweep tiny-grid, 12 points)"))
         let db = folder + "/bad.sqlite"
         let result = try sparktwin(["sweep", folder + "/bad-point.yaml", "--jobs", "2", "--db", db])
         #expect(result.status == 1)
