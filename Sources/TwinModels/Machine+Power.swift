@@ -41,11 +41,25 @@ extension Machine {
     /// A governor period is over: measure the activity since the last tick, let the power
     /// system advance, apply the clocks it chose and schedule the next tick.
     mutating func powerTick() {
+        advancePower(partial: false)
+        applyGPUClock()
+        if power.shutdown {
+            shutdownAt = now
+            return
+        }
+        queue.push(Event(time: now + powerPeriod, phase: .control, kind: EventKind.powerTick.rawValue))
+    }
+
+    /// Feeds the activity since the last tick to the power system. A partial step (the end of a
+    /// run between ticks) is integrated too, so that short runs have power and energy figures.
+    mutating func advancePower(partial: Bool) {
+        let elapsed = now - lastPowerTick
+        guard elapsed.picoseconds > 0 else { return }
         var activity = Activity()
-        let periodPs = Double(power.config.stepSeconds * 1e12)
+        let periodPs = Double(elapsed.picoseconds)
         let busyTotal = gpuBusyPicoseconds
         activity.gpuBusy = min(1, Double(busyTotal - powerCounters.gpuBusyPs) / periodPs)
-        let smCycles = power.config.stepSeconds * power.gpuHz * Double(config.compute.sms)
+        let smCycles = elapsed.seconds * power.gpuHz * Double(config.compute.sms)
         activity.tensorUtilization = min(1, Double(gemm.tensorBusyCycles - powerCounters.tensorBusyCycles) / max(smCycles, 1))
         let m = memory.totalStats
         activity.memoryBytes = Double(m.bytes + m.writeBytes - powerCounters.memoryBytes)
@@ -60,14 +74,9 @@ extension Machine {
         powerCounters.memoryBytes = m.bytes + m.writeBytes
         powerCounters.c2cBytes = c2cBytes
         powerCounters.cpuCoreBusyPs = powerCounters.cpuCoreBusyTotalPs
-
-        power.advancePeriod(activity: activity, now: now.seconds, gpuWorkPending: gpuHasWork)
-        applyGPUClock()
-        if power.shutdown {
-            shutdownAt = now
-            return
-        }
-        queue.push(Event(time: now + powerPeriod, phase: .control, kind: EventKind.powerTick.rawValue))
+        lastPowerTick = now
+        power.advancePeriod(activity: activity, now: now.seconds, gpuWorkPending: gpuHasWork,
+                            partial: partial ? elapsed.seconds : nil)
     }
 
     /// Moves the SM clock domain to the clock the power system chose.

@@ -94,6 +94,7 @@ public struct Machine: ~Copyable {
     var power: PowerSystem
     var powerCounters = PowerCounters()
     let powerPeriod: SimDuration
+    var lastPowerTick = SimTime.zero
     /// Fast mode's characterisation runs record counters at the end of every unit.
     var recordUnitMarks = false
     var unitMarks: [UnitMark] = []
@@ -315,6 +316,7 @@ public struct Machine: ~Copyable {
     public mutating func finish() {
         if stream.phase != nil { accountStreamTime() }
         memory.drainAllWrites(at: now)
+        if shutdownAt == nil { advancePower(partial: true) }
         gpuWorkEnds()
         accountBusyCores()
         gpu.stop()

@@ -167,8 +167,8 @@ public struct PowerSystem: Sendable {
         atOneVoltAt25C * volts * pow(2, (temperatureC - 25) / config.leakageDoublingC)
     }
 
-    /// Rail powers for an activity at the current clocks and temperatures, W.
-    public func railPowers(_ activity: Activity) -> [Double] {
+    /// Rail powers for an activity over `seconds` at the current clocks and temperatures, W.
+    public func railPowers(_ activity: Activity, seconds: Double? = nil) -> [Double] {
         let c = config
         var power = Array(repeating: 0.0, count: Rail.allCases.count)
         let gpuVolts = c.gpuCurve.volts(atHz: gpuHz)
@@ -182,7 +182,7 @@ public struct PowerSystem: Sendable {
             let dynamic = (c.cpuBaseFarads * cpuHz[cluster] + c.cpuCoreFarads * activity.busyCores[cluster] * coreHz) * volts * volts
             power[Rail.cpu0.rawValue + cluster] = leakage(c.cpuLeakageW, volts: volts, temperatureC: temperatureC(.cpuDie)) + dynamic
         }
-        let seconds = c.stepSeconds
+        let seconds = seconds ?? c.stepSeconds
         power[Rail.memory.rawValue] = c.memoryBackgroundW + c.memoryJoulesPerByte * activity.memoryBytes / seconds
         power[Rail.soc.rawValue] = c.socStaticW + (c.c2cJoulesPerByte * activity.c2cBytes + c.fabricJoulesPerByte * activity.memoryBytes) / seconds
         return power
@@ -194,10 +194,12 @@ public struct PowerSystem: Sendable {
     /// - Parameters:
     ///   - now: simulated time at the end of the period, seconds.
     ///   - gpuWorkPending: whether the GPU has work in the next period (it idles otherwise).
-    public mutating func advancePeriod(activity: Activity, now: Double, gpuWorkPending: Bool) {
+    /// - Parameter partial: the length of a last, shorter step at the end of a run; the
+    ///   governor does not act on it.
+    public mutating func advancePeriod(activity: Activity, now: Double, gpuWorkPending: Bool, partial: Double? = nil) {
         let c = config
-        let dt = c.stepSeconds
-        railW = railPowers(activity)
+        let dt = partial ?? c.stepSeconds
+        railW = railPowers(activity, seconds: dt)
         let package = packageW
         thermal.step(seconds: dt, powerW: nodePower(railW), ambientC: c.ambientC)
         fanSpeed = fanSpeed(sinkC: temperatureC(.sink))
@@ -233,6 +235,7 @@ public struct PowerSystem: Sendable {
         let gpuDieC = temperatureC(.gpuDie)
         if gpuDieC > c.slowdownC { thermalSlowdown = true }
         if gpuDieC < c.slowdownC - c.slowdownHysteresisC { thermalSlowdown = false }
+        if partial != nil { return }
         steps += 1
         if c.governorEnabled && steps % UInt64(c.governorEvery) == 0 { govern() }
         gpuHz = gpuWorkPending ? gpuTargetHz : c.gpuCurve.minHz
