@@ -16,13 +16,19 @@ func query<T>(_ body: () throws -> T) throws -> T {
 struct Runs: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List stored runs, one per line, starting with the run id.")
 
+    @Option(help: ArgumentHelp("Only runs with this label (finished ones).", valueName: "label"))
+    var label: String?
+
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
         let store = try openExisting(database)
-        for run in try query({ try store.runs() }) {
+        let runs = try query { try label.map { try store.runs(labelled: $0) } ?? store.runs() }
+        for run in runs {
             let simulated = formatSeconds(Double(run.simulatedPs) * 1e-12)
-            print("\(run.id)  \(run.startedAt)  \(run.status)  \(run.scenarioName)  seed=\(run.seedValue)  sim=\(simulated)  wall=\(String(format: "%.2f", run.wallTimeS))s")
+            let labels = try query { try store.labels(runId: run.id) }
+            print("\(run.id)  \(run.startedAt)  \(run.status)  \(run.scenarioName)  seed=\(run.seedValue)  sim=\(simulated)  wall=\(String(format: "%.2f", run.wallTimeS))s"
+                  + (labels.isEmpty ? "" : "  labels=\(labels.joined(separator: ","))"))
         }
     }
 }
@@ -43,6 +49,7 @@ struct Show: ParsableCommand {
             ("scenario hash", run.scenarioHash), ("overrides", run.overrides), ("seed", "\(run.seedValue)"),
             ("tool version", run.toolVersion), ("started", run.startedAt),
             ("status", run.statusMessage.isEmpty ? run.status : "\(run.status) (\(run.statusMessage))"),
+            ("labels", try query { try store.labels(runId: run.id) }.joined(separator: ", ")),
             ("simulated", formatSeconds(Double(run.simulatedPs) * 1e-12)),
             ("wall time", String(format: "%.3f s", run.wallTimeS)), ("events", "\(run.events)"),
             ("events/s", String(format: "%.0f", Double(run.events) / max(run.wallTimeS, 1e-9))),
