@@ -82,8 +82,8 @@ extension Machine {
         let applicationMHz = power.config.gpuCeilingHz / 1e6
         let gemm = LoadFeatures(times: times, work: values("gpu.gemm.throughput"), clockMHz: clock, dieC: die)
         let stream = LoadFeatures(times: times, work: values("gpu.read.bandwidth"), clockMHz: clock, dieC: die)
-        return gemm.metrics(name: "gpu.gemm.throughput", unit: "TFLOPS", applicationClockMHz: applicationMHz)
-            + stream.metrics(name: "gpu.read.bandwidth", unit: "GB/s", applicationClockMHz: applicationMHz)
+        return gemm.metrics(name: "gpu.gemm.throughput", unit: "TFLOPS")
+            + stream.metrics(name: "gpu.read.bandwidth", unit: "GB/s")
             + (gemm.peak > 0 ? gemm : stream).loadMetrics(applicationClockMHz: applicationMHz)
     }
 

@@ -54,7 +54,7 @@ public struct LoadFeatures: Sendable, Equatable {
     }
 
     /// The features as metrics, `name` being the work signal (`gpu.gemm.throughput`).
-    public func metrics(name: String, unit: String, applicationClockMHz: Double) -> [MetricValue] {
+    public func metrics(name: String, unit: String) -> [MetricValue] {
         [MetricValue(name: "\(name).first", value: first, unit: unit),
          MetricValue(name: "\(name).peak", value: peak, unit: unit),
          MetricValue(name: "\(name).sustained", value: sustained, unit: unit),
