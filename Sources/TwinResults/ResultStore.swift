@@ -234,11 +234,31 @@ public final class ResultStore: Sendable {
     @discardableResult
     public func merge(from path: String) throws -> Int {
         guard FileManager.default.fileExists(atPath: path) else { throw ResultStoreError("no database at \(path)") }
-        // Bring the source to this tool's schema first (and refuse one from a newer tool).
-        _ = try ResultStore(path: path, mustExist: true)
         return try writer.writeWithoutTransaction { db in
-            try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [path])
+            // Read-only: a merge never changes its sources, not even their schema.
+            let uri = "file:" + (path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path) + "?mode=ro"
+            do {
+                try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [uri])
+            } catch {
+                throw ResultStoreError("cannot open \(path) as a SparkTwin database: \(error)")
+            }
             defer { try? db.execute(sql: "DETACH DATABASE source") }
+            let tables: Set<String>
+            do {
+                tables = Set(try String.fetchAll(db, sql: "SELECT name FROM source.sqlite_master WHERE type = 'table'"))
+            } catch {
+                throw ResultStoreError("\(path) is not an SQLite database: \(error)")
+            }
+            let required: Set<String> = ["run", "metric", "expectation", "signal", "sample", "grdb_migrations"]
+            guard required.isSubset(of: tables) else {
+                throw ResultStoreError("\(path) is not a SparkTwin results database (it lacks \(required.subtracting(tables).sorted().joined(separator: ", ")))")
+            }
+            let known = Set(Self.migrator.migrations)
+            let applied = try String.fetchAll(db, sql: "SELECT identifier FROM source.grdb_migrations")
+            if let unknown = applied.first(where: { !known.contains($0) }) {
+                throw ResultStoreError("\(path) was written by a newer sparktwin (migration \"\(unknown)\"); refusing to merge it")
+            }
+            let hasLabels = tables.contains("label")
             var copied = 0
             try db.inTransaction {
                 try db.execute(sql: """
@@ -253,7 +273,6 @@ public final class ResultStore: Sendable {
                     INSERT INTO main.expectation (runId, metric, target, unit, tolerance, value, passed)
                         SELECT runId, metric, target, unit, tolerance, value, passed FROM source.expectation
                         WHERE runId IN (SELECT id FROM newRun) ORDER BY id;
-                    INSERT INTO main.label (runId, label) SELECT runId, label FROM source.label WHERE runId IN (SELECT id FROM newRun);
                     INSERT INTO main.signal (runId, name, unit)
                         SELECT runId, name, unit FROM source.signal WHERE runId IN (SELECT id FROM newRun) ORDER BY id;
                     INSERT INTO main.sample (signalId, timePs, value)
@@ -262,8 +281,11 @@ public final class ResultStore: Sendable {
                         JOIN source.signal origin ON origin.id = sample.signalId
                         JOIN main.signal target ON target.runId = origin.runId AND target.name = origin.name
                         WHERE origin.runId IN (SELECT id FROM newRun);
-                    DROP TABLE newRun;
                     """)
+                if hasLabels {
+                    try db.execute(sql: "INSERT INTO main.label (runId, label) SELECT runId, label FROM source.label WHERE runId IN (SELECT id FROM newRun)")
+                }
+                try db.execute(sql: "DROP TABLE newRun")
                 return .commit
             }
             return copied

@@ -157,6 +157,14 @@ import TwinResults
         let second = try sparktwin(["merge"] + shards + ["--into", merged])
         #expect(second.stdout.components(separatedBy: "0 runs merged").count == 4)
         #expect(try ResultStore(path: merged, mustExist: true).runs().count == 12)
+        // Not a SparkTwin database, or not a database at all: refused, nothing changes.
+        let junk = folder + "/junk.sqlite"
+        try "not a database".write(toFile: junk, atomically: true, encoding: .utf8)
+        let refused = try sparktwin(["merge", junk, "--into", merged])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("cannot open \(junk) as a SparkTwin database"))
+        #expect(try String(contentsOfFile: junk, encoding: .utf8) == "not a database")
+        #expect(try ResultStore(path: merged, mustExist: true).runs().count == 12)
         let store = try ResultStore(path: merged, mustExist: true)
         let sample = try #require(store.runs().first)
         #expect(try store.labels(runId: sample.id) == ["sweep:tiny-grid"])
