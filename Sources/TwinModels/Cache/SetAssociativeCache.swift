@@ -32,15 +32,24 @@ public struct SetAssociativeCache: Sendable {
 
     public let config: Config
     public private(set) var stats = Stats()
-    /// Tags of set s in `tags[s * ways ..< (s + 1) * ways]`, most recently used first; `empty` is
-    /// a way holding nothing.
-    private var tags: [UInt64]
+    /// One way: its tag (`empty` when it holds nothing; the top bit marks a dirty line) and the
+    /// access count at its last use. The least recently used way has the smallest stamp; empty
+    /// ways have stamp 0, so they fill first.
+    struct Way: Sendable {
+        var tag: UInt64
+        var stamp: UInt64
+    }
+
+    /// The ways of set s in `ways[s * config.ways ..< (s + 1) * config.ways]`.
+    private var ways: [Way]
+    /// Accesses so far: the clock of the stamps.
+    private var accesses: UInt64 = 0
     private static let empty = UInt64.max
     private static let dirtyBit: UInt64 = 1 << 63
 
     public init(config: Config) {
         self.config = config
-        self.tags = Array(repeating: Self.empty, count: config.sets * config.ways)
+        self.ways = Array(repeating: Way(tag: Self.empty, stamp: 0), count: config.sets * config.ways)
     }
 
     /// The line the last miss evicted, if any, and whether it was dirty (written, so that a
@@ -56,43 +65,40 @@ public struct SetAssociativeCache: Sendable {
     public mutating func access(_ address: UInt64, write: Bool = false) -> Bool {
         let line = address / config.lineBytes
         let first = setIndex(line) * config.ways
-        let evicted = tags[first + config.ways - 1]
-        let hit = Self.touch(line, dirty: write, first: first, ways: config.ways, in: &tags)
-        if hit {
+        let count = config.ways
+        accesses &+= 1
+        let now = accesses
+        let dirty = write ? Self.dirtyBit : 0
+        let evicted: UInt64? = ways.withUnsafeMutableBufferPointer { ways in
+            var oldest = first
+            for way in first..<(first + count) {
+                if ways[way].tag & ~Self.dirtyBit == line {
+                    ways[way].tag |= dirty
+                    ways[way].stamp = now
+                    return nil
+                }
+                if ways[way].stamp < ways[oldest].stamp { oldest = way }
+            }
+            let out = ways[oldest].tag
+            ways[oldest] = Way(tag: line | dirty, stamp: now)
+            return out
+        }
+        guard let evicted else {
             stats.hits += 1
             victim = nil
-        } else {
-            stats.misses += 1
-            victim = evicted == Self.empty ? nil : (evicted & ~Self.dirtyBit) * config.lineBytes
-            victimDirty = evicted != Self.empty && evicted & Self.dirtyBit != 0
+            return true
         }
-        return hit
+        stats.misses += 1
+        victim = evicted == Self.empty ? nil : (evicted & ~Self.dirtyBit) * config.lineBytes
+        victimDirty = evicted != Self.empty && evicted & Self.dirtyBit != 0
+        return false
     }
 
     /// Whether the line holding `address` is present, without touching the replacement order.
     public func contains(_ address: UInt64) -> Bool {
         let line = address / config.lineBytes
         let first = setIndex(line) * config.ways
-        return tags[first..<(first + config.ways)].contains { $0 & ~Self.dirtyBit == line }
-    }
-
-    /// Finds `line` among the ways starting at `first` and moves it to the front (most recently
-    /// used), inserting it in place of the last (least recently used) way if absent. A tag's top
-    /// bit marks it dirty; it travels with the tag.
-    private static func touch(_ line: UInt64, dirty: Bool, first: Int, ways: Int, in tags: inout [UInt64]) -> Bool {
-        tags.withUnsafeMutableBufferPointer { tags in
-            var way = 0
-            while way < ways, tags[first + way] & ~dirtyBit != line { way += 1 }
-            let hit = way < ways
-            let wasDirty = hit && tags[first + way] & dirtyBit != 0
-            var i = min(way, ways - 1)
-            while i > 0 {
-                tags[first + i] = tags[first + i - 1]
-                i -= 1
-            }
-            tags[first] = line | (dirty || wasDirty ? dirtyBit : 0)
-            return hit
-        }
+        return ways[first..<(first + config.ways)].contains { $0.tag & ~Self.dirtyBit == line }
     }
 
     /// Fibonacci hashing: the high bits of line × 2^64/φ, scaled to the set count.
@@ -104,6 +110,6 @@ public struct SetAssociativeCache: Sendable {
 
     /// Forgets every line (a cold cache), keeping the counters.
     public mutating func invalidateAll() {
-        for i in tags.indices { tags[i] = Self.empty }
+        for i in ways.indices { ways[i] = Way(tag: Self.empty, stamp: 0) }
     }
 }
