@@ -121,14 +121,8 @@ extension Machine {
     /// of cluster 0 for the host thread of a GPU phase or the chasing thread.
     mutating func setBusyCores(phase index: Int) {
         accountBusyCores()
-        var cores = index < cpuCoresPerPhase.count ? cpuCoresPerPhase[index] : 0
-        switch phases[index] {
-        case .gemm, .streamRead, .copy, .cpuChase: cores += 1
-        case .idle: break
-        }
-        let perCluster = UInt64(PowerConfig.coresPerCluster)
-        let total = min(cores, perCluster * UInt64(PowerConfig.clusters))
-        powerCounters.busyCores = [min(total, perCluster), total > perCluster ? total - perCluster : 0]
+        powerCounters.busyCores = PowerConfig.busyCores(phase: phases[index],
+                                                        background: index < cpuCoresPerPhase.count ? cpuCoresPerPhase[index] : 0)
     }
 
     mutating func clearBusyCores() {

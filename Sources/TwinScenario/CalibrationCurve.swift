@@ -50,18 +50,8 @@ public enum CalibrationLoader {
     /// Loads a calibration file; a mapping with a top-level `curve:` key is a curve, anything
     /// else a scenario.
     public static func load(path: String) throws -> CalibrationFile {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ScenarioError(diagnostics: [Diagnostic(file: path, keyPath: "", message: "cannot read the file (\(error.localizedDescription))")])
-        }
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw ScenarioError(diagnostics: [ScenarioLoader.syntaxDiagnostic(error, file: path)])
-        }
+        let text = try ScenarioLoader.readText(path: path)
+        let root = try ScenarioLoader.compose(text, file: path)
         guard case .mapping(let mapping)? = root, mapping.keys.contains(where: { $0.string == "curve" }) else {
             return .scenario(try ScenarioLoader.parse(text: text, file: path))
         }

@@ -74,25 +74,32 @@ public enum ScenarioLoader {
     /// - Parameter overrides: `key.path=value` assignments applied over the file.
     /// - Throws: `ScenarioError` with every problem found.
     public static func load(path: String, overrides: [String] = []) throws -> Scenario {
-        let text: String
+        let text = try readText(path: path)
+        return try parse(text: text, file: path, overrides: overrides)
+    }
+
+    /// The text of a YAML file; a file that cannot be read is a diagnostic.
+    static func readText(path: String) throws -> String {
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            return try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw ScenarioError(diagnostics: [Diagnostic(file: path, keyPath: "", message: "cannot read the file (\(error.localizedDescription))")])
         }
-        return try parse(text: text, file: path, overrides: overrides)
+    }
+
+    /// The node tree of YAML text (nil when empty); a syntax error is a diagnostic.
+    static func compose(_ text: String, file: String) throws -> Node? {
+        do {
+            return try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ScenarioError(diagnostics: [syntaxDiagnostic(error, file: file)])
+        }
     }
 
     /// Validates scenario text.
     public static func parse(text: String, file: String, overrides: [String] = []) throws -> Scenario {
         var sink = DiagnosticSink(file: file)
-        let composed: Node?
-        do {
-            composed = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw ScenarioError(diagnostics: [syntaxDiagnostic(error, file: file)])
-        }
-        guard var root = composed else {
+        guard var root = try compose(text, file: file) else {
             throw ScenarioError(diagnostics: [Diagnostic(file: file, line: 1, column: 1, keyPath: "", message: "the file is empty; expected a scenario mapping")])
         }
         for assignment in overrides {

@@ -37,20 +37,12 @@ public struct Sweep: Sendable {
 
 public enum SweepLoader {
     public static func load(path: String) throws -> Sweep {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ScenarioError(diagnostics: [Diagnostic(file: path, keyPath: "", message: "cannot read the file (\(error.localizedDescription))")])
-        }
+        let text = try ScenarioLoader.readText(path: path)
         return try parse(text: text, file: path)
     }
 
     public static func parse(text: String, file: String) throws -> Sweep {
-        let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch let error as YamlError {
-            throw ScenarioError(diagnostics: [ScenarioLoader.syntaxDiagnostic(error, file: file)])
-        }
+        let root = try ScenarioLoader.compose(text, file: file)
         guard let root else {
             throw ScenarioError(diagnostics: [Diagnostic(file: file, line: 1, column: 1, keyPath: "", message: "the file is empty; expected sweep:, scenario: and grid: or zip:")])
         }

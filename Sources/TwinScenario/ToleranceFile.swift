@@ -66,16 +66,8 @@ public struct ToleranceTable: Sendable, Equatable {
 ///       temp.*: 1                     # a prefix ending in *: every temperature, ±1 C
 public enum ToleranceFileLoader {
     public static func load(path: String) throws -> ToleranceTable {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ScenarioError(diagnostics: [Diagnostic(file: path, keyPath: "", message: "cannot read the file (\(error.localizedDescription))")])
-        }
-        let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch let error as YamlError {
-            throw ScenarioError(diagnostics: [ScenarioLoader.syntaxDiagnostic(error, file: path)])
-        }
+        let text = try ScenarioLoader.readText(path: path)
+        let root = try ScenarioLoader.compose(text, file: path)
         var sink = DiagnosticSink(file: path)
         guard let root else {
             throw ScenarioError(diagnostics: [Diagnostic(file: path, line: 1, column: 1, keyPath: "", message: "the file is empty; expected default: and metrics:")])

@@ -96,11 +96,8 @@ public struct FastMachine: ~Copyable {
     /// plus the host or chasing thread).
     var busyCores: [Double] {
         guard !workloadFinished else { return Array(repeating: 0, count: PowerConfig.clusters) }
-        var cores = phaseIndex < cpuCoresPerPhase.count ? cpuCoresPerPhase[phaseIndex] : 0
-        if case .idle = phases[phaseIndex] {} else { cores += 1 }
-        let perCluster = UInt64(PowerConfig.coresPerCluster)
-        let total = min(cores, perCluster * UInt64(PowerConfig.clusters))
-        return [Double(min(total, perCluster)), Double(total > perCluster ? total - perCluster : 0)]
+        let background = phaseIndex < cpuCoresPerPhase.count ? cpuCoresPerPhase[phaseIndex] : 0
+        return PowerConfig.busyCores(phase: phases[phaseIndex], background: background).map(Double.init)
     }
 
     /// Runs governor periods until `end` seconds, the end of the workload or a shutdown.

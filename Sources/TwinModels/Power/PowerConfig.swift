@@ -136,6 +136,16 @@ public struct PowerConfig: Sendable, Equatable {
         degradedCPUHz = p["governor.degradedCPUClock"]
     }
 
+    /// Busy cores per cluster while a phase runs: its background job plus one core for the host
+    /// (or chasing) thread of any phase but idle, cluster 0 filled first.
+    public static func busyCores(phase: WorkloadPhase, background: UInt64) -> [UInt64] {
+        var cores = background
+        if case .idle = phase {} else { cores += 1 }
+        let perCluster = UInt64(coresPerCluster)
+        let total = min(cores, perCluster * UInt64(clusters))
+        return [min(total, perCluster), total > perCluster ? total - perCluster : 0]
+    }
+
     /// Package limit in force.
     public var limitW: Double { degraded ? min(pl1W, degradedPl1W) : pl1W }
     /// Highest GPU clock the governor may choose.
