@@ -43,6 +43,17 @@ extension Machine {
             add("cpu.chase.\(level).fraction", c.loads > 0 ? Double(c.loadsByLevel[level.rawValue]) / Double(c.loads) : 0, "ratio")
         }
 
+        let gc = gpuChaseStats
+        let gpuLoads = Double(gc.loads)
+        add("gpu.chase.loads", gpuLoads, "count")
+        add("gpu.chase.latency.mean", gc.loads > 0 ? Double(gc.latencyPs) / gpuLoads / 1_000 : 0, "ns")
+        add("gpu.chase.latency.cycles", gc.loads > 0 ? gc.smCycles / gpuLoads : 0, "cycles")
+        for level in GPUPointerChase.Level.allCases {
+            add("gpu.chase.\(level).fraction", gc.loads > 0 ? Double(gc.loadsByLevel[level.rawValue]) / gpuLoads : 0, "ratio")
+        }
+        add("gpu.chase.l1_tlb_miss.fraction", gc.loads > 0 ? Double(gc.l1TLBMisses) / gpuLoads : 0, "ratio")
+        add("gpu.chase.l2_tlb_miss.fraction", gc.loads > 0 ? Double(gc.l2TLBMisses) / gpuLoads : 0, "ratio")
+
         let m = memory.totalStats
         let mc = memory.config
         let elapsedCycles = Double(elapsed.picoseconds) * 1e-12 * Double(mc.clockHz)

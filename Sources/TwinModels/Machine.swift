@@ -48,6 +48,8 @@ public struct Machine: ~Copyable {
         case copyDone
         /// A governor period is over.
         case powerTick
+        /// The GPU pointer chase's load has returned its value: the next address.
+        case gpuLoad
     }
 
     /// A read in flight, held in a slab the events index.
@@ -88,6 +90,8 @@ public struct Machine: ~Copyable {
     var stream = StreamState()
     var chase: PointerChase?
     var chaseStats = PointerChaseStats()
+    var gpuChase: GPUPointerChase?
+    var gpuChaseStats = GPUChaseStats()
     let phases: [WorkloadPhase]
     /// Cores a background CPU job keeps busy during each phase.
     let cpuCoresPerPhase: [UInt64]
@@ -207,6 +211,13 @@ public struct Machine: ~Copyable {
             } else {
                 issueChaseLoad()
             }
+        case .gpuLoad:
+            if gpuChase!.stepsLeft == 0 {
+                gpuChase = nil
+                finishPhase(currentPhaseIndex)
+            } else {
+                issueGPUChaseLoad()
+            }
         case nil: preconditionFailure("unknown event kind \(event.kind)")
         }
     }
@@ -226,6 +237,10 @@ public struct Machine: ~Copyable {
             currentPhaseIndex = index
             chase = PointerChase(phase, config: config.cpu, random: RandomStream(seed: settings.seed, streamID: 2))
             if phase.steps == 0 { finishPhase(index) } else { issueChaseLoad() }
+        case .gpuChase(let phase):
+            gpuWorkBegins()
+            currentPhaseIndex = index
+            startGPUChase(phase)
         case .idle(let span):
             queue.push(Event(time: now + span, phase: .control, kind: EventKind.phaseEnd.rawValue, payload: UInt64(index)))
         }

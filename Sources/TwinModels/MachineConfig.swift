@@ -6,11 +6,13 @@ public struct MachineConfig: Sendable, Equatable {
     public var memory: MemoryController.Config
     public var compute: GPUComputeConfig
     public var cpu: GraceConfig
+    public var gpuChase: GPUChaseConfig
     public var power: PowerConfig
 
     public init(_ parameters: ParameterValues) {
         compute = GPUComputeConfig(parameters)
         cpu = GraceConfig(parameters)
+        gpuChase = GPUChaseConfig(parameters)
         gpu = GPUReadEngine.Config(parameters)
         c2c = C2CLink.Config(parameters)
         host = C2CLink.Config(parameters, prefix: "host")
@@ -40,6 +42,9 @@ public struct MachineConfig: Sendable, Equatable {
         }
         if cpuLine.truncatingRemainder(dividingBy: burst) != 0 {
             problems.append(("cpu.lineSize", "expected a multiple of the burst size (\(Int(burst)) B), found \(Int(cpuLine)) B"))
+        }
+        if p["memory.banks"].truncatingRemainder(dividingBy: p["memory.bankGroups"]) != 0 {
+            problems.append(("memory.bankGroups", "expected a divisor of memory.banks (\(Int(p["memory.banks"]))), found \(Int(p["memory.bankGroups"]))"))
         }
         // The activate calendar looks 64 memory cycles around a candidate.
         let cycleSeconds = p["memory.beatsPerClock"] / p["memory.dataRate"]

@@ -88,7 +88,9 @@ public enum Validator {
         for feature in curve.features {
             switch feature {
             case .edge:
-                let m = largestDrop(measured), s = largestDrop(simulated)
+                // A cache edge makes things worse: bandwidth drops, latency rises.
+                let worse = MetricDirection.of(curve.metric) == .lowerIsBetter ? { (v: [Double]) in v.map { 1 / $0 } } : { $0 }
+                let m = largestDrop(worse(measured)), s = largestDrop(worse(simulated))
                 rows.append(ValidationRow(
                     figure: "\(curve.name): edge", measured: "\(points[m].label) → \(points[m + 1].label)",
                     simulated: "\(points[s].label) → \(points[s + 1].label)", error: "\(s - m) points",

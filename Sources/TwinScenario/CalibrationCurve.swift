@@ -18,8 +18,8 @@ public struct CalibrationCurve: Sendable {
 
     /// A shape feature the simulated curve must share with the measured one.
     public enum Feature: String, Sendable, CaseIterable {
-        /// The largest relative drop between neighbouring points (a cache edge) sits between the
-        /// same two points, give or take one.
+        /// The largest relative step for the worse between neighbouring points (a cache edge: a
+        /// drop in bandwidth, a rise in latency) sits between the same two points, give or take one.
         case edge
         /// Where the measured curve steps down by more than the step threshold from one point to
         /// the next, the simulated curve steps down there too, and it adds few steps of its own.

@@ -121,6 +121,7 @@ extension ScenarioLoader {
         case streamCopy = "stream-copy"
         case gemm
         case cpuChase = "cpu-chase"
+        case gpuChase = "gpu-chase"
         case copy
         case idle
     }
@@ -138,6 +139,9 @@ extension ScenarioLoader {
                 if let reason = kernel.unrunnableReason {
                     sink.error(nodes[index], "workload.\(index)", "expected a kernel that fits the machine; \(reason)")
                 }
+            case .gpuChase(let chase) where chase.bufferBytes < machine.gpu.lineBytes:
+                sink.error(nodes[index], "workload.\(index).buffer",
+                           "expected at least one GPU line (\(machine.gpu.lineBytes) B), found \(chase.bufferBytes) B")
             case .streamRead(let stream) where stream.bufferBytes < machine.gpu.lineBytes:
                 sink.error(nodes[index], "workload.\(index).buffer",
                            "expected at least one GPU line (\(machine.gpu.lineBytes) B), found \(stream.bufferBytes) B")
@@ -210,6 +214,13 @@ extension ScenarioLoader {
                                       join(path, "steps"), .count, range: 1...1e10, integral: true)
             guard let core, let buffer, let steps else { return nil }
             return .cpuChase(CPUChasePhase(core: core, bufferBytes: UInt64(buffer), steps: UInt64(steps)))
+        case .gpuChase:
+            let buffer = sink.quantity(reader.required("buffer", "the buffer size, such as 1 GiB", sink: &sink),
+                                       join(path, "buffer"), .size, range: 1...1e13, integral: true)
+            let steps = sink.quantity(reader.required("steps", "the loads to time, such as 20000", sink: &sink),
+                                      join(path, "steps"), .count, range: 1...1e10, integral: true)
+            guard let buffer, let steps else { return nil }
+            return .gpuChase(GPUChasePhase(bufferBytes: UInt64(buffer), steps: UInt64(steps)))
         case .idle:
             let duration = sink.quantity(reader.required("duration", "a time such as 1 ms", sink: &sink),
                                          join(path, "duration"), .time, range: 1e-12...1e6)

@@ -24,7 +24,7 @@ public enum Units {
                 "KiB": s(1_024), "MiB": s(1_048_576), "GiB": s(1_073_741_824), "TiB": s(1_099_511_627_776)],
         .power: ["mW": s(1, -3), "W": s(1), "kW": s(1, 3)],
         .temperature: ["C": s(1), "°C": s(1)],
-        .count: ["": s(1), "count": s(1)],
+        .count: ["": s(1), "count": s(1), "cycles": s(1)],
         .ratio: ["": s(1), "%": s(1, -2), "ratio": s(1)],
         .flopRate: ["FLOP/s": s(1), "GFLOPS": s(1, 9), "TFLOPS": s(1, 12), "PFLOPS": s(1, 15)],
         .voltage: ["mV": s(1, -3), "V": s(1)],

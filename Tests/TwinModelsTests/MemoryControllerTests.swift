@@ -67,15 +67,17 @@ import TwinModels
         var memory = MemoryController(config: config)
         let clock = memory.clock
         let arrival = clock.cycle(atOrAfter: SimTime.zero + config.controllerLatency)
-        // Closed bank: activate, tRCD, RL, then four bursts of two cycles.
+        // Closed bank: activate, tRCD, RL, then four bursts of two cycles, tCCD_L (4) apart as
+        // they are in one bank group.
         let first = memory.read(address: 0, bytes: 128, at: .zero)
-        let firstEnd = arrival + config.tRCDCycles + config.readLatencyCycles + 4 * config.burstCycles
+        let fourBursts = 3 * config.tCCDLCycles + config.burstCycles
+        let firstEnd = arrival + config.tRCDCycles + config.readLatencyCycles + fourBursts
         #expect(first == clock.time(ofCycle: firstEnd))
         // Same row, after the bus is free and before channel 0's first refresh: only RL and the transfer.
         let later = SimTime(picoseconds: 120_000)
         let hit = memory.read(address: 128, bytes: 128, at: later)
         let hitArrival = clock.cycle(atOrAfter: later + config.controllerLatency)
-        #expect(hit == clock.time(ofCycle: hitArrival + config.readLatencyCycles + 4 * config.burstCycles))
+        #expect(hit == clock.time(ofCycle: hitArrival + config.readLatencyCycles + fourBursts))
         #expect(memory.stats(channel: 0).rowHits == 1)
         #expect(memory.stats(channel: 0).rowMisses == 1)
     }
@@ -213,9 +215,9 @@ import TwinModels
             memory.write(address: address(bank: 0, row: 0) + i * 32 % 256, bytes: 32, at: .zero)
         }
         let read = memory.read(address: address(bank: 1, row: 0), bytes: 32, at: .zero)
-        // The batch's data: activate, tRCD, WL, then the bursts back to back.
+        // The batch's data: activate, tRCD, WL, then the bursts tCCD_L apart (one bank group).
         let arrival = clock.cycle(atOrAfter: SimTime.zero + config.controllerLatency)
-        let lastWriteData = arrival + config.tRCDCycles + config.writeLatencyCycles + UInt64(config.writeBatch) * config.burstCycles
+        let lastWriteData = arrival + config.tRCDCycles + config.writeLatencyCycles + UInt64(config.writeBatch - 1) * config.tCCDLCycles + config.burstCycles
         let earliestRead = lastWriteData + config.tWTRCycles + config.readLatencyCycles + config.burstCycles
         #expect(read == clock.time(ofCycle: earliestRead))
     }
@@ -227,9 +229,46 @@ import TwinModels
         // A read to another row of the same bank must wait for tWR after the last write data.
         let read = memory.read(address: address(bank: 0, row: 1), bytes: 32, at: .zero)
         let arrival = clock.cycle(atOrAfter: SimTime.zero + config.controllerLatency)
-        let lastWriteData = arrival + config.tRCDCycles + config.writeLatencyCycles + UInt64(config.writeBatch) * config.burstCycles
+        let lastWriteData = arrival + config.tRCDCycles + config.writeLatencyCycles + UInt64(config.writeBatch - 1) * config.tCCDLCycles + config.burstCycles
         let precharge = max(lastWriteData + config.tWRCycles, arrival + config.tRASCycles)
         let expected = max(precharge + config.tRPCycles + config.tRCDCycles, lastWriteData + config.tWTRCycles) + config.readLatencyCycles + config.burstCycles
         #expect(read == clock.time(ofCycle: expected))
+    }
+
+    /// Opens row 0 of banks 0, 1 and 4 of channel 0, and returns a time when they are open, the
+    /// bus is idle and no refresh is near.
+    func openRows(_ memory: inout MemoryController) -> SimTime {
+        for bank: UInt64 in [0, 1, 4] { _ = memory.read(address: address(bank: bank, row: 0), bytes: 32, at: .zero) }
+        return SimTime(picoseconds: 120_000)
+    }
+
+    @Test func burstsOfOneBankGroupAreTCCDLApartOtherGroupsBackToBack() {
+        #expect(config.bankGroups == 4 && config.tCCDLCycles == 4 && config.burstCycles == 2)
+        for (other, gap) in [(UInt64(4), config.tCCDLCycles), (UInt64(1), config.burstCycles)] {
+            var memory = MemoryController(config: config)
+            let clock = memory.clock
+            let later = openRows(&memory)
+            let arrival = clock.cycle(atOrAfter: later + config.controllerLatency)
+            let first = memory.read(address: address(bank: 0, row: 0), bytes: 32, at: later)
+            let second = memory.read(address: address(bank: other, row: 0), bytes: 32, at: later)
+            // Bank 4 shares bank 0's group: its burst waits tCCD_L; bank 1's only waits for the bus.
+            #expect(first == clock.time(ofCycle: arrival + config.readLatencyCycles + config.burstCycles))
+            #expect(second == clock.time(ofCycle: arrival + config.readLatencyCycles + gap + config.burstCycles), "bank \(other)")
+        }
+    }
+
+    @Test func aLineReadToOneBankLeavesGapsThatAnotherGroupFills() {
+        // Two 128 B reads (four bursts each) at once: from banks of two groups they interleave and
+        // fill the bus; from banks of one group the second waits out the first's tCCD_L windows.
+        for (other, end) in [(UInt64(1), UInt64(16)), (UInt64(4), UInt64(30))] {
+            var memory = MemoryController(config: config)
+            let clock = memory.clock
+            let later = openRows(&memory)
+            let dataStart = clock.cycle(atOrAfter: later + config.controllerLatency) + config.readLatencyCycles
+            let first = memory.read(address: address(bank: 0, row: 0), bytes: 128, at: later)
+            let second = memory.read(address: address(bank: other, row: 0), bytes: 128, at: later)
+            #expect(first == clock.time(ofCycle: dataStart + 14))
+            #expect(second == clock.time(ofCycle: dataStart + end), "bank \(other)")
+        }
     }
 }

@@ -92,3 +92,24 @@ for kind, direction in [("h2d_pinned", "h2d"), ("d2h_pinned", "d2h")]:
         lines.append(f"    measured: {r['GBps_median']} GB/s")
     (out / f"{name}.yaml").write_text("\n".join(lines) + "\n")
     print(f"wrote {out / (name + '.yaml')}")
+
+# Pointer-chase latency against buffer size, in SM cycles, with the L1 edge.
+chase = list(csv.DictReader(open(data / "latency.csv")))
+name = "h100-gpu-chase-latency"
+lines = [
+    "# Single-thread GPU pointer-chase latency against buffer size: the h100-sxm preset against shared/calibration/h100-sxm/latency.csv.",
+    "# Written by tools/calibration/h100_curves.py; edit the script, not this file.",
+    f"curve: {name}",
+    "description: One thread chasing 128 B-strided pointers in random order, 4 KiB to 1 GiB; the L1 edge between 128 and 256 KiB, then L2, TLB reach and HBM.",
+    "source: shared/calibration/h100-sxm/latency.csv (cycles_per_load, SM clocks by clock64)",
+    "scenario: base/h100-gpu-chase.yaml",
+    "metric: gpu.chase.latency.cycles",
+    "tolerance: 10 %",
+    "features: [edge]",
+    "points:",
+]
+for r in chase:
+    lines.append(f"  - set: {{workload.0.buffer: {r['bytes']} B}}")
+    lines.append(f"    measured: {r['cycles_per_load']} cycles")
+(out / f"{name}.yaml").write_text("\n".join(lines) + "\n")
+print(f"wrote {out / (name + '.yaml')}")

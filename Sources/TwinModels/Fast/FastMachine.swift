@@ -66,6 +66,7 @@ public struct FastMachine: ~Copyable {
         waitSeconds = 0
         if case .gemm = phases[index] { power.wakeGPU() }
         if case .streamRead = phases[index] { power.wakeGPU() }
+        if case .gpuChase = phases[index] { power.wakeGPU() }
         switch phases[index] {
         case .gemm(let p):
             unitsLeft = p.count
@@ -75,7 +76,7 @@ public struct FastMachine: ~Copyable {
             waitSeconds = p.launchOverhead.seconds
         case .copy(let p):
             unitsLeft = p.count
-        case .cpuChase:
+        case .cpuChase, .gpuChase:
             unitsLeft = 1
         case .idle(let span):
             unitsLeft = 0
@@ -87,7 +88,7 @@ public struct FastMachine: ~Copyable {
     var gpuPhase: Bool {
         guard !workloadFinished else { return false }
         switch phases[phaseIndex] {
-        case .gemm, .streamRead: return true
+        case .gemm, .streamRead, .gpuChase: return true
         default: return false
         }
     }

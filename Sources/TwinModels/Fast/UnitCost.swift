@@ -61,7 +61,7 @@ struct UnitCostTable {
     /// finds the L2 cold, the others find their predecessor's data in it.
     mutating func cost(phase index: Int, gpuHz: Double, first: Bool) -> UnitCost {
         switch phases[index] {
-        case .gemm, .streamRead:
+        case .gemm, .streamRead, .gpuChase:
             let curve = config.power.gpuCurve
             let gridStep = curve.stepHz * Double(Self.gridBins)
             let top = curve.entry(atOrBelow: config.power.gpuApplicationHz)
@@ -135,6 +135,11 @@ struct UnitCostTable {
             phase.count = 1
             var machine = run(pinned, [.copy(phase)], settings)
             let cost = counters(&machine, gpuBusy: false, seconds: machine.now.seconds)
+            return (cost, cost)
+        case .gpuChase(let phase):
+            // A chase is short and serial: the whole of it, at each grid clock.
+            var machine = run(pinned, [.gpuChase(phase)], settings)
+            let cost = counters(&machine, gpuBusy: true, seconds: machine.now.seconds)
             return (cost, cost)
         case .cpuChase(let phase):
             var machine = run(pinned, [.cpuChase(phase)], settings)

@@ -11,8 +11,11 @@ import TwinCore
 /// as an out-of-order (FR-FCFS) scheduler allows. Only state changes raise events, so a request
 /// costs one call here. Writes are posted: they wait in a per-channel write queue and are drained
 /// in batches of `writeBatch`, paying the bus turnaround from reads before the batch and tWTR
-/// before the next read after it; a bank precharges only tWR after write data. Row-hit-first
-/// reordering within a bank and bank groups (tCCD_L) are not modelled yet.
+/// before the next read after it; a bank precharges only tWR after write data. Banks form bank
+/// groups (bank b is in group b mod groups, so consecutive pages alternate groups): two bursts of
+/// one group are at least tCCD_L apart, while bursts of different groups only need the bus
+/// (tCCD_S, one burst). A multi-burst access to one bank therefore leaves gaps on the bus that
+/// other groups' bursts fill. Row-hit-first reordering within a bank is not modelled yet.
 ///
 /// Address mapping (GB10's is not public; this one is a parameter set): the low
 /// `interleave` bytes stay on one channel, the next bits pick the channel, and within a
@@ -26,6 +29,9 @@ public struct MemoryController: Sendable {
     public struct Config: Sendable, Equatable {
         public var channels: Int
         public var banks: Int
+        public var bankGroups: Int
+        /// Minimum spacing of two bursts of the same bank group, in memory cycles.
+        public var tCCDLCycles: UInt64
         /// Memory command clock CK in hertz: the data rate / beats per clock (LPDDR5X: 8, as
         /// WCK:CK = 4:1 with data on both WCK edges).
         public var clockHz: UInt64
@@ -64,6 +70,8 @@ public struct MemoryController: Sendable {
             }
             channels = Int(p["memory.channels"])
             banks = Int(p["memory.banks"])
+            bankGroups = Int(p["memory.bankGroups"])
+            tCCDLCycles = cycles("memory.tCCDL")
             let width = p["memory.channelWidth"]
             let burstLength = p["memory.burstLength"]
             burstBytes = UInt64(width * burstLength)
@@ -156,9 +164,12 @@ public struct MemoryController: Sendable {
     /// Per channel: the data-bus cycles taken, and the cycles activates were issued at.
     private var bus: CycleCalendar
     private var activates: CycleCalendar
+    /// Per bank group of each channel: the tCCD_L window after each of its bursts' data.
+    private var groupWindows: CycleCalendar
 
     public init(config: Config) {
         precondition(config.channels > 0 && config.banks > 0, "memory needs channels and banks")
+        precondition(config.bankGroups > 0 && config.banks % config.bankGroups == 0, "banks must split evenly into bank groups")
         precondition(config.interleaveBytes % config.burstBytes == 0, "interleave must hold whole bursts")
         self.config = config
         self.clock = ClockDomain(frequencyHz: config.clockHz)
@@ -168,6 +179,7 @@ public struct MemoryController: Sendable {
         self.banks = Array(repeating: Bank(), count: config.channels * config.banks)
         self.bus = CycleCalendar(lanes: config.channels)
         self.activates = CycleCalendar(lanes: config.channels)
+        self.groupWindows = CycleCalendar(lanes: config.channels * config.bankGroups)
     }
 
     /// Maps a physical address to channel, bank and row.
@@ -274,11 +286,23 @@ public struct MemoryController: Sendable {
         // tWTR holds back read column commands after a write batch, not activates.
         if !write { columnCycle = max(columnCycle, channels[c].readsBlockedUntil) }
         let latency = write ? config.writeLatencyCycles : config.readLatencyCycles
-        let transferCycles = bytes / config.burstBytes * config.burstCycles
-        let dataStart = reserveBus(channel: c, earliest: columnCycle + latency, length: transferCycles)
-        let dataEnd = dataStart + transferCycles
+        let bursts = bytes / config.burstBytes
+        let transferCycles = bursts * config.burstCycles
+        let dataStart: UInt64, lastBurst: UInt64
+        if config.tCCDLCycles > config.burstCycles {
+            // Burst by burst, each tCCD_L clear of its group's others.
+            let group = c * config.bankGroups + location.bank % config.bankGroups
+            dataStart = reserveBus(channel: c, earliest: columnCycle + latency, length: config.burstCycles, group: group)
+            var burst = dataStart
+            for _ in 1..<bursts { burst = reserveBus(channel: c, earliest: burst + config.tCCDLCycles, length: config.burstCycles, group: group) }
+            lastBurst = burst
+        } else {
+            dataStart = reserveBus(channel: c, earliest: columnCycle + latency, length: transferCycles)
+            lastBurst = dataStart + transferCycles - config.burstCycles
+        }
+        let dataEnd = lastBurst + config.burstCycles
         columnCycle = dataStart - latency
-        banks[b].lastColumnCycle = columnCycle + transferCycles - config.burstCycles
+        banks[b].lastColumnCycle = lastBurst - latency
         channels[c].stats.busyCycles += transferCycles
         if write {
             banks[b].writeRecoveryCycle = dataEnd + config.tWRCycles
@@ -293,19 +317,47 @@ public struct MemoryController: Sendable {
     }
 
     /// Reserves `length` consecutive free cycles of channel `c`'s data bus, the first at or after
-    /// `earliest`, outside all-bank refreshes, and returns that first cycle.
-    private mutating func reserveBus(channel c: Int, earliest: UInt64, length: UInt64) -> UInt64 {
-        var start = earliest
+    /// `earliest`, outside all-bank refreshes, and returns that first cycle. With a bank `group`,
+    /// the first cycle must also be tCCD_L clear of that group's other bursts.
+    ///
+    /// Candidates are tested 128 cycles at a time: a start is blocked if any of the `length`
+    /// bus cycles from it is taken, or any of the tCCD_L group cycles from it.
+    private mutating func reserveBus(channel c: Int, earliest: UInt64, length: UInt64, group: Int? = nil) -> UInt64 {
+        let window = group == nil ? 0 : config.tCCDLCycles
+        // Offsets below `reach` have every cycle they need inside the 128 read.
+        let reach = 128 - max(length, window) + 1
+        var start = max(earliest, bus.base[c], group.map { groupWindows.base[$0] } ?? 0)
         while true {
-            start = bus.firstFree(c, from: afterRefresh(channel: c, start, length: length))
-            if let taken = (start..<(start + length)).first(where: { bus.isTaken(c, $0) }) {
-                start = taken + 1
-            } else if afterRefresh(channel: c, start, length: length) == start {
+            var blocked = Self.spread(bus.bits(c, from: start), over: length)
+            if let group { blocked |= Self.spread(groupWindows.bits(group, from: start), over: window) }
+            let offset = UInt64((~blocked).trailingZeroBitCount)
+            if offset >= reach {
+                start += reach
+                continue
+            }
+            let candidate = start + offset
+            let cleared = afterRefresh(channel: c, candidate, length: length)
+            if cleared == candidate {
+                start = candidate
                 break
             }
+            start = cleared
         }
         bus.take(c, start..<(start + length))
+        if let group { groupWindows.take(group, start..<(start + window)) }
         return start
+    }
+
+    /// Sets bit x wherever one of bits x ..< x + width of `bits` is set.
+    static func spread(_ bits: UInt128, over width: UInt64) -> UInt128 {
+        guard width > 1 else { return bits }
+        var covered: UInt64 = 1
+        var out = bits
+        while covered * 2 <= width {
+            out |= out >> covered
+            covered *= 2
+        }
+        return covered == width ? out : out | out >> (width - covered)
     }
 
     /// Cycle of channel `c`'s first all-bank refresh; later ones follow every tREFI. Channels are

@@ -128,6 +128,19 @@ public struct CPUChasePhase: Sendable, Equatable {
     }
 }
 
+/// One thread on one SM chasing pointers through a buffer in device memory (the H100 latency
+/// curve; on GB10 the buffer is in the shared LPDDR5X, across NVLink-C2C).
+public struct GPUChasePhase: Sendable, Equatable {
+    public var bufferBytes: UInt64
+    /// Loads to time.
+    public var steps: UInt64
+
+    public init(bufferBytes: UInt64, steps: UInt64) {
+        self.bufferBytes = bufferBytes
+        self.steps = steps
+    }
+}
+
 /// Which way a host copy goes.
 public enum CopyDirection: String, Sendable, CaseIterable {
     case hostToDevice = "h2d"
@@ -155,6 +168,7 @@ public enum WorkloadPhase: Sendable, Equatable {
     case streamRead(StreamReadPhase)
     case gemm(GEMMPhase)
     case cpuChase(CPUChasePhase)
+    case gpuChase(GPUChasePhase)
     case copy(CopyPhase)
     /// Nothing runs for the given span.
     case idle(SimDuration)
