@@ -165,6 +165,25 @@ import TwinModels
         #expect(request.picoseconds == 107 + 30_000)  // two header flits: ceil(2 · 10¹² / 18.75e9) ps
         #expect(link.stats(.cpuToGPU).busyFlits == 20)
     }
+
+    @Test func aPacketWaitsForAFreeFarEndBuffer() {
+        // Two credits: the third packet sent at once waits until the first one's buffer is free,
+        // that is its arrival (534 ps of flits + 30 ns) plus 30 ns for the credit to come back.
+        var values = MachineParameters.values(preset: "dgx-spark")!
+        values.set("c2c.credits", 2)
+        var link = C2CLink(config: C2CLink.Config(values))
+        _ = link.send(.cpuToGPU, payloadBytes: 128, at: .zero)
+        _ = link.send(.cpuToGPU, payloadBytes: 128, at: .zero)
+        let third = link.send(.cpuToGPU, payloadBytes: 128, at: .zero)
+        let creditBack = SimTime(picoseconds: 534 + 60_000)
+        // Its ten flits start at the link's first edge from then.
+        let flitClock = ClockDomain(frequencyHz: 18_750_000_000)
+        #expect(third == flitClock.time(ofCycle: flitClock.cycle(atOrAfter: creditBack) + 10) + SimDuration(nanoseconds: 30))
+        // With the default 256 credits the same three packets go back to back.
+        var deep = C2CLink(config: config)
+        for _ in 0..<2 { _ = deep.send(.cpuToGPU, payloadBytes: 128, at: .zero) }
+        #expect(deep.send(.cpuToGPU, payloadBytes: 128, at: .zero).picoseconds == 1_600 + 30_000)
+    }
 }
 
 @Suite struct HostLinkTests {

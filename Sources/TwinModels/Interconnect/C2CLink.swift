@@ -8,8 +8,12 @@ import TwinCore
 /// (header plus payload), waits for the flits before it, then takes the link latency. Packets are
 /// served in the order `send` is called: the event-driven read path calls in time order, so that
 /// is first come, first served; a GEMM stage's burst of misses is timed in one go, and a packet
-/// timed earlier than one already reserved simply queues behind it. Credit-based flow control is
-/// not modelled yet; receive buffers are assumed deep enough.
+/// timed earlier than one already reserved simply queues behind it.
+///
+/// Flow control is credit based: the far end has `credits` packet buffers per direction, and a
+/// packet may start only when one is free. A buffer is freed when its packet has arrived and
+/// the credit has travelled back (one more link latency; the receiver drains at once). So a
+/// direction carries at most `credits` packets per round trip, whatever its bandwidth.
 public struct C2CLink: Sendable {
     /// The two directions.
     public enum Direction: Int, Sendable {
@@ -26,6 +30,8 @@ public struct C2CLink: Sendable {
 
         /// Largest payload of one packet; bulk transfers are cut into packets of this size.
         public var maxPayloadBytes: UInt64
+        /// Packet buffers at the far end of each direction.
+        public var credits: Int
 
         /// Reads `<prefix>.bandwidthPerDirection`, `.flitSize`, `.headerSize`, `.latency` and
         /// `.maxPayload`: the same model serves NVLink-C2C (`c2c`) and the host link (`host`).
@@ -35,6 +41,7 @@ public struct C2CLink: Sendable {
             headerBytes = UInt64(p["\(prefix).headerSize"])
             latency = SimDuration(seconds: p["\(prefix).latency"])
             maxPayloadBytes = UInt64(p["\(prefix).maxPayload"])
+            credits = Int(p["\(prefix).credits"])
         }
     }
 
@@ -48,6 +55,9 @@ public struct C2CLink: Sendable {
     struct Lane: Sendable {
         var clock: ClockDomain
         var freeCycle: UInt64 = 0
+        /// When each far-end buffer is free again, in the order packets took them.
+        var creditFree: [SimTime]
+        var nextCredit = 0
         var stats = DirectionStats()
     }
 
@@ -56,9 +66,25 @@ public struct C2CLink: Sendable {
 
     public init(config: Config) {
         precondition(config.flitRateHz > 0, "link flit rate must be positive")
+        precondition(config.credits > 0, "a link needs at least one credit")
         self.config = config
-        let lane = Lane(clock: ClockDomain(frequencyHz: config.flitRateHz))
+        let lane = Lane(clock: ClockDomain(frequencyHz: config.flitRateHz),
+                        creditFree: Array(repeating: .zero, count: config.credits))
         self.lanes = [lane, lane]
+    }
+
+    /// Puts one packet of `flits` flits on direction `d`, no earlier than `time` nor before a
+    /// far-end buffer is free, and returns the cycle its last flit leaves.
+    private mutating func serialize(_ d: Int, flits: UInt64, at time: SimTime) -> UInt64 {
+        let credit = lanes[d].nextCredit
+        let ready = SimTime.latest(time, lanes[d].creditFree[credit])
+        let start = max(lanes[d].clock.cycle(atOrAfter: ready), lanes[d].freeCycle)
+        let end = start + flits
+        lanes[d].freeCycle = end
+        // The packet arrives one latency after its last flit; its credit comes back one later.
+        lanes[d].creditFree[credit] = lanes[d].clock.time(ofCycle: end) + config.latency + config.latency
+        lanes[d].nextCredit = credit + 1 == config.credits ? 0 : credit + 1
+        return end
     }
 
     /// Sends a packet carrying `payloadBytes` at `time`.
@@ -67,9 +93,7 @@ public struct C2CLink: Sendable {
     public mutating func send(_ direction: Direction, payloadBytes: UInt64, at time: SimTime) -> SimTime {
         let d = direction.rawValue
         let flits = (payloadBytes + config.headerBytes + config.flitBytes - 1) / config.flitBytes
-        let start = max(lanes[d].clock.cycle(atOrAfter: time), lanes[d].freeCycle)
-        let end = start + flits
-        lanes[d].freeCycle = end
+        let end = serialize(d, flits: flits, at: time)
         lanes[d].stats.packets += 1
         lanes[d].stats.payloadBytes += payloadBytes
         lanes[d].stats.busyFlits += flits
@@ -85,13 +109,13 @@ public struct C2CLink: Sendable {
         let rest = bytes % config.maxPayloadBytes
         let flitsPerFull = (config.maxPayloadBytes + config.headerBytes + config.flitBytes - 1) / config.flitBytes
         let lastFlits = rest == 0 ? 0 : (rest + config.headerBytes + config.flitBytes - 1) / config.flitBytes
-        let flits = fullPackets * flitsPerFull + lastFlits
-        let start = max(lanes[d].clock.cycle(atOrAfter: time), lanes[d].freeCycle)
-        lanes[d].freeCycle = start + flits
+        var end: UInt64 = 0
+        for _ in 0..<fullPackets { end = serialize(d, flits: flitsPerFull, at: time) }
+        if lastFlits > 0 { end = serialize(d, flits: lastFlits, at: time) }
         lanes[d].stats.packets += fullPackets + (rest == 0 ? 0 : 1)
         lanes[d].stats.payloadBytes += bytes
-        lanes[d].stats.busyFlits += flits
-        return lanes[d].clock.time(ofCycle: start + flits) + config.latency
+        lanes[d].stats.busyFlits += fullPackets * flitsPerFull + lastFlits
+        return lanes[d].clock.time(ofCycle: end) + config.latency
     }
 
     /// Counters of one direction.

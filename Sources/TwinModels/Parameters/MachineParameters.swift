@@ -170,6 +170,9 @@ public enum MachineParameters {
         ParameterSpec("c2c.headerSize", .size, default: 32, unit: "B", range: 0...1024, integral: true,
                       source: "calibrated: C1 (231–243 GB/s streaming read); two flits of header and framing per packet, as the link's protocol overhead is not public",
                       "Header bytes carried by every request and response packet."),
+        ParameterSpec("c2c.credits", .count, default: 256, unit: "", range: 1...1_048_576, integral: true,
+                      source: "estimate: deeper than the link's bandwidth-delay product (~115 packets of 160 B at 300 GB/s over 2 × 30 ns), as a link designed not to stall",
+                      "Packet buffers at the far end of each direction; a packet waits for a free one (credit-based flow control)."),
     ]
 
     /// The link host copies cross. On GB10 the host is the CPU die, so it is NVLink-C2C itself.
@@ -185,6 +188,8 @@ public enum MachineParameters {
                       source: "as c2c.headerSize (calibrated on C1)", "Header and framing bytes of every host-link packet."),
         ParameterSpec("host.maxPayload", .size, default: 128, unit: "B", range: 1...65_536, integral: true,
                       source: "estimate: one GPU line per C2C packet", "Largest payload of one host-link packet."),
+        ParameterSpec("host.credits", .count, default: 256, unit: "", range: 1...1_048_576, integral: true,
+                      source: "as c2c.credits (estimate)", "Packet buffers at the far end of each host-link direction."),
     ]
 
     static let memory: [ParameterSpec] = [
@@ -350,6 +355,7 @@ public enum MachineParameters {
         PresetValue("host.flitSize", 4, "PCIe: TLPs are counted in 4-byte double words"),
         PresetValue("host.headerSize", 24, "PCIe: 16 B TLP header (4 DW, 64-bit address) + 6 B sequence number and LCRC + 2 B framing"),
         PresetValue("host.maxPayload", 256, "PCIe: a typical server's 256 B maximum payload size"),
+        PresetValue("host.credits", 1_024, "estimate: PCIe posted-write and completion credits of a server root port, deep enough for 63 GB/s over the ~2 µs credit round trip"),
         PresetValue("memory.dataRate", 5_238e6, "H100 device.txt: memory_clock_rate 2,619 MHz, double data rate"),
         PresetValue("memory.beatsPerClock", 2, "HBM3: data on both edges of the 2,619 MHz clock"),
         PresetValue("memory.channels", 160, "H100 README: 5,120-bit HBM3 bus as 160 pseudo-channels × 32 bit"),
