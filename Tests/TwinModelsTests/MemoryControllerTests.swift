@@ -254,6 +254,28 @@ import TwinModels
         #expect(read == clock.time(ofCycle: expected))
     }
 
+    @Test func aHitOnTheRowBeingClosedIsServedBeforeTheSwitch() {
+        var memory = MemoryController(config: config)
+        let clock = memory.clock
+        let a = clock.cycle(atOrAfter: SimTime.zero + config.controllerLatency)
+        // Row 0 of bank 0 opens for the first read; a read of row 1 then times the switch: a
+        // precharge at tRAS after the activate, and its own activate tRP later.
+        let first = memory.read(address: address(bank: 0, row: 0), bytes: 32, at: .zero)
+        let switched = memory.read(address: address(bank: 0, row: 1), bytes: 32, at: .zero)
+        #expect(first == clock.time(ofCycle: a + config.tRCDCycles + config.readLatencyCycles + config.burstCycles))
+        #expect(switched == clock.time(ofCycle: a + config.tRASCycles + config.tRPCycles + config.tRCDCycles + config.readLatencyCycles + config.burstCycles))
+        // A third read of row 0, arriving with them, goes first (FR-FCFS): it is served in row 0's
+        // window, tCCD_L after the first burst (same bank group), as its tRTP ends before the
+        // committed precharge.
+        let late = memory.read(address: address(bank: 0, row: 0) + 32, bytes: 32, at: .zero)
+        #expect(late == clock.time(ofCycle: a + config.tRCDCycles + config.readLatencyCycles + config.tCCDLCycles + config.burstCycles))
+        #expect(memory.stats(channel: 0).rowHits == 1 && memory.stats(channel: 0).rowMisses == 2)
+        // One arriving after the precharge must reopen row 0 after row 1's turn.
+        let afterPrecharge = memory.read(address: address(bank: 0, row: 0) + 64, bytes: 32, at: clock.time(ofCycle: a + config.tRASCycles))
+        #expect(afterPrecharge > switched)
+        #expect(memory.stats(channel: 0).rowMisses == 3)
+    }
+
     /// Opens row 0 of banks 0, 1 and 4 of channel 0, and returns a time when they are open, the
     /// bus is idle and no refresh is near.
     func openRows(_ memory: inout MemoryController) -> SimTime {

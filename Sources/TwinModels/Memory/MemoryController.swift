@@ -15,7 +15,11 @@ import TwinCore
 /// groups (bank b is in group b mod groups, so consecutive pages alternate groups): two bursts of
 /// one group are at least tCCD_L apart, while bursts of different groups only need the bus
 /// (tCCD_S, one burst). A multi-burst access to one bank therefore leaves gaps on the bus that
-/// other groups' bursts fill. Row-hit-first reordering within a bank is not modelled yet.
+/// other groups' bursts fill.
+///
+/// Row hits go first, as FR-FCFS schedules them: a request for the row a bank is about to close
+/// (its switch to another row already timed) is served in that row's remaining window, before the
+/// committed precharge, if its column and bursts fit there; nothing already timed moves.
 ///
 /// Address mapping (GB10's is not public; this one is a parameter set): the low
 /// `interleave` bytes stay on one channel, the next bits pick the channel, and within a
@@ -143,6 +147,11 @@ public struct MemoryController: Sendable {
         var readyCycle: UInt64 = 0
         /// Earliest precharge after the last write's data (tWR).
         var writeRecoveryCycle: UInt64 = 0
+        /// The row open before the last switch, when it was activated, and the cycle of the
+        /// precharge that closes it: late hits to it may still be served before that precharge.
+        var previousRow = Bank.closed
+        var previousActivateCycle: UInt64 = 0
+        var switchPrechargeCycle: UInt64 = 0
     }
 
     struct Channel: Sendable {
@@ -265,7 +274,12 @@ public struct MemoryController: Sendable {
             let idlePrecharge = max(earliestPrecharge, banks[b].lastColumnCycle + config.pageTimeoutCycles)
             if idlePrecharge + config.tRPCycles <= command {
                 banks[b].openRow = Bank.closed
+                banks[b].previousRow = Bank.closed
             }
+        }
+        if location.row == banks[b].previousRow && location.row != banks[b].openRow,
+           let end = hitBeforeSwitch(location, bank: b, bytes: bytes, command: command, write: write) {
+            return end
         }
         var columnCycle: UInt64
         if banks[b].openRow == location.row {
@@ -274,8 +288,12 @@ public struct MemoryController: Sendable {
             channels[c].stats.rowHits += 1
         } else {
             var activate = command
+            banks[b].previousRow = banks[b].openRow
             if banks[b].openRow != Bank.closed {
-                activate = max(command, earliestPrecharge) + config.tRPCycles
+                let precharge = max(command, earliestPrecharge)
+                banks[b].previousActivateCycle = banks[b].activateCycle
+                banks[b].switchPrechargeCycle = precharge
+                activate = precharge + config.tRPCycles
             }
             activate = scheduleActivate(channel: c, activate)
             banks[b].activateCycle = activate
@@ -286,26 +304,64 @@ public struct MemoryController: Sendable {
         // tWTR holds back read column commands after a write batch, not activates.
         if !write { columnCycle = max(columnCycle, channels[c].readsBlockedUntil) }
         let latency = write ? config.writeLatencyCycles : config.readLatencyCycles
-        let bursts = bytes / config.burstBytes
-        let transferCycles = bursts * config.burstCycles
-        let dataStart: UInt64, lastBurst: UInt64
-        if config.tCCDLCycles > config.burstCycles {
-            // Burst by burst, each tCCD_L clear of its group's others.
-            let group = c * config.bankGroups + location.bank % config.bankGroups
-            dataStart = reserveBus(channel: c, earliest: columnCycle + latency, length: config.burstCycles, group: group)
-            var burst = dataStart
-            for _ in 1..<bursts { burst = reserveBus(channel: c, earliest: burst + config.tCCDLCycles, length: config.burstCycles, group: group) }
-            lastBurst = burst
-        } else {
-            dataStart = reserveBus(channel: c, earliest: columnCycle + latency, length: transferCycles)
-            lastBurst = dataStart + transferCycles - config.burstCycles
-        }
+        let (_, lastBurst) = placeBursts(location, bytes: bytes, earliest: columnCycle + latency, take: true)
         let dataEnd = lastBurst + config.burstCycles
-        columnCycle = dataStart - latency
         banks[b].lastColumnCycle = lastBurst - latency
-        channels[c].stats.busyCycles += transferCycles
+        if write { banks[b].writeRecoveryCycle = dataEnd + config.tWRCycles }
+        count(location, bytes: bytes, dataEnd: dataEnd, write: write)
+        return dataEnd
+    }
+
+    /// Serves an access to the row bank `b` is about to close in that row's remaining window, if
+    /// it fits before the committed precharge (tRTP after a read's last column, tWR after a
+    /// write's data); otherwise nil, and it waits for its turn.
+    private mutating func hitBeforeSwitch(_ location: Location, bank b: Int, bytes: UInt64, command: UInt64, write: Bool) -> UInt64? {
+        let c = location.channel
+        var column = max(command, banks[b].previousActivateCycle + config.tRCDCycles)
+        if !write { column = max(column, channels[c].readsBlockedUntil) }
+        let latency = write ? config.writeLatencyCycles : config.readLatencyCycles
+        let precharge = banks[b].switchPrechargeCycle
+        guard column < precharge else { return nil }
+        let (_, lastBurst) = placeBursts(location, bytes: bytes, earliest: column + latency, take: false)
+        let dataEnd = lastBurst + config.burstCycles
+        let fits = write ? dataEnd + config.tWRCycles <= precharge : lastBurst - latency + config.tRTPCycles <= precharge
+        guard fits else { return nil }
+        _ = placeBursts(location, bytes: bytes, earliest: column + latency, take: true)
+        channels[c].stats.rowHits += 1
+        count(location, bytes: bytes, dataEnd: dataEnd, write: write)
+        return dataEnd
+    }
+
+    /// Finds (and with `take`, reserves) the data-bus cycles of an access's bursts from
+    /// `earliest`: back to back, or, when tCCD_L exceeds a burst, burst by burst, each tCCD_L
+    /// clear of its bank group's others. Placing without taking finds the same cycles: each
+    /// burst starts past the previous one's bus cycles and group window.
+    ///
+    /// - Returns: the first cycles of the first and the last burst.
+    private mutating func placeBursts(_ location: Location, bytes: UInt64, earliest: UInt64, take: Bool) -> (first: UInt64, last: UInt64) {
+        let c = location.channel
+        let bursts = bytes / config.burstBytes
+        guard config.tCCDLCycles > config.burstCycles else {
+            let length = bursts * config.burstCycles
+            let start = findBusSlot(channel: c, earliest: earliest, length: length, group: nil)
+            if take { takeBusSlot(channel: c, start: start, length: length, group: nil) }
+            return (start, start + length - config.burstCycles)
+        }
+        let group = c * config.bankGroups + location.bank % config.bankGroups
+        var first: UInt64 = 0, burst = earliest
+        for i in 0..<bursts {
+            burst = findBusSlot(channel: c, earliest: i == 0 ? earliest : burst + config.tCCDLCycles, length: config.burstCycles, group: group)
+            if take { takeBusSlot(channel: c, start: burst, length: config.burstCycles, group: group) }
+            if i == 0 { first = burst }
+        }
+        return (first, burst)
+    }
+
+    /// Counts a finished access in its channel's statistics.
+    private mutating func count(_ location: Location, bytes: UInt64, dataEnd: UInt64, write: Bool) {
+        let c = location.channel
+        channels[c].stats.busyCycles += bytes / config.burstBytes * config.burstCycles
         if write {
-            banks[b].writeRecoveryCycle = dataEnd + config.tWRCycles
             channels[c].stats.writes += 1
             channels[c].stats.writeBytes += bytes
         } else {
@@ -313,16 +369,15 @@ public struct MemoryController: Sendable {
             channels[c].stats.reads += 1
             channels[c].stats.bytes += bytes
         }
-        return dataEnd
     }
 
-    /// Reserves `length` consecutive free cycles of channel `c`'s data bus, the first at or after
-    /// `earliest`, outside all-bank refreshes, and returns that first cycle. With a bank `group`,
-    /// the first cycle must also be tCCD_L clear of that group's other bursts.
+    /// The first cycle at or after `earliest` from which `length` cycles of channel `c`'s data
+    /// bus are free, outside all-bank refreshes; with a bank `group`, also tCCD_L clear of that
+    /// group's other bursts.
     ///
     /// Candidates are tested 128 cycles at a time: a start is blocked if any of the `length`
     /// bus cycles from it is taken, or any of the tCCD_L group cycles from it.
-    private mutating func reserveBus(channel c: Int, earliest: UInt64, length: UInt64, group: Int? = nil) -> UInt64 {
+    private func findBusSlot(channel c: Int, earliest: UInt64, length: UInt64, group: Int?) -> UInt64 {
         let window = group == nil ? 0 : config.tCCDLCycles
         // Offsets below `reach` have every cycle they need inside the 128 read.
         let reach = 128 - max(length, window) + 1
@@ -337,15 +392,15 @@ public struct MemoryController: Sendable {
             }
             let candidate = start + offset
             let cleared = afterRefresh(channel: c, candidate, length: length)
-            if cleared == candidate {
-                start = candidate
-                break
-            }
+            if cleared == candidate { return candidate }
             start = cleared
         }
+    }
+
+    /// Marks the slot `findBusSlot` found as taken.
+    private mutating func takeBusSlot(channel c: Int, start: UInt64, length: UInt64, group: Int?) {
         bus.take(c, start..<(start + length))
-        if let group { groupWindows.take(group, start..<(start + window)) }
-        return start
+        if let group { groupWindows.take(group, start..<(start + config.tCCDLCycles)) }
     }
 
     /// Sets bit x wherever one of bits x ..< x + width of `bits` is set.
@@ -391,6 +446,7 @@ public struct MemoryController: Sendable {
         // A refresh closes every row of the channel.
         for b in (c * config.banks)..<((c + 1) * config.banks) {
             banks[b].openRow = Bank.closed
+            banks[b].previousRow = Bank.closed
             banks[b].readyCycle = max(banks[b].readyCycle, refreshEnd)
         }
         return max(command, refreshEnd)
