@@ -33,6 +33,9 @@ public struct MachineConfig: Sendable, Equatable {
         if interleave.truncatingRemainder(dividingBy: line) != 0 {
             problems.append(("memory.interleave", "expected a multiple of gpu.lineSize (\(Int(line)) B), found \(Int(interleave)) B"))
         }
+        if p["memory.pageSize"].truncatingRemainder(dividingBy: interleave) != 0 {
+            problems.append(("memory.interleave", "expected a divisor of memory.pageSize (\(Int(p["memory.pageSize"])) B), found \(Int(interleave)) B"))
+        }
         if line.truncatingRemainder(dividingBy: burst) != 0 {
             problems.append(("gpu.lineSize", "expected a multiple of the burst size (\(Int(burst)) B), found \(Int(line)) B"))
         }

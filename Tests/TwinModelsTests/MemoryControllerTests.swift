@@ -28,19 +28,26 @@ import TwinModels
         #expect(abs(config.peakBandwidthBytesPerSecond - 273.056e9) < 1e6)
     }
 
-    /// The address of `row` in bank `bank` of channel 0.
+    /// The address of the first chunk of `row` in bank `bank` of channel 0: the inverse of the
+    /// plain map, written out (group, then column, then bank in group, then row).
     func address(bank: UInt64, row: UInt64) -> UInt64 {
-        let channelAddress = (row * UInt64(config.banks) + bank) * config.pageBytes
-        let chunk = channelAddress / config.interleaveBytes * UInt64(config.channels)
-        return chunk * config.interleaveBytes
+        let groups = UInt64(config.bankGroups)
+        let page = row * (UInt64(config.banks) / groups) + bank / groups
+        let stripe = page * (config.pageBytes / config.interleaveBytes) * groups + bank % groups
+        return stripe * UInt64(config.channels) * config.interleaveBytes
     }
 
-    @Test func addressMappingWalksChannelsThenColumnsThenBanks() {
+    @Test func addressMappingWalksChannelsThenGroupsThenColumnsThenBanks() {
         let memory = MemoryController(config: config)
         #expect(memory.locate(0) == .init(channel: 0, bank: 0, row: 0))
         #expect(memory.locate(256) == .init(channel: 1, bank: 0, row: 0))
-        #expect(memory.locate(16 * 256) == .init(channel: 0, bank: 0, row: 0))
+        // Channel 0's next chunks go to banks 1, 2 and 3 (the other groups), then back to bank 0.
+        #expect((1...4).map { memory.locate(UInt64($0) * 16 * 256).bank } == [1, 2, 3, 0])
+        // A row of bank 0 holds 8 chunks, every fourth of the channel's; then bank 4 (group 0) starts.
+        #expect(memory.locate(UInt64(4 * 7) * 16 * 256) == .init(channel: 0, bank: 0, row: 0))
+        #expect(memory.locate(UInt64(4 * 8) * 16 * 256) == .init(channel: 0, bank: 4, row: 0))
         #expect(memory.locate(address(bank: 3, row: 7)) == .init(channel: 0, bank: 3, row: 7))
+        #expect(memory.locate(address(bank: 14, row: 2)) == .init(channel: 0, bank: 14, row: 2))
     }
 
     @Test func hashedMapSpreadsAMatrixColumnOverChannelsAndStaysOneToOne() {
@@ -57,7 +64,7 @@ import TwinModels
         for chunk in UInt64(0)..<UInt64(1 << 18) {
             let address = chunk * 256
             let l = memory.locate(address)
-            let column = (address / 256 / 16) % (2_048 / 256)
+            let column = (address / 256 / 16 / 4) % (2_048 / 256)
             seen.insert("\(l.channel)/\(l.bank)/\(l.row)/\(column)")
         }
         #expect(seen.count == 1 << 18)
@@ -207,10 +214,7 @@ import TwinModels
     let config = MemoryControllerTests.config(pageTimeout: 1e-3)
 
     /// The address of `row` in bank `bank` of channel 0 (plain map).
-    func address(bank: UInt64, row: UInt64) -> UInt64 {
-        let channelAddress = (row * UInt64(config.banks) + bank) * config.pageBytes
-        return channelAddress / config.interleaveBytes * UInt64(config.channels) * config.interleaveBytes
-    }
+    func address(bank: UInt64, row: UInt64) -> UInt64 { MemoryControllerTests().address(bank: bank, row: row) }
 
     @Test func writesArePostedAndDrainedInBatches() {
         var memory = MemoryController(config: config)

@@ -23,9 +23,11 @@ import TwinCore
 ///
 /// Address mapping (GB10's is not public; this one is a parameter set): the low
 /// `interleave` bytes stay on one channel, the next bits pick the channel, and within a
-/// channel the address splits into column (one page), then bank, then row, so a sequential
-/// stream walks a whole row before moving to the next bank. With `addressHash`, higher address
-/// bits are folded into the channel and bank numbers (a rotation, so the map stays one to one),
+/// channel the next bits pick the bank group, then the column (the rest of a page), then the
+/// bank within the group, then the row. A sequential stream thus keeps one row open in a bank
+/// of each group and alternates groups burst after burst, as bank-group mode needs for full
+/// bandwidth. With `addressHash`, higher address
+/// bits are folded into the channel, group and bank numbers (a rotation, so the map stays one to one),
 /// as controllers do so that power-of-two strides, such as the rows of a matrix, do not all land
 /// on one channel or bank.
 public struct MemoryController: Sendable {
@@ -180,6 +182,7 @@ public struct MemoryController: Sendable {
         precondition(config.channels > 0 && config.banks > 0, "memory needs channels and banks")
         precondition(config.bankGroups > 0 && config.banks % config.bankGroups == 0, "banks must split evenly into bank groups")
         precondition(config.interleaveBytes % config.burstBytes == 0, "interleave must hold whole bursts")
+        precondition(config.pageBytes % config.interleaveBytes == 0, "a page must hold whole interleave chunks")
         self.config = config
         self.clock = ClockDomain(frequencyHz: config.clockHz)
         self.channels = (0..<config.channels).map { c in
@@ -193,15 +196,22 @@ public struct MemoryController: Sendable {
 
     /// Maps a physical address to channel, bank and row.
     public func locate(_ address: UInt64) -> Location {
-        let channels = UInt64(config.channels), banks = UInt64(config.banks)
+        let channels = UInt64(config.channels), groups = UInt64(config.bankGroups)
+        let banksPerGroup = UInt64(config.banks) / groups
+        let hash = config.addressHash
         let chunk = address / config.interleaveBytes
+        // The channel's own chunks, in order.
         let stripe = chunk / channels
-        let channel = (chunk % channels + (config.addressHash ? Self.fold(stripe) : 0)) % channels
-        let channelAddress = stripe * config.interleaveBytes + address % config.interleaveBytes
-        let page = channelAddress / config.pageBytes
-        let row = page / banks
-        let bank = (page % banks + (config.addressHash ? Self.fold(row) : 0)) % banks
-        return Location(channel: Int(channel), bank: Int(bank), row: row)
+        let channel = (chunk % channels + (hash ? Self.fold(stripe) : 0)) % channels
+        // Consecutive chunks of a channel rotate its bank groups, so a stream's bursts alternate
+        // groups (tCCD_S) rather than queue in one (tCCD_L); then come the columns of a row,
+        // the banks of a group, and the rows.
+        let turn = stripe / groups
+        let page = turn / (config.pageBytes / config.interleaveBytes)
+        let row = page / banksPerGroup
+        let group = (stripe % groups + (hash ? Self.fold(page) : 0)) % groups
+        let inGroup = (page % banksPerGroup + (hash ? Self.fold(row) : 0)) % banksPerGroup
+        return Location(channel: Int(channel), bank: Int(inGroup * groups + group), row: row)
     }
 
     /// XOR-folds the bits of `x` into its low bits.
@@ -383,6 +393,8 @@ public struct MemoryController: Sendable {
         let reach = 128 - max(length, window) + 1
         var start = max(earliest, bus.base[c], group.map { groupWindows.base[$0] } ?? 0)
         while true {
+            // A slot starts on a free bus cycle: skip taken stretches a word at a time first.
+            start = bus.firstFree(c, from: start)
             var blocked = Self.spread(bus.bits(c, from: start), over: length)
             if let group { blocked |= Self.spread(groupWindows.bits(group, from: start), over: window) }
             let offset = UInt64((~blocked).trailingZeroBitCount)
