@@ -42,6 +42,24 @@ struct FastModeTests {
         }
     }
 
+    @Test func aChaseInFastModeReportsTheLatencyOfItsDetailedRun() {
+        let chases: [WorkloadPhase] = [.gpuChase(GPUChasePhase(bufferBytes: 4 << 20, steps: 3_000)),
+                                       .cpuChase(CPUChasePhase(core: .x925, bufferBytes: 1 << 30, steps: 3_000))]
+        let config = MachineConfig(MachineParameters.values(preset: "dgx-spark")!)
+        let settings = RunSettings(duration: SimDuration(seconds: 0.1), seed: 3, samplePeriod: SimDuration(seconds: 1e-3),
+                                   eventBudget: 10_000_000)
+        var detailed = Machine(config: config, workload: chases, settings: settings)
+        _ = detailed.run(until: .zero + settings.duration)
+        detailed.finish()
+        var fast = FastMachine(config: config, workload: chases, settings: settings)
+        _ = fast.run(until: settings.duration.seconds)
+        fast.finish()
+        for name in ["gpu.chase.latency.mean", "gpu.chase.latency.cycles", "cpu.chase.latency.mean"] {
+            let d = metric(detailed.metrics, name), f = metric(fast.metrics, name)
+            #expect(d > 0 && abs(f - d) / d < 0.01, "\(name): fast \(f), detailed \(d)")
+        }
+    }
+
     @Test func fastRunsAreReproducible() {
         let settings = RunSettings(duration: SimDuration(seconds: 2e-3), seed: 9, samplePeriod: SimDuration(seconds: 1e-4),
                                    eventBudget: 100_000_000)

@@ -33,6 +33,11 @@ public struct FastMachine: ~Copyable {
     var flops = 0.0
     var bytesRead = 0.0
     var kernels: UInt64 = 0
+    /// Loads the pointer chases timed, and the time they took (CPU, GPU): their mean latency.
+    var chaseLoads = [0.0, 0.0]
+    var chaseSeconds = [0.0, 0.0]
+    /// Sum over GPU-chase time of the SM clock: SM cycles the loads took.
+    var gpuChaseCycles = 0.0
     var gemmSeconds = 0.0
     var streamSeconds = 0.0
 
@@ -153,6 +158,17 @@ public struct FastMachine: ~Copyable {
             activity.c2cBytes += cost.c2cBytes * fraction
             flops += cost.flops * fraction
             bytesRead += cost.bytesRead * fraction
+            switch phases[phaseIndex] {
+            case .cpuChase(let p):
+                chaseLoads[0] += Double(p.steps) * fraction
+                chaseSeconds[0] += spent
+            case .gpuChase(let p):
+                chaseLoads[1] += Double(p.steps) * fraction
+                chaseSeconds[1] += spent
+                gpuChaseCycles += spent * power.gpuHz
+            default:
+                break
+            }
             accountPhaseTime(spent)
             eventsHandled += 1
             if unitFractionLeft == 0 {
@@ -238,6 +254,12 @@ public struct FastMachine: ~Copyable {
         add("gpu.gemm.throughput", gemmSeconds > 0 ? flops / gemmSeconds / 1e12 : 0, "TFLOPS")
         add("gpu.read.bytes", bytesRead, "B")
         add("gpu.read.bandwidth", streamSeconds > 0 ? bytesRead / streamSeconds / 1e9 : 0, "GB/s")
+        // A chase is one unit whose time comes from its detailed run: its loads' mean latency.
+        add("cpu.chase.loads", chaseLoads[0], "count")
+        add("cpu.chase.latency.mean", chaseLoads[0] > 0 ? chaseSeconds[0] / chaseLoads[0] * 1e9 : 0, "ns")
+        add("gpu.chase.loads", chaseLoads[1], "count")
+        add("gpu.chase.latency.mean", chaseLoads[1] > 0 ? chaseSeconds[1] / chaseLoads[1] * 1e9 : 0, "ns")
+        add("gpu.chase.latency.cycles", chaseLoads[1] > 0 ? gpuChaseCycles / chaseLoads[1] : 0, "cycles")
         out += Machine.loadMetrics(times: sampleTimesPs.map { Double($0) * 1e-12 }, series: series, power: power)
         out += power.metrics(teraflops: flops / 1e12, gigabytes: bytesRead / 1e9)
         return out
