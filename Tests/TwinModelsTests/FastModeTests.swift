@@ -42,6 +42,29 @@ struct FastModeTests {
         }
     }
 
+    @Test func aBackgroundCPUJobHeatsTheCPURailAsInDetailedMode() {
+        // Ten busy cores over 20 ms of idle GPU: the CPU rail well above its idle draw, alike in both modes.
+        let config = MachineConfig(MachineParameters.values(preset: "dgx-spark")!)
+        let settings = RunSettings(duration: SimDuration(seconds: 0.02), seed: 1, samplePeriod: SimDuration(seconds: 1e-3),
+                                   eventBudget: 1_000_000)
+        let idle = [WorkloadPhase.idle(SimDuration(seconds: 0.02))]
+        func cpuPower(cores: UInt64, fast: Bool) -> Double {
+            if fast {
+                var machine = FastMachine(config: config, workload: idle, settings: settings, cpuCores: [cores])
+                _ = machine.run(until: settings.duration.seconds)
+                machine.finish()
+                return metric(machine.metrics, "power.cpu.mean")
+            }
+            var machine = Machine(config: config, workload: idle, settings: settings, cpuCores: [cores])
+            _ = machine.run(until: .zero + settings.duration)
+            machine.finish()
+            return metric(machine.metrics, "power.cpu.mean")
+        }
+        let detailed = cpuPower(cores: 10, fast: false), fast = cpuPower(cores: 10, fast: true)
+        #expect(detailed > cpuPower(cores: 0, fast: false) + 3)
+        #expect(abs(fast - detailed) / detailed < 0.02, "fast \(fast) W, detailed \(detailed) W")
+    }
+
     @Test func aChaseInFastModeReportsTheLatencyOfItsDetailedRun() {
         let chases: [WorkloadPhase] = [.gpuChase(GPUChasePhase(bufferBytes: 4 << 20, steps: 3_000)),
                                        .cpuChase(CPUChasePhase(core: .x925, bufferBytes: 1 << 30, steps: 3_000))]

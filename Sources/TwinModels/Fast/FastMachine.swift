@@ -103,7 +103,8 @@ public struct FastMachine: ~Copyable {
     var busyCores: [Double] {
         guard !workloadFinished else { return Array(repeating: 0, count: PowerConfig.clusters) }
         let background = phaseIndex < cpuCoresPerPhase.count ? cpuCoresPerPhase[phaseIndex] : 0
-        return PowerConfig.busyCores(phase: phases[phaseIndex], background: background).map(Double.init)
+        // Not `.map(Double.init)`: on UInt64 that picks init(bitPattern:).
+        return PowerConfig.busyCores(phase: phases[phaseIndex], background: background).map { Double($0) }
     }
 
     /// Runs governor periods until `end` seconds, the end of the workload or a shutdown.
