@@ -358,6 +358,16 @@ public struct MemoryController: Sendable {
             return (start, start + length - config.burstCycles)
         }
         let group = c * config.bankGroups + location.bank % config.bankGroups
+        if let (start, offsets) = placeBurstsInOneWindow(channel: c, group: group, bursts: bursts, earliest: earliest) {
+            if take {
+                var rest = offsets
+                while rest != 0 {
+                    takeBusSlot(channel: c, start: start + UInt64(rest.trailingZeroBitCount), length: config.burstCycles, group: group)
+                    rest &= rest - 1
+                }
+            }
+            return (start + UInt64(offsets.trailingZeroBitCount), start + UInt64(127 - offsets.leadingZeroBitCount))
+        }
         var first: UInt64 = 0, burst = earliest
         for i in 0..<bursts {
             burst = findBusSlot(channel: c, earliest: i == 0 ? earliest : burst + config.tCCDLCycles, length: config.burstCycles, group: group)
@@ -365,6 +375,27 @@ public struct MemoryController: Sendable {
             if i == 0 { first = burst }
         }
         return (first, burst)
+    }
+
+    /// The bursts of one access placed as `placeBursts` would, burst by burst, but from a single
+    /// read of the bus and group calendars: the common case, where they all fall within 128
+    /// cycles of the first free bus cycle. Returns that cycle and a mask of the bursts' offsets
+    /// from it, or nil when they do not fit (the caller then places them one by one).
+    private func placeBurstsInOneWindow(channel c: Int, group: Int, bursts: UInt64, earliest: UInt64) -> (start: UInt64, offsets: UInt128)? {
+        let length = config.burstCycles, window = config.tCCDLCycles
+        let reach = 128 - max(length, window) + 1
+        let start = bus.firstFree(c, from: max(earliest, bus.base[c], groupWindows.base[group]))
+        let blocked = Self.spread(bus.bits(c, from: start), over: length) | Self.spread(groupWindows.bits(group, from: start), over: window)
+        var offsets: UInt128 = 0
+        var from: UInt64 = 0
+        for _ in 0..<bursts {
+            guard from < reach else { return nil }
+            let offset = UInt64((~blocked & (UInt128.max << from)).trailingZeroBitCount)
+            guard offset < reach, afterRefresh(channel: c, start + offset, length: length) == start + offset else { return nil }
+            offsets |= 1 << offset
+            from = offset + window
+        }
+        return (start, offsets)
     }
 
     /// Counts a finished access in its channel's statistics.
