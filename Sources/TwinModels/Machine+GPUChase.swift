@@ -8,19 +8,19 @@ extension Machine {
         // Initialisation writes the buffer front to back through the L2 (the SM's L1 does not
         // keep stores): what it leaves there is the buffer's tail.
         let l2Lines = config.compute.l2.capacityBytes / config.gpu.lineBytes
-        for line in (chase.lines - min(chase.lines, 2 * l2Lines))..<chase.lines {
+        for line in (chase.walk.lines - min(chase.walk.lines, 2 * l2Lines))..<chase.walk.lines {
             if !l2.access(line * config.gpu.lineBytes) { writeBackVictim() }
         }
         // It also leaves the shared L2 TLB holding the buffer's pages (the SM's own L1 TLB saw
         // only its share of them).
         let page = config.gpuChase.l2TLB.lineBytes
-        for address in stride(from: 0, to: chase.lines * config.gpu.lineBytes, by: Int(page)) {
+        for address in stride(from: 0, to: chase.walk.lines * config.gpu.lineBytes, by: Int(page)) {
             chase.l2TLB.access(UInt64(address))
         }
         // Then a warm-up walk as long as the timed one, capped: past a few passes over the
         // largest cache it changes nothing.
         for _ in 0..<min(phase.steps, 4 * l2Lines) {
-            let address = chase.nextAddress()
+            let address = chase.walk.nextAddress()
             if chase.l1.access(address) { continue }
             _ = chase.translate(address)
             if !l2.access(address) { writeBackVictim() }
@@ -31,7 +31,7 @@ extension Machine {
 
     /// Times the chase's next load: the L1, or translation and the L2, or DRAM behind it.
     mutating func issueGPUChaseLoad() {
-        let address = gpuChase!.nextAddress()
+        let address = gpuChase!.walk.nextAddress()
         // The SM's own structures answer on its clock edges.
         var ready = gpu.clock.edge(after: config.gpuChase.l1HitCycles, from: now)
         var level = GPUPointerChase.Level.l1
@@ -55,7 +55,7 @@ extension Machine {
             }
         }
         let latency = ready - now
-        gpuChase!.stepsLeft -= 1
+        gpuChase!.walk.stepsLeft -= 1
         gpuChaseStats.loads += 1
         gpuChaseStats.latencyPs += latency.picoseconds
         gpuChaseStats.smCycles += latency.seconds * Double(gpu.clock.frequencyHz)

@@ -205,14 +205,14 @@ public struct Machine: ~Copyable {
         case .copyDone: finishCopy()
         case .powerTick: powerTick()
         case .cpuLoad:
-            if chase!.stepsLeft == 0 {
+            if chase!.walk.stepsLeft == 0 {
                 chase = nil
                 finishPhase(currentPhaseIndex)
             } else {
                 issueChaseLoad()
             }
         case .gpuLoad:
-            if gpuChase!.stepsLeft == 0 {
+            if gpuChase!.walk.stepsLeft == 0 {
                 gpuChase = nil
                 finishPhase(currentPhaseIndex)
             } else {
@@ -275,7 +275,7 @@ public struct Machine: ~Copyable {
     /// Issues the chase's next load; its level's latency, or a DRAM read through the controller,
     /// decides when the next one can go.
     mutating func issueChaseLoad() {
-        let address = chase!.nextAddress()
+        let address = chase!.walk.nextAddress()
         let level = chase!.lookUp(address)
         var latency = chase!.cacheLatency(level)
         if level == .dram {
@@ -283,7 +283,7 @@ public struct Machine: ~Copyable {
             let done = memory.read(address: address, bytes: config.cpu.lineBytes, at: now + latency + fabric)
             latency = done + fabric - now
         }
-        chase!.stepsLeft -= 1
+        chase!.walk.stepsLeft -= 1
         chaseStats.loads += 1
         chaseStats.latencyPs += latency.picoseconds
         chaseStats.loadsByLevel[level.rawValue] += 1

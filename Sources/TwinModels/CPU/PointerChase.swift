@@ -43,9 +43,7 @@ public struct GraceConfig: Sendable, Equatable {
 /// the previous load, so the loads are serial and each costs the full latency of the level
 /// that holds its line.
 ///
-/// The next line is drawn uniformly from the buffer by the core's seeded stream (a random
-/// walk rather than one cyclic permutation: the same cache behaviour, without a permutation
-/// table the size of the buffer). Before timing, the buffer's tail is touched once, as the
+/// The lines come from a `ChaseWalk`. Before timing, the buffer's tail is touched once, as the
 /// benchmark's initialisation does, so that small buffers start warm.
 /// Counters of the pointer chases since the start of the run.
 struct PointerChaseStats: Sendable {
@@ -60,33 +58,28 @@ struct PointerChase: Sendable {
     }
 
     let core: CoreKind
-    let lines: UInt64
-    let lineBytes: UInt64
-    var stepsLeft: UInt64
+    var walk: ChaseWalk
     var l1: SetAssociativeCache
     var l2: SetAssociativeCache
     var l3: SetAssociativeCache
     var slc: SetAssociativeCache
-    var random: RandomStream
     let clock: ClockDomain
     let config: GraceConfig
 
     init(_ phase: CPUChasePhase, config: GraceConfig, random: RandomStream) {
         self.core = phase.core
         self.config = config
-        lineBytes = config.lineBytes
-        lines = max(1, phase.bufferBytes / config.lineBytes)
-        stepsLeft = phase.steps
+        walk = ChaseWalk(bufferBytes: phase.bufferBytes, lineBytes: config.lineBytes, steps: phase.steps, random: random)
         l1 = SetAssociativeCache(config: config.l1)
         l2 = SetAssociativeCache(config: config.l2[phase.core]!)
         l3 = SetAssociativeCache(config: config.l3)
         slc = SetAssociativeCache(config: config.slc)
-        self.random = random
         clock = ClockDomain(frequencyHz: config.clockHz[phase.core]!)
         // Initialisation writes the buffer front to back: what it leaves in the caches is its tail.
         let cached = (config.l1.capacityBytes + config.l2[phase.core]!.capacityBytes + config.l3.capacityBytes
-                      + config.slc.capacityBytes) / lineBytes * 2
-        for line in (lines - min(lines, cached))..<lines { _ = lookUp(line * lineBytes) }
+                      + config.slc.capacityBytes) / config.lineBytes * 2
+        let lines = walk.lines
+        for line in (lines - min(lines, cached))..<lines { _ = lookUp(line * config.lineBytes) }
     }
 
     /// The level that held the line, filling the core's levels above it. The system-level cache
@@ -100,8 +93,6 @@ struct PointerChase: Sendable {
         return slc.contains(address) ? .slc : .dram
     }
 
-    /// Draws the next address.
-    mutating func nextAddress() -> UInt64 { random.next(below: lines) * lineBytes }
 
     /// Latency of a load served by `level` above DRAM.
     func cacheLatency(_ level: Level) -> SimDuration {

@@ -50,34 +50,24 @@ struct GPUChaseStats: Sendable {
 /// address comes from the previous load, so the loads are serial and each costs the full
 /// latency of the level that holds its line.
 ///
-/// As on the CPU side, the next line is drawn uniformly from the buffer by a seeded stream.
-/// Before timing, the chase runs once untimed over the same number of steps, as the benchmark
+/// The lines come from a `ChaseWalk`, as on the CPU side. Before timing, the chase runs once untimed over the same number of steps, as the benchmark
 /// warms up, so small buffers start in the L1 and TLBs and the L2 holds what it would.
 struct GPUPointerChase: Sendable {
     enum Level: Int, CaseIterable {
         case l1, l2, dram
     }
 
-    let lines: UInt64
-    let lineBytes: UInt64
-    var stepsLeft: UInt64
+    var walk: ChaseWalk
     var l1: SetAssociativeCache
     var l1TLB: SetAssociativeCache
     var l2TLB: SetAssociativeCache
-    var random: RandomStream
 
     init(_ phase: GPUChasePhase, config: GPUChaseConfig, lineBytes: UInt64, random: RandomStream) {
-        self.lineBytes = lineBytes
-        lines = max(1, phase.bufferBytes / lineBytes)
-        stepsLeft = phase.steps
+        walk = ChaseWalk(bufferBytes: phase.bufferBytes, lineBytes: lineBytes, steps: phase.steps, random: random)
         l1 = SetAssociativeCache(config: config.l1)
         l1TLB = SetAssociativeCache(config: config.l1TLB)
         l2TLB = SetAssociativeCache(config: config.l2TLB)
-        self.random = random
     }
-
-    /// Draws the next address.
-    mutating func nextAddress() -> UInt64 { random.next(below: lines) * lineBytes }
 
     /// Translation of an address that missed the L1: whether each TLB level missed (filling it).
     mutating func translate(_ address: UInt64) -> (l1Miss: Bool, l2Miss: Bool) {
