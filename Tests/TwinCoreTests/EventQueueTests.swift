@@ -16,6 +16,23 @@ import TwinCore
         }
     }
 
+    /// A queue grown past 2 MiB of keys, whose buffers sit on huge pages where the system
+    /// allows it, still pops in order.
+    @Test func aLargeQueuePopsInOrder() {
+        var random = RandomStream(seed: 11, streamID: 3)
+        var queue = EventQueue(capacity: 16)
+        let count = 200_000
+        var events: [Event] = []
+        for i in 0..<count {
+            let e = event(time: random.next(below: 1_000_000), phase: .delivery, index: i)
+            events.append(e)
+            queue.push(e)
+        }
+        var popped: [Event] = []
+        while !queue.isEmpty { popped.append(queue.pop()) }
+        #expect(popped == sortedReference(events))
+    }
+
     @Test(arguments: 0..<200)
     func interleavedPushesAndPopsMatchASortedReference(seed: Int) {
         var random = RandomStream(seed: UInt64(seed), streamID: 77)
