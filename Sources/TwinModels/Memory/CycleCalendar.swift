@@ -20,6 +20,7 @@ struct CycleCalendar: Sendable {
         end = Array(repeating: 0, count: lanes)
     }
 
+    @inline(__always)
     private func index(_ lane: Int, _ cycle: UInt64) -> Int {
         lane * Self.windowWords + Int((cycle / 64) % UInt64(Self.windowWords))
     }
@@ -33,11 +34,22 @@ struct CycleCalendar: Sendable {
         guard let last = cycles.last else { return }
         slide(lane, through: last)
         // Cycles before the window are past: marking them would clobber a future lap of the ring.
-        for cycle in max(cycles.lowerBound, base[lane])..<cycles.upperBound { words[index(lane, cycle)] |= 1 << (cycle % 64) }
+        var cycle = max(cycles.lowerBound, base[lane])
+        while cycle < cycles.upperBound {
+            let offset = cycle % 64
+            let span = min(64 - offset, cycles.upperBound - cycle)
+            words[index(lane, cycle)] |= Self.mask(span) << offset
+            cycle += span
+        }
         end[lane] = max(end[lane], cycles.upperBound)
     }
 
+    /// The low `span` bits set, for `span` in 1...64.
+    @inline(__always)
+    private static func mask(_ span: UInt64) -> UInt64 { UInt64.max >> (64 - span) }
+
     /// The first free cycle of `lane` at or after `cycle`, skipping taken cycles a word at a time.
+    @inline(__always)
     func firstFree(_ lane: Int, from cycle: UInt64) -> UInt64 {
         let start = max(cycle, base[lane])
         var word = start / 64
@@ -61,8 +73,7 @@ struct CycleCalendar: Sendable {
         while cycle < upper {
             let offset = cycle % 64
             let span = min(64 - offset, upper - cycle)
-            let mask = span == 64 ? UInt64.max : ((1 << span) - 1) << offset
-            total += (words[index(lane, cycle)] & mask).nonzeroBitCount
+            total += (words[index(lane, cycle)] & (Self.mask(span) << offset)).nonzeroBitCount
             cycle += span
         }
         return total
@@ -70,20 +81,23 @@ struct CycleCalendar: Sendable {
 
     /// The taken bits of `lane` for cycles `start ..< start + 128`, cycle `start` in bit 0; cycles
     /// outside the window read as free.
+    @inline(__always)
     func bits(_ lane: Int, from start: UInt64) -> UInt128 {
-        var value: UInt128 = 0
         // Three aligned words cover any 128-cycle span.
-        var word = start / 64
-        while word * 64 < start + 128 {
-            let first = word * 64
-            if first + 64 > base[lane] && first < end[lane] && first >= base[lane] / 64 * 64 {
-                var bits = UInt128(words[index(lane, first)])
-                if first < base[lane] { bits &= ~((1 << (base[lane] - first)) - 1) }
-                value |= first >= start ? bits << (first - start) : bits >> (start - first)
-            }
-            word += 1
-        }
-        return value
+        let first = start / 64
+        let low = UInt128(word(lane, first + 1)) << 64 | UInt128(word(lane, first))
+        let shift = start % 64
+        guard shift != 0 else { return low }
+        return low >> shift | UInt128(word(lane, first + 2)) << (128 - shift)
+    }
+
+    /// The 64 cycles from `index * 64` of `lane`; zero outside the window. The window's base is a
+    /// multiple of 64 and its end at most one window past the base, so a word is either wholly
+    /// inside or wholly outside.
+    @inline(__always)
+    private func word(_ lane: Int, _ index: UInt64) -> UInt64 {
+        let first = index * 64
+        return first >= base[lane] && first < end[lane] ? words[self.index(lane, first)] : 0
     }
 
     /// Moves the window of `lane` forward so that it covers `cycle`, forgetting its oldest cycles.
