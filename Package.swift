@@ -18,7 +18,7 @@ let package = Package(
     targets: [
         .target(name: "TwinCoreShims"),
         .target(name: "TwinCore", dependencies: ["TwinCoreShims"]),
-        .target(name: "TwinModels", dependencies: ["TwinCore"]),
+        .target(name: "TwinModels", dependencies: ["TwinCore", "TwinCoreShims"]),
         .target(
             name: "TwinScenario",
             dependencies: [

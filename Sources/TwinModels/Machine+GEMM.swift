@@ -175,8 +175,13 @@ extension Machine {
         let bBase = (p.m * p.k * bits / 8 + 4095) / 4096 * 4096
         var bytes: UInt64 = 0
         var missesDone = time
+        // Rows ahead whose L2 sets are prefetched: the lookups of a stage are known in advance,
+        // so the host's cache misses on the L2's tags overlap instead of following each other.
+        let prefetchRows: UInt64 = 16
         func rows(_ first: UInt64, _ end: UInt64, base: UInt64, sharedBy: UInt64, machine: inout Machine) {
+            for row in first..<min(end, first + prefetchRows) { machine.l2.prefetch(base + (row * p.k + k0) * bits / 8) }
             for row in first..<end {
+                if row + prefetchRows < end { machine.l2.prefetch(base + ((row + prefetchRows) * p.k + k0) * bits / 8) }
                 let start = base + (row * p.k + k0) * bits / 8
                 let last = base + ((row * p.k + kEnd) * bits + 7) / 8 - 1
                 var address = start / line * line

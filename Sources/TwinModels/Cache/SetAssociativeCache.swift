@@ -1,3 +1,6 @@
+import TwinCore
+import TwinCoreShims
+
 /// A set-associative cache of lines with least-recently-used replacement: the GPU's L2, the
 /// Grace cores' L1 and L2, the clusters' L3 and the system-level cache.
 ///
@@ -32,24 +35,25 @@ public struct SetAssociativeCache: Sendable {
 
     public let config: Config
     public private(set) var stats = Stats()
-    /// One way: its tag (`empty` when it holds nothing; the top bit marks a dirty line) and the
-    /// access count at its last use. The least recently used way has the smallest stamp; empty
-    /// ways have stamp 0, so they fill first.
-    struct Way: Sendable {
-        var tag: UInt64
-        var stamp: UInt64
-    }
-
-    /// The ways of set s in `ways[s * config.ways ..< (s + 1) * config.ways]`.
-    private var ways: [Way]
+    /// Per way, its tag: `empty` when it holds nothing; the top bit marks a dirty line. The
+    /// ways of set s are `tags[s * config.ways ..< (s + 1) * config.ways]`.
+    private var tags: [UInt64]
+    /// Per way, the access count at its last use: the least recently used way has the smallest
+    /// stamp; empty ways have stamp 0, so they fill first. Kept apart from the tags so that a
+    /// hit reads only the set's tags (a 50 MiB L2's sets are far apart in the host's memory,
+    /// and each host cache line touched is a miss).
+    private var stamps: [UInt64]
     /// Accesses so far: the clock of the stamps.
     private var accesses: UInt64 = 0
+    private let lineDivisor: Divisor
     private static let empty = UInt64.max
     private static let dirtyBit: UInt64 = 1 << 63
 
     public init(config: Config) {
         self.config = config
-        self.ways = Array(repeating: Way(tag: Self.empty, stamp: 0), count: config.sets * config.ways)
+        self.tags = Array(repeating: Self.empty, count: config.sets * config.ways)
+        self.stamps = Array(repeating: 0, count: config.sets * config.ways)
+        self.lineDivisor = Divisor(config.lineBytes)
     }
 
     /// The line the last miss evicted, if any, and whether it was dirty (written, so that a
@@ -63,25 +67,30 @@ public struct SetAssociativeCache: Sendable {
     /// - Returns: whether the line was present.
     @discardableResult
     public mutating func access(_ address: UInt64, write: Bool = false) -> Bool {
-        let line = address / config.lineBytes
+        let line = lineDivisor.quotient(address)
         let first = setIndex(line) * config.ways
-        let count = config.ways
+        let end = first + config.ways
         accesses &+= 1
         let now = accesses
         let dirty = write ? Self.dirtyBit : 0
-        let evicted: UInt64? = ways.withUnsafeMutableBufferPointer { ways in
-            var oldest = first
-            for way in first..<(first + count) {
-                if ways[way].tag & ~Self.dirtyBit == line {
-                    ways[way].tag |= dirty
-                    ways[way].stamp = now
-                    return nil
-                }
-                if ways[way].stamp < ways[oldest].stamp { oldest = way }
+        let hit: Int? = tags.withUnsafeBufferPointer { tags in
+            for way in first..<end where tags[way] & ~Self.dirtyBit == line { return way }
+            return nil
+        }
+        let evicted: UInt64?
+        if let hit {
+            tags[hit] |= dirty
+            stamps[hit] = now
+            evicted = nil
+        } else {
+            let oldest = stamps.withUnsafeBufferPointer { stamps in
+                var oldest = first
+                for way in first..<end where stamps[way] < stamps[oldest] { oldest = way }
+                return oldest
             }
-            let out = ways[oldest].tag
-            ways[oldest] = Way(tag: line | dirty, stamp: now)
-            return out
+            evicted = tags[oldest]
+            tags[oldest] = line | dirty
+            stamps[oldest] = now
         }
         guard let evicted else {
             stats.hits += 1
@@ -96,9 +105,25 @@ public struct SetAssociativeCache: Sendable {
 
     /// Whether the line holding `address` is present, without touching the replacement order.
     public func contains(_ address: UInt64) -> Bool {
-        let line = address / config.lineBytes
+        let line = lineDivisor.quotient(address)
         let first = setIndex(line) * config.ways
-        return ways[first..<(first + config.ways)].contains { $0.tag & ~Self.dirtyBit == line }
+        return tags[first..<(first + config.ways)].contains { $0 & ~Self.dirtyBit == line }
+    }
+
+    /// Starts loading the tags of the set that holds `address` into the host's caches, for a
+    /// lookup soon after: callers that know their next addresses overlap the host's cache
+    /// misses. No effect on results.
+    public func prefetch(_ address: UInt64) {
+        let first = setIndex(lineDivisor.quotient(address)) * config.ways
+        // The set's first and last tags and stamps: their host cache lines unless a set spans three.
+        tags.withUnsafeBufferPointer { tags in
+            twin_prefetch(tags.baseAddress! + first)
+            twin_prefetch(tags.baseAddress! + first + config.ways - 1)
+        }
+        stamps.withUnsafeBufferPointer { stamps in
+            twin_prefetch(stamps.baseAddress! + first)
+            twin_prefetch(stamps.baseAddress! + first + config.ways - 1)
+        }
     }
 
     /// Fibonacci hashing: the high bits of line × 2^64/φ, scaled to the set count.
@@ -110,6 +135,9 @@ public struct SetAssociativeCache: Sendable {
 
     /// Forgets every line (a cold cache), keeping the counters.
     public mutating func invalidateAll() {
-        for i in ways.indices { ways[i] = Way(tag: Self.empty, stamp: 0) }
+        for i in tags.indices {
+            tags[i] = Self.empty
+            stamps[i] = 0
+        }
     }
 }
