@@ -542,10 +542,16 @@ public struct MemoryController: Sendable {
                 }
             }
             if fits && faw > 0 {
+                // Every tFAW window holding this cycle lies in bits `first ..< offset + faw`;
+                // with fewer than four activates there, none can be full (the common case).
+                let first = offset + 1 - min(offset + 1, faw)
+                let reach: UInt128 = (1 << (offset + faw - first)) - 1
                 let windowMask: UInt128 = (1 << faw) - 1
-                for shift in (offset + 1 - min(offset + 1, faw))...offset where ((around >> shift) & windowMask).nonzeroBitCount >= 4 {
-                    fits = false
-                    break
+                if ((around >> first) & reach).nonzeroBitCount >= 4 {
+                    for shift in first...offset where ((around >> shift) & windowMask).nonzeroBitCount >= 4 {
+                        fits = false
+                        break
+                    }
                 }
             }
             if fits { break }
