@@ -179,10 +179,11 @@ extension Machine {
         // so the host's cache misses on the L2's tags overlap instead of following each other.
         let prefetchRows: UInt64 = 16
         func rows(_ first: UInt64, _ end: UInt64, base: UInt64, sharedBy: UInt64, machine: inout Machine) {
-            for row in first..<min(end, first + prefetchRows) { machine.l2.prefetch(base + (row * p.k + k0) * bits / 8) }
+            func rowStart(_ row: UInt64) -> UInt64 { base + (row * p.k + k0) * bits / 8 }
+            for row in first..<min(end, first + prefetchRows) { machine.l2.prefetch(rowStart(row)) }
             for row in first..<end {
-                if row + prefetchRows < end { machine.l2.prefetch(base + ((row + prefetchRows) * p.k + k0) * bits / 8) }
-                let start = base + (row * p.k + k0) * bits / 8
+                if row + prefetchRows < end { machine.l2.prefetch(rowStart(row + prefetchRows)) }
+                let start = rowStart(row)
                 let last = base + ((row * p.k + kEnd) * bits + 7) / 8 - 1
                 var address = start / line * line
                 while address <= last {
