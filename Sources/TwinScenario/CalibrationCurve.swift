@@ -3,7 +3,8 @@ import TwinModels
 import Yams
 
 /// A measured curve to reproduce: a base scenario run once per point, each point with its own
-/// `key.path=value` overrides and the measured value of one metric.
+/// `key.path=value` overrides and the measured value of one metric. Overrides in the curve's
+/// own `set:` apply to every point first: the conditions the whole measurement ran under.
 ///
 /// Judged by the mean absolute percentage error over the points and by features of the curve's
 /// shape that must fall in the same place as in the measurement.
@@ -74,7 +75,9 @@ public enum CalibrationLoader {
         let thresholdNode = top.optional("stepThreshold")
         let stepThreshold = thresholdNode.map { sink.quantity($0, "stepThreshold", .ratio, range: 0...1) } ?? 0.05
         let pointsNode = top.required("points", "a list of {set, measured}", sink: &sink)
+        let curveSetNode = top.optional("set")
         top.rejectUnknownKeys(sink: &sink)
+        let curveOverrides = curveSetNode.map { readOverrides($0, path: "set", sink: &sink) } ?? []
 
         var features: [CalibrationCurve.Feature]? = []
         if let featuresNode {
@@ -105,6 +108,15 @@ public enum CalibrationLoader {
                 let catalog = Machine.metricCatalog(config: scenario.machine)
                 unit = catalog.first { $0.name == metric }?.unit
                 if unit == nil { sink.error(metricNode, "metric", "unknown metric \"\(metric)\"") }
+                if let curveSetNode, !curveOverrides.isEmpty {
+                    do {
+                        _ = try ScenarioLoader.parse(text: base.text, file: base.path, overrides: curveOverrides)
+                    } catch let error as ScenarioError {
+                        // The curve's own overrides are at fault; the points need not repeat it.
+                        for diagnostic in error.diagnostics { sink.error(curveSetNode, "set", "\(diagnostic.keyPath): \(diagnostic.message)") }
+                        unit = nil
+                    }
+                }
             } catch let error as ScenarioError {
                 sink.diagnostics += error.diagnostics
             } catch {
@@ -124,24 +136,11 @@ public enum CalibrationLoader {
             let setNode = reader.required("set", "a mapping of scenario key paths to values", sink: &sink)
             let measuredNode = reader.required("measured", "the measured value, with its unit", sink: &sink)
             reader.rejectUnknownKeys(sink: &sink)
-            var overrides: [String] = []
-            if let setNode {
-                if case .mapping(let assignments) = setNode {
-                    for (key, value) in assignments {
-                        guard let keyText = key.string, let valueText = value.string else {
-                            sink.error(key, join(path, "set"), "expected key.path: value pairs of plain scalars")
-                            continue
-                        }
-                        overrides.append("\(keyText)=\(valueText)")
-                    }
-                } else {
-                    sink.error(setNode, join(path, "set"), "expected a mapping of key paths to values, found \(found(setNode))")
-                }
-            }
+            let overrides = setNode.map { readOverrides($0, path: join(path, "set"), sink: &sink) } ?? []
             guard let unit, let base else { continue }
             let measured = sink.quantity(measuredNode, join(path, "measured"), Units.dimension(ofUnit: unit) ?? .count, in: unit)
             do {
-                let scenario = try ScenarioLoader.parse(text: base.text, file: base.path, overrides: overrides)
+                let scenario = try ScenarioLoader.parse(text: base.text, file: base.path, overrides: curveOverrides + overrides)
                 if let measured {
                     let label = overrides.map { $0.split(separator: ".").last.map(String.init) ?? $0 }.joined(separator: " ")
                     points.append(CalibrationCurve.Point(label: label, scenario: scenario, measured: measured))
@@ -158,5 +157,22 @@ public enum CalibrationLoader {
         guard let name, let source, let metric, let unit, let tolerance, let features, let stepThreshold else { return nil }
         return CalibrationCurve(name: name, summary: summary, file: file, source: source, metric: metric, unit: unit,
                                 tolerance: tolerance, features: features, stepThreshold: stepThreshold, points: points)
+    }
+
+    /// `key.path: value` pairs of a `set:` mapping, as `--set` arguments.
+    static func readOverrides(_ node: Node, path: String, sink: inout DiagnosticSink) -> [String] {
+        guard case .mapping(let assignments) = node else {
+            sink.error(node, path, "expected a mapping of key paths to values, found \(found(node))")
+            return []
+        }
+        var overrides: [String] = []
+        for (key, value) in assignments {
+            guard let keyText = key.string, let valueText = value.string else {
+                sink.error(key, path, "expected key.path: value pairs of plain scalars")
+                continue
+            }
+            overrides.append("\(keyText)=\(valueText)")
+        }
+        return overrides
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TwinScenario
 
 /// The built `sparktwin` binary, if any.
 func sparktwinBinary() -> URL? {
@@ -128,5 +129,25 @@ func sparktwin(_ arguments: [String]) throws -> (status: Int32, stdout: String, 
         #expect(result.status == 64)
         #expect(result.stderr.contains("bad.yaml:4:9: error: metric: unknown metric \"gpu.gemm.throughputs\""))
         #expect(result.stderr.contains("points: expected at least two points, found 1"))
+    }
+
+    @Test func curveLevelSetAppliesToEveryPoint() throws {
+        guard case .curve(let curve) = try CalibrationLoader.load(path: "Tests/SparkTwinCLITests/Curves/pinned-clock.yaml") else {
+            Issue.record("pinned-clock.yaml did not load as a curve")
+            return
+        }
+        #expect(curve.points.count == 2)
+        for point in curve.points {
+            #expect(point.scenario.machine.gpu.smClockHz == 1_000_000_000)
+        }
+        // Labels name what changes from point to point, not the shared conditions.
+        #expect(curve.points.map(\.label) == ["m=256 n=256 k=256", "m=512 n=512 k=512"])
+    }
+
+    @Test func badCurveLevelSetIsReportedOnceAtItsPosition() throws {
+        let result = try sparktwin(["validate", "Tests/SparkTwinCLITests/Curves/bad-curve-set.yaml"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("bad-curve-set.yaml:6:6: error: set: machine.gpu.smClocks: unknown parameter"))
+        #expect(result.stderr.contains("1 error; nothing was run"))
     }
 }

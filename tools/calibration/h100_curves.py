@@ -17,21 +17,54 @@ out = root / "Scenarios" / "calibration"
 rows = list(csv.DictReader(open(data / "gemm.csv")))
 # The file holds two runs: square sizes first, then the K = 4096 sweep (its first row is 4096³ again).
 split = next(i for i, r in enumerate(rows) if i > 0 and int(r["M"]) < int(rows[i - 1]["M"]))
+
+
+def capped_gemm_clock_mhz():
+    """Mean SM clock of smi.csv's samples in the first software power-cap episode (reason 0x4)
+    while the GPU was busy (utilization >= 90 %): the GEMM micro-benchmarks, before the
+    sustained run. The cap first shows ~0.1 s after the GEMM load starts."""
+    clocks, seen_cap = [], False
+    for r in csv.reader(open(data / "smi.csv")):
+        if r[0].startswith("timestamp"):
+            continue
+        capped = int(r[8].strip(), 16) & 0x4
+        if capped:
+            seen_cap = True
+            if int(r[7]) >= 90:
+                clocks.append(int(r[1]))
+        elif seen_cap:
+            break
+    return sum(clocks) / len(clocks), len(clocks), min(clocks), max(clocks)
+
+
+cap_mhz, cap_samples, cap_low, cap_high = capped_gemm_clock_mhz()
+waves_header = [
+    "# The sweep did not run at full clock: smi.csv shows the software power cap (reason 0x4)",
+    f"# within ~0.3 s of the GEMM micro-benchmarks' start, with the SM clock at {cap_low}–{cap_high} MHz",
+    f"# over its {cap_samples} busy samples (utilization >= 90 %), mean {cap_mhz:.0f} MHz. The sweep's points run",
+    "# pinned at that mean. The square sizes ran first and keep the 1,980 MHz preset: 12288³ and",
+    "# 16384³ reach full-clock throughput (8192³'s 653 TFLOPS fits neither clock). A pinned clock",
+    "# cannot follow the cap's ~1 s oscillation: the sweep's dip at 7296–7936, ~60–75 % of the",
+    "# way through it, falls where smi.csv's trough (1,245 MHz) does.",
+    "set: {machine.gpu.smClock: " + f"{cap_mhz:.0f}" + " MHz, machine.governor.enabled: 0}",
+]
 curves = {
-    "h100-gemm-square": (rows[:split], "bf16 GEMM throughput, square sizes 256–16384", []),
-    "h100-gemm-waves": (rows[split:], "bf16 GEMM throughput, M = N from 4096 to 9216 in steps of 128, K = 4096 (wave quantization over 132 SMs)", ["steps"]),
+    "h100-gemm-square": (rows[:split], "bf16 GEMM throughput, square sizes 256–16384", [], "clocks near 1,980 MHz", []),
+    "h100-gemm-waves": (rows[split:], "bf16 GEMM throughput, M = N from 4096 to 9216 in steps of 128, K = 4096 (wave quantization over 132 SMs)",
+                        ["steps"], "under the power cap; clock from smi.csv", waves_header),
 }
-for name, (points, what, features) in curves.items():
+for name, (points, what, features, clocks, header) in curves.items():
     lines = [
         f"# {what}: the h100-sxm preset against shared/calibration/h100-sxm/gemm.csv.",
         "# Written by tools/calibration/h100_curves.py; edit the script, not this file.",
         f"curve: {name}",
         f"description: {what}.",
-        "source: shared/calibration/h100-sxm/gemm.csv (torch.mm, medians of 7–9 repetitions, clocks near 1,980 MHz)",
+        f"source: shared/calibration/h100-sxm/gemm.csv (torch.mm, medians of 7–9 repetitions, {clocks})",
         "scenario: base/h100-gemm.yaml",
         "metric: gpu.gemm.throughput",
         "tolerance: 10 %",
         *(["features: [" + ", ".join(features) + "]"] if features else []),
+        *header,
         "points:",
     ]
     for r in points:
