@@ -34,15 +34,82 @@ public struct ValidationResult: Sendable {
 
 /// Runs calibration files and compares the twin with the measurements.
 public enum Validator {
-    public static func validate(_ file: CalibrationFile, path: String) -> ValidationResult {
-        switch file {
-        case .scenario(let scenario): validate(scenario, path: path)
-        case .curve(let curve): validate(curve, path: path)
+    /// Validates `files`, spreading their runs (a scenario is one run, a curve one per point)
+    /// over `jobs` threads. Results come back in file order and do not depend on `jobs`: every
+    /// run is deterministic and independent of the others.
+    public static func validate(_ files: [(path: String, file: CalibrationFile)], jobs: Int) -> [ValidationResult] {
+        let runsPerFile = files.map { scenarios(of: $0.file) }
+        var outcomes = runAll(runsPerFile.flatMap { $0 }, jobs: jobs)[...]
+        return zip(files, runsPerFile).map { entry, runs in
+            let own = Array(outcomes.prefix(runs.count))
+            outcomes = outcomes.dropFirst(runs.count)
+            return evaluate(entry.file, path: entry.path, outcomes: own)
         }
     }
 
-    static func validate(_ scenario: Scenario, path: String) -> ValidationResult {
-        let outcome = ScenarioRunner.run(scenario)
+    /// Validates one file, its runs one after the other.
+    public static func validate(_ file: CalibrationFile, path: String) -> ValidationResult {
+        validate([(path, file)], jobs: 1)[0]
+    }
+
+    static func scenarios(of file: CalibrationFile) -> [Scenario] {
+        switch file {
+        case .scenario(let scenario): [scenario]
+        case .curve(let curve): curve.points.map(\.scenario)
+        }
+    }
+
+    /// Runs `scenarios` on up to `jobs` threads, each taking the next run not yet started.
+    static func runAll(_ scenarios: [Scenario], jobs: Int) -> [RunOutcome] {
+        let results = OutcomeSlots(count: scenarios.count)
+        let workers = max(1, min(jobs, scenarios.count))
+        let group = DispatchGroup()
+        for _ in 0..<workers {
+            group.enter()
+            let worker = Thread {
+                defer { group.leave() }
+                while let index = results.claim() {
+                    var outcome = ScenarioRunner.run(scenarios[index])
+                    outcome.signals = []  // validation reads metrics and expectations; keep memory flat
+                    results.store(outcome, at: index)
+                }
+            }
+            worker.stackSize = 16 << 20  // as much as the main thread's models may use
+            worker.start()
+        }
+        group.wait()
+        return results.all()
+    }
+
+    /// Run outcomes by index, filled by several threads, behind a lock.
+    final class OutcomeSlots: @unchecked Sendable {
+        private let lock = NSLock()
+        private var nextIndex = 0
+        private var outcomes: [RunOutcome?]
+
+        init(count: Int) { outcomes = Array(repeating: nil, count: count) }
+
+        func claim() -> Int? {
+            lock.withLock {
+                guard nextIndex < outcomes.count else { return nil }
+                defer { nextIndex += 1 }
+                return nextIndex
+            }
+        }
+
+        func store(_ outcome: RunOutcome, at index: Int) { lock.withLock { outcomes[index] = outcome } }
+
+        func all() -> [RunOutcome] { lock.withLock { outcomes.map { $0! } } }
+    }
+
+    static func evaluate(_ file: CalibrationFile, path: String, outcomes: [RunOutcome]) -> ValidationResult {
+        switch file {
+        case .scenario(let scenario): evaluate(scenario, path: path, outcome: outcomes[0])
+        case .curve(let curve): evaluate(curve, path: path, outcomes: outcomes)
+        }
+    }
+
+    static func evaluate(_ scenario: Scenario, path: String, outcome: RunOutcome) -> ValidationResult {
         var rows: [ValidationRow] = []
         guard outcome.finished else {
             rows.append(ValidationRow(figure: scenario.name, measured: "-", simulated: "run failed", error: outcome.record.statusMessage,
@@ -61,11 +128,10 @@ public enum Validator {
         return ValidationResult(file: path, rows: rows, points: [], events: UInt64(outcome.record.events), wallSeconds: outcome.record.wallTimeS)
     }
 
-    static func validate(_ curve: CalibrationCurve, path: String) -> ValidationResult {
+    static func evaluate(_ curve: CalibrationCurve, path: String, outcomes: [RunOutcome]) -> ValidationResult {
         var points: [CurvePointResult] = []
         var failures: [String] = []
-        for point in curve.points {
-            let outcome = ScenarioRunner.run(point.scenario)
+        for (point, outcome) in zip(curve.points, outcomes) {
             let value = outcome.metrics.first { $0.name == curve.metric }?.value
             if !outcome.finished || value == nil { failures.append(point.label) }
             points.append(CurvePointResult(label: point.label, measured: point.measured, simulated: value ?? .nan,

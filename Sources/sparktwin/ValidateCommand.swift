@@ -19,14 +19,25 @@ struct Validate: ParsableCommand {
     @Flag(help: "Also list every point of every curve.")
     var points = false
 
+    @Option(help: "Runs at once: scenarios and curve points spread over this many threads (default: one per processor). Results do not depend on it.")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs: expected at least 1, found \(jobs)") }
+    }
+
     func run() throws {
         let files = try calibrationFiles(paths.isEmpty ? ["Scenarios/calibration"] : paths)
-        let loaded = try loadAll(files) { ($0, try CalibrationLoader.load(path: $0)) }
+        let loaded = try loadAll(files) { (path: $0, file: try CalibrationLoader.load(path: $0)) }
         var table = [["figure", "measured", "simulated", "error", "tolerance", "verdict"]]
         var timing = [["file", "events", "wall", "events/s"]]
         var failed = 0
-        for (path, file) in loaded {
-            let result = Validator.validate(file, path: path)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let results = Validator.validate(loaded, jobs: jobs)
+        let elapsed = clock.now - start
+        for result in results {
+            let path = result.file
             for row in result.rows {
                 table.append([row.figure, row.measured, row.simulated, row.error, row.tolerance, row.passed ? "ok" : "FAIL"])
                 if !row.passed { failed += 1 }
@@ -44,6 +55,9 @@ struct Validate: ParsableCommand {
         printTable(table)
         print("")
         printTable(timing, rightAligned: [1, 2, 3])
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        print(String(format: "%d file%@ on %d thread%@ in %.2f s (wall is each file's runs, added up)",
+                     results.count, results.count == 1 ? "" : "s", jobs, jobs == 1 ? "" : "s", seconds))
         if failed > 0 {
             printError("\(failed) figure\(failed == 1 ? "" : "s") outside tolerance")
             throw ExitCode.failure

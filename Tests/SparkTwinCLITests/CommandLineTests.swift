@@ -114,6 +114,20 @@ func sparktwin(_ arguments: [String]) throws -> (status: Int32, stdout: String, 
         }
     }
 
+    @Test func parallelValidationGivesTheSameTable() throws {
+        let files = ["Scenarios/calibration/gb10-c5-chase-l3.yaml", "Scenarios/calibration/h100-h2d-pinned.yaml",
+                     "Tests/SparkTwinCLITests/Curves/tenfold.yaml", "Tests/SparkTwinCLITests/Curves/pinned-clock.yaml"]
+        // Everything above the timing table: figures, values and every curve point, in file order.
+        func table(jobs: Int) throws -> String {
+            let result = try sparktwin(["validate", "--points", "--jobs", String(jobs)] + files)
+            #expect(result.status == 1)  // the test curves fail on purpose
+            return String(result.stdout.components(separatedBy: "\nfile ")[0])
+        }
+        let serial = try table(jobs: 1)
+        #expect(serial.contains("m=512 n=512 k=512") && serial.contains("h100-h2d-pinned"))
+        #expect(try table(jobs: 3) == serial)
+    }
+
     @Test func curveFarFromItsMeasurementFails() throws {
         let result = try sparktwin(["validate", "Tests/SparkTwinCLITests/Curves/tenfold.yaml", "--points"])
         #expect(result.status == 1)
