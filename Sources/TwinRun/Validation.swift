@@ -37,9 +37,12 @@ public enum Validator {
     /// Validates `files`, spreading their runs (a scenario is one run, a curve one per point)
     /// over `jobs` threads. Results come back in file order and do not depend on `jobs`: every
     /// run is deterministic and independent of the others.
-    public static func validate(_ files: [(path: String, file: CalibrationFile)], jobs: Int) -> [ValidationResult] {
+    ///
+    /// - Parameter progress: called as runs start and finish, from the threads running them.
+    public static func validate(_ files: [(path: String, file: CalibrationFile)], jobs: Int,
+                                progress: (@Sendable (SweepProgress) -> Void)? = nil) -> [ValidationResult] {
         let runsPerFile = files.map { scenarios(of: $0.file) }
-        var outcomes = runAll(runsPerFile.flatMap { $0 }, jobs: jobs)[...]
+        var outcomes = runAll(runsPerFile.flatMap { $0 }, jobs: jobs, progress: progress)[...]
         return zip(files, runsPerFile).map { entry, runs in
             let own = Array(outcomes.prefix(runs.count))
             outcomes = outcomes.dropFirst(runs.count)
@@ -60,18 +63,22 @@ public enum Validator {
     }
 
     /// Runs `scenarios` on up to `jobs` threads, each taking the next run not yet started.
-    static func runAll(_ scenarios: [Scenario], jobs: Int) -> [RunOutcome] {
+    static func runAll(_ scenarios: [Scenario], jobs: Int, progress: (@Sendable (SweepProgress) -> Void)?) -> [RunOutcome] {
         let results = OutcomeSlots(count: scenarios.count)
         let workers = max(1, min(jobs, scenarios.count))
         let group = DispatchGroup()
+        let start = Date()
+        let report: @Sendable () -> Void = { progress?(results.progress(wallSeconds: Date().timeIntervalSince(start))) }
         for _ in 0..<workers {
             group.enter()
             let worker = Thread {
                 defer { group.leave() }
                 while let index = results.claim() {
+                    report()
                     var outcome = ScenarioRunner.run(scenarios[index])
                     outcome.signals = []  // validation reads metrics and expectations; keep memory flat
                     results.store(outcome, at: index)
+                    report()
                 }
             }
             worker.stackSize = 16 << 20  // as much as the main thread's models may use
@@ -85,6 +92,8 @@ public enum Validator {
     final class OutcomeSlots: @unchecked Sendable {
         private let lock = NSLock()
         private var nextIndex = 0
+        private var done = 0
+        private var failed = 0
         private var outcomes: [RunOutcome?]
 
         init(count: Int) { outcomes = Array(repeating: nil, count: count) }
@@ -97,7 +106,19 @@ public enum Validator {
             }
         }
 
-        func store(_ outcome: RunOutcome, at index: Int) { lock.withLock { outcomes[index] = outcome } }
+        func store(_ outcome: RunOutcome, at index: Int) {
+            lock.withLock {
+                outcomes[index] = outcome
+                if outcome.finished { done += 1 } else { failed += 1 }
+            }
+        }
+
+        func progress(wallSeconds: Double) -> SweepProgress {
+            lock.withLock {
+                SweepProgress(total: outcomes.count, done: done, running: nextIndex - done - failed, failed: failed,
+                              skipped: 0, wallSeconds: wallSeconds)
+            }
+        }
 
         func all() -> [RunOutcome] { lock.withLock { outcomes.map { $0! } } }
     }

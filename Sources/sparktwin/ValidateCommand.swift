@@ -22,6 +22,9 @@ struct Validate: ParsableCommand {
     @Option(help: "Runs at once: scenarios and curve points spread over this many threads (default: one per processor). Results do not depend on it.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Flag(help: "Show a progress line on standard error even when it is not a terminal.")
+    var progress = false
+
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs: expected at least 1, found \(jobs)") }
     }
@@ -34,7 +37,15 @@ struct Validate: ParsableCommand {
         var failed = 0
         let clock = ContinuousClock()
         let start = clock.now
-        let results = Validator.validate(loaded, jobs: jobs)
+        let show = progress || isatty(STDERR_FILENO) == 1
+        var report: (@Sendable (SweepProgress) -> Void)?
+        if show {
+            report = { (update: SweepProgress) in
+                FileHandle.standardError.write(Data(("\r\u{1B}[K" + "validate " + update.line).utf8))
+            }
+        }
+        let results = Validator.validate(loaded, jobs: jobs, progress: report)
+        if show { FileHandle.standardError.write(Data("\n".utf8)) }
         let elapsed = clock.now - start
         for result in results {
             let path = result.file

@@ -128,6 +128,15 @@ func sparktwin(_ arguments: [String]) throws -> (status: Int32, stdout: String, 
         #expect(try table(jobs: 3) == serial)
     }
 
+    @Test func validateProgressCountsEveryRun() throws {
+        // One scenario and a curve of two points: three runs.
+        let result = try sparktwin(["validate", "--progress", "Scenarios/calibration/gb10-c5-chase-l3.yaml",
+                                    "Tests/SparkTwinCLITests/Curves/tenfold.yaml"])
+        let updates = result.stderr.components(separatedBy: "\r")
+        #expect(updates.last?.contains("] 3/3 done, 0 running, 0 failed") == true, "\(result.stderr)")
+        #expect(!result.stdout.contains("\r"))
+    }
+
     @Test func curveFarFromItsMeasurementFails() throws {
         let result = try sparktwin(["validate", "Tests/SparkTwinCLITests/Curves/tenfold.yaml", "--points"])
         #expect(result.status == 1)
