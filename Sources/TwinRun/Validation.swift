@@ -50,11 +50,6 @@ public enum Validator {
         }
     }
 
-    /// Validates one file, its runs one after the other.
-    public static func validate(_ file: CalibrationFile, path: String) -> ValidationResult {
-        validate([(path, file)], jobs: 1)[0]
-    }
-
     static func scenarios(of file: CalibrationFile) -> [Scenario] {
         switch file {
         case .scenario(let scenario): [scenario]
