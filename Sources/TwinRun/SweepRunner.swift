@@ -57,41 +57,34 @@ public enum SweepRunner {
                 work.append((point, .failure(error)))
             }
         }
-        let state = SharedState(total: points.count, skipped: skipped)
+        let state = RunQueue(total: points.count, skipped: skipped)
         let start = Date()
         let report: @Sendable () -> Void = { progress?(state.snapshot(wallSeconds: Date().timeIntervalSince(start))) }
         report()
         let items = work
-        let workers = max(1, min(jobs, items.count))
-        let group = DispatchGroup()
-        for _ in 0..<workers {
-            group.enter()
-            Thread.detachNewThread {
-                defer { group.leave() }
-                while let index = state.next(limit: items.count) {
-                    let item = items[index]
-                    report()
-                    var message: String?
-                    switch item.scenario {
-                    case .failure(let error):
-                        message = error.description
-                        let record = failedRecord(sweep, item.point, text: baseText, message: message!)
-                        try? store.insert(run: record, metrics: [], expectations: [], sampleTimesPs: [], signals: [], labels: [sweep.label])
-                    case .success(let scenario):
-                        let outcome = ScenarioRunner.run(scenario)
-                        do {
-                            try ScenarioRunner.store(outcome, in: store, labels: [sweep.label])
-                            if !outcome.finished { message = outcome.record.statusMessage }
-                        } catch {
-                            message = "cannot store the run: \(error)"
-                        }
+        RunQueue.onThreads(jobs: jobs, runs: items.count) {
+            while let index = state.next(limit: items.count) {
+                let item = items[index]
+                report()
+                var message: String?
+                switch item.scenario {
+                case .failure(let error):
+                    message = error.description
+                    let record = failedRecord(sweep, item.point, text: baseText, message: message!)
+                    try? store.insert(run: record, metrics: [], expectations: [], sampleTimesPs: [], signals: [], labels: [sweep.label])
+                case .success(let scenario):
+                    let outcome = ScenarioRunner.run(scenario)
+                    do {
+                        try ScenarioRunner.store(outcome, in: store, labels: [sweep.label])
+                        if !outcome.finished { message = outcome.record.statusMessage }
+                    } catch {
+                        message = "cannot store the run: \(error)"
                     }
-                    state.finish(point: item.point.index, failure: message)
-                    report()
                 }
+                state.finish(point: item.point.index, failure: message)
+                report()
             }
         }
-        group.wait()
         report()
         return state.summary()
     }
@@ -102,49 +95,5 @@ public enum SweepRunner {
                          scenarioFile: sweep.scenarioPath, scenarioText: text, scenarioHash: "", overrides: point.overrides,
                          seed: 0, toolVersion: SparkTwinVersion.current, startedAt: Date(), wallTimeS: 0, events: 0,
                          simulatedPs: 0, status: "failed", statusMessage: message)
-    }
-
-    /// Counters the workers share, behind a lock.
-    final class SharedState: @unchecked Sendable {
-        private let lock = NSLock()
-        private var nextIndex = 0
-        private var running = 0
-        private var done = 0
-        private var failures: [(point: Int, message: String)] = []
-        let total: Int
-        let skipped: Int
-
-        init(total: Int, skipped: Int) {
-            self.total = total
-            self.skipped = skipped
-        }
-
-        func next(limit: Int) -> Int? {
-            lock.lock()
-            defer { lock.unlock() }
-            guard nextIndex < limit else { return nil }
-            nextIndex += 1
-            running += 1
-            return nextIndex - 1
-        }
-
-        func finish(point: Int, failure: String?) {
-            lock.lock()
-            defer { lock.unlock() }
-            running -= 1
-            if let failure { failures.append((point, failure)) } else { done += 1 }
-        }
-
-        func snapshot(wallSeconds: Double) -> SweepProgress {
-            lock.lock()
-            defer { lock.unlock() }
-            return SweepProgress(total: total, done: done, running: running, failed: failures.count, skipped: skipped, wallSeconds: wallSeconds)
-        }
-
-        func summary() -> SweepSummary {
-            lock.lock()
-            defer { lock.unlock() }
-            return SweepSummary(ran: done, failed: failures.sorted { $0.point < $1.point }, skipped: skipped)
-        }
     }
 }

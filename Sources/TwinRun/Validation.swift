@@ -59,61 +59,31 @@ public enum Validator {
 
     /// Runs `scenarios` on up to `jobs` threads, each taking the next run not yet started.
     static func runAll(_ scenarios: [Scenario], jobs: Int, progress: (@Sendable (SweepProgress) -> Void)?) -> [RunOutcome] {
+        let queue = RunQueue(total: scenarios.count)
         let results = OutcomeSlots(count: scenarios.count)
-        let workers = max(1, min(jobs, scenarios.count))
-        let group = DispatchGroup()
         let start = Date()
-        let report: @Sendable () -> Void = { progress?(results.progress(wallSeconds: Date().timeIntervalSince(start))) }
-        for _ in 0..<workers {
-            group.enter()
-            let worker = Thread {
-                defer { group.leave() }
-                while let index = results.claim() {
-                    report()
-                    var outcome = ScenarioRunner.run(scenarios[index])
-                    outcome.signals = []  // validation reads metrics and expectations; keep memory flat
-                    results.store(outcome, at: index)
-                    report()
-                }
+        let report: @Sendable () -> Void = { progress?(queue.snapshot(wallSeconds: Date().timeIntervalSince(start))) }
+        RunQueue.onThreads(jobs: jobs, runs: scenarios.count) {
+            while let index = queue.next(limit: scenarios.count) {
+                report()
+                var outcome = ScenarioRunner.run(scenarios[index])
+                outcome.signals = []  // validation reads metrics and expectations; keep memory flat
+                results.store(outcome, at: index)
+                queue.finish(point: index, failure: outcome.finished ? nil : outcome.record.statusMessage)
+                report()
             }
-            worker.stackSize = 16 << 20  // as much as the main thread's models may use
-            worker.start()
         }
-        group.wait()
         return results.all()
     }
 
     /// Run outcomes by index, filled by several threads, behind a lock.
     final class OutcomeSlots: @unchecked Sendable {
         private let lock = NSLock()
-        private var nextIndex = 0
-        private var done = 0
-        private var failed = 0
         private var outcomes: [RunOutcome?]
 
         init(count: Int) { outcomes = Array(repeating: nil, count: count) }
 
-        func claim() -> Int? {
-            lock.withLock {
-                guard nextIndex < outcomes.count else { return nil }
-                defer { nextIndex += 1 }
-                return nextIndex
-            }
-        }
-
-        func store(_ outcome: RunOutcome, at index: Int) {
-            lock.withLock {
-                outcomes[index] = outcome
-                if outcome.finished { done += 1 } else { failed += 1 }
-            }
-        }
-
-        func progress(wallSeconds: Double) -> SweepProgress {
-            lock.withLock {
-                SweepProgress(total: outcomes.count, done: done, running: nextIndex - done - failed, failed: failed,
-                              skipped: 0, wallSeconds: wallSeconds)
-            }
-        }
+        func store(_ outcome: RunOutcome, at index: Int) { lock.withLock { outcomes[index] = outcome } }
 
         func all() -> [RunOutcome] { lock.withLock { outcomes.map { $0! } } }
     }
