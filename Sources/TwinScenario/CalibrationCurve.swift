@@ -142,7 +142,7 @@ public enum CalibrationLoader {
             do {
                 let scenario = try ScenarioLoader.parse(text: base.text, file: base.path, overrides: curveOverrides + overrides)
                 if let measured {
-                    let label = overrides.map { $0.split(separator: ".").last.map(String.init) ?? $0 }.joined(separator: " ")
+                    let label = overrides.map(shortLabel).joined(separator: " ")
                     points.append(CalibrationCurve.Point(label: label, scenario: scenario, measured: measured))
                 }
             } catch let error as ScenarioError {
@@ -160,6 +160,15 @@ public enum CalibrationLoader {
     }
 
     /// `key.path: value` pairs of a `set:` mapping, as `--set` arguments.
+    /// `workload.0.buffer=16 MiB` as `buffer=16 MiB`: the key's last component, the value whole
+    /// (a value such as `9.5 us` has dots of its own).
+    static func shortLabel(_ override: String) -> String {
+        guard let equals = override.firstIndex(of: "=") else { return override }
+        let key = override[..<equals]
+        let name = key.split(separator: ".").last.map(String.init) ?? String(key)
+        return name + override[equals...]
+    }
+
     static func readOverrides(_ node: Node, path: String, sink: inout DiagnosticSink) -> [String] {
         guard case .mapping(let assignments) = node else {
             sink.error(node, path, "expected a mapping of key paths to values, found \(found(node))")

@@ -163,8 +163,9 @@ func sparktwin(_ arguments: [String]) throws -> (status: Int32, stdout: String, 
         for point in curve.points {
             #expect(point.scenario.machine.gpu.smClockHz == 1_000_000_000)
         }
-        // Labels name what changes from point to point, not the shared conditions.
-        #expect(curve.points.map(\.label) == ["m=256 n=256 k=256", "m=512 n=512 k=512"])
+        // Labels name what changes from point to point, not the shared conditions, and keep
+        // values with dots of their own whole.
+        #expect(curve.points.map(\.label) == ["m=256 n=256 k=256", "m=512 n=512 k=512 launchOverhead=2.5 us"])
     }
 
     @Test func badCurveLevelSetIsReportedOnceAtItsPosition() throws {
