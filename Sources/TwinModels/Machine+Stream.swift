@@ -25,12 +25,13 @@ extension Machine {
     }
 
     /// Queues the next pass as a kernel on the stream, paced like GEMM launches: enqueued every
-    /// `hostInterval`, started `launchOverhead` later or when the pass before it ends.
+    /// `hostInterval`, started `launchOverhead` later or when the pass before it ends, and
+    /// reading `passOverhead` after its start.
     mutating func launchStreamPass() {
         let phase = stream.phase!
         let enqueued = stream.phaseStartedAt + SimDuration(picoseconds: phase.hostInterval.picoseconds * stream.passesLaunched)
         stream.passesLaunched += 1
-        let start = SimTime.latest(now, enqueued + phase.launchOverhead)
+        let start = SimTime.latest(now, enqueued + phase.launchOverhead) + phase.passOverhead
         if start == now {
             startStreamPass()
         } else {

@@ -128,7 +128,8 @@ extension ScenarioLoader {
 
     /// Keys of every phase kind, so that a phase of unknown kind does not also report them as unknown.
     static let phaseKeys = ["buffer", "bytes", "pattern", "duration", "m", "n", "k", "precision", "sparse", "tile",
-                            "stages", "threads", "cluster", "rasterGroup", "count", "launchOverhead", "hostInterval", "core", "steps", "direction", "overhead"]
+                            "stages", "threads", "cluster", "rasterGroup", "count", "launchOverhead", "hostInterval", "passOverhead",
+                            "core", "steps", "direction", "overhead"]
 
     /// Reports kernels that cannot run on the machine (a CTA larger than an SM, say).
     static func checkFits(_ workload: [WorkloadPhase], nodes: [Node], on machine: MachineConfig, sink: inout DiagnosticSink) {
@@ -192,10 +193,11 @@ extension ScenarioLoader {
             let count = reader.optional("count").map { sink.quantity($0, join(path, "count"), .count, range: 1...1e9, integral: true) } ?? 1
             let overhead = reader.optional("launchOverhead").map { sink.quantity($0, join(path, "launchOverhead"), .time, range: 0...1) } ?? 0
             let host = reader.optional("hostInterval").map { sink.quantity($0, join(path, "hostInterval"), .time, range: 0...1) } ?? 0
-            guard let buffer, let bytes, let pattern, let count, let overhead, let host else { return nil }
+            let passOverhead = reader.optional("passOverhead").map { sink.quantity($0, join(path, "passOverhead"), .time, range: 0...1) } ?? 0
+            guard let buffer, let bytes, let pattern, let count, let overhead, let host, let passOverhead else { return nil }
             return .streamRead(StreamReadPhase(bufferBytes: UInt64(buffer), totalBytes: UInt64(bytes), pattern: pattern, count: UInt64(count),
                                                launchOverhead: SimDuration(seconds: overhead), hostInterval: SimDuration(seconds: host),
-                                               copy: kind == .streamCopy))
+                                               copy: kind == .streamCopy, passOverhead: SimDuration(seconds: passOverhead)))
         case .gemm:
             return readGEMM(&reader, path: path, sink: &sink)
         case .copy:

@@ -58,6 +58,25 @@ import TwinModels
         #expect(value(random.metrics, "gpu.read.bandwidth") < value(sequential.metrics, "gpu.read.bandwidth"))
     }
 
+    @Test func passOverheadIsPaidByEveryPassAndOverlapsNothing() {
+        // Four passes of 64 KiB, enqueued 10 µs apart, the first 10 µs after the phase starts.
+        func phaseMicroseconds(hostInterval: Double, passOverhead: Double) -> Double {
+            let phase = StreamReadPhase(bufferBytes: 64 << 10, totalBytes: 64 << 10, pattern: .sequential, count: 4,
+                                        launchOverhead: SimDuration(seconds: 10e-6), hostInterval: SimDuration(seconds: hostInterval),
+                                        passOverhead: SimDuration(seconds: passOverhead))
+            let bandwidth = run([.streamRead(phase)], settings()).metrics.first { $0.name == "gpu.read.bandwidth" }!.value
+            return Double(4 << 16) / (bandwidth * 1e9) * 1e6
+        }
+        // Paced by the host: 10 µs + 3 × 10 µs, then the last pass's reads (a few µs).
+        let paced = phaseMicroseconds(hostInterval: 10e-6, passOverhead: 0)
+        #expect(paced > 40 && paced < 45, "\(paced) µs")
+        // An overhead shorter than the host's interval hides behind it, but for the last pass's.
+        #expect(abs(phaseMicroseconds(hostInterval: 10e-6, passOverhead: 5e-6) - (paced + 5)) < 0.01)
+        // A longer one sets the pace: every pass pays it, back to back with its reads.
+        let eager = phaseMicroseconds(hostInterval: 0, passOverhead: 0)
+        #expect(abs(phaseMicroseconds(hostInterval: 10e-6, passOverhead: 15e-6) - (eager + 4 * 15)) < 0.5)
+    }
+
     @Test func exceedingTheEventBudgetStopsTheRun() {
         var machine = Machine(config: config, workload: mixed, settings: settings(budget: 1_000))
         let reason = machine.run(until: SimTime.zero + SimDuration(seconds: 1e-3))

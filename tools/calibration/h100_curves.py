@@ -78,6 +78,21 @@ for name, (points, what, features, clocks, header) in curves.items():
 
 # Bandwidth against buffer size, reads alone (read_sum) and copies (copy_rw), with the L2 edge.
 bw = list(csv.DictReader(open(data / "bw.csv")))
+
+# torch's full fp32 sum (ATen/native/cuda/Reduce.cuh, setReduceConfig) runs 512-thread blocks
+# with float4 loads and switches to a multi-CTA "global" reduction once a thread would sum 256
+# values, at 512 KiB. Each such call also memsets a semaphore buffer (a second kernel) and ends
+# with the last CTA adding the others' partial sums. The rows show it: the per-call time steps
+# from 8.4 µs (256 KiB) to 10.0 µs (512 KiB), and from 64 MiB on the calls take ~10 µs more
+# than their bytes at ~3.1 TB/s. That GPU time per call, `passOverhead`, is calibrated on the
+# 512 KiB–2 MiB rows (10.0–10.5 µs per call, their reads well under 1 µs).
+GLOBAL_REDUCE_FROM_BYTES = 512 << 10
+GLOBAL_REDUCE_PASS_OVERHEAD = "8.8 us"
+read_header = [
+    "# From 512 KiB torch's sum is a multi-CTA reduction with a memset before it and a final",
+    "# sum of the CTAs' partials after it: GPU time per call that the next call cannot overlap",
+    f"# (passOverhead {GLOBAL_REDUCE_PASS_OVERHEAD}, calibrated on the 512 KiB–2 MiB rows; see h100_curves.py).",
+]
 for kind, name, scenario, metric, what in [
     ("read_sum", "h100-read-bandwidth", "base/h100-read.yaml", "gpu.read.bandwidth",
      "Device-memory read bandwidth (x.sum()) against buffer size, 16 KiB to 2 GiB; the L2 edge near 32–64 MiB"),
@@ -94,13 +109,17 @@ for kind, name, scenario, metric, what in [
         f"metric: {metric}",
         "tolerance: 10 %",
         "features: [edge]",
+        *(read_header if kind == "read_sum" else []),
         "points:",
     ]
     for r in (r for r in bw if r["kind"] == kind):
         size = int(r["bytes"])
         # Passes: enough for the caller's pace and a warm L2; large buffers need only two.
         count = 8 if size <= 64 << 20 else 2
-        lines.append(f"  - set: {{workload.0.buffer: {size} B, workload.0.bytes: {size} B, workload.0.count: {count}}}")
+        extra = ""
+        if kind == "read_sum" and size >= GLOBAL_REDUCE_FROM_BYTES:
+            extra = f", workload.0.passOverhead: {GLOBAL_REDUCE_PASS_OVERHEAD}"
+        lines.append(f"  - set: {{workload.0.buffer: {size} B, workload.0.bytes: {size} B, workload.0.count: {count}{extra}}}")
         lines.append(f"    measured: {r['GBps_median']} GB/s")
     (out / f"{name}.yaml").write_text("\n".join(lines) + "\n")
     print(f"wrote {out / (name + '.yaml')}")

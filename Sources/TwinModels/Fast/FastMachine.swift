@@ -78,7 +78,7 @@ public struct FastMachine: ~Copyable {
             waitSeconds = (p.launchOverhead ?? config.compute.launchOverhead).seconds
         case .streamRead(let p):
             unitsLeft = p.count
-            waitSeconds = p.launchOverhead.seconds
+            waitSeconds = p.launchOverhead.seconds + p.passOverhead.seconds
         case .copy(let p):
             unitsLeft = p.count
         case .cpuChase, .gpuChase:
@@ -179,7 +179,9 @@ public struct FastMachine: ~Copyable {
                     // Kernels queue on the stream; a slower host paces them.
                     waitSeconds = max(0, p.hostInterval.seconds - cost.seconds)
                 } else if case .streamRead(let p) = phases[phaseIndex] {
-                    waitSeconds = max(0, p.hostInterval.seconds - cost.seconds)
+                    // A pass takes its overhead and its reads, and a slower host paces them.
+                    let passSeconds = p.passOverhead.seconds + cost.seconds
+                    waitSeconds = p.passOverhead.seconds + max(0, p.hostInterval.seconds - passSeconds)
                 }
                 if unitsLeft == 0 && waitSeconds == 0 { finishPhase() }
             }

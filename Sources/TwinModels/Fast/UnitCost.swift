@@ -120,6 +120,7 @@ struct UnitCostTable {
             phase.count = 2
             phase.launchOverhead = .zero
             phase.hostInterval = .zero
+            phase.passOverhead = .zero  // the fast machine waits it out between passes
             let machine = run(pinned, [.streamRead(phase)], settings)
             let scale = Double(bytes) / Double(phase.totalBytes)
             func scaled(_ unit: Int) -> UnitCost {

@@ -23,9 +23,14 @@ public struct StreamReadPhase: Sendable, Equatable {
     public var hostInterval: SimDuration
     /// Whether each line read is also written to a destination buffer right after the source.
     public var copy: Bool
+    /// GPU time each pass spends before its first read that no other pass overlaps: the
+    /// kernel's start, and work the library does around the reads (torch's sum runs a memset
+    /// kernel first and ends with one CTA adding the others' partial sums).
+    public var passOverhead: SimDuration
 
     public init(bufferBytes: UInt64, totalBytes: UInt64, pattern: AccessPattern, count: UInt64 = 1,
-                launchOverhead: SimDuration = .zero, hostInterval: SimDuration = .zero, copy: Bool = false) {
+                launchOverhead: SimDuration = .zero, hostInterval: SimDuration = .zero, copy: Bool = false,
+                passOverhead: SimDuration = .zero) {
         self.bufferBytes = bufferBytes
         self.totalBytes = totalBytes
         self.pattern = pattern
@@ -33,6 +38,7 @@ public struct StreamReadPhase: Sendable, Equatable {
         self.launchOverhead = launchOverhead
         self.hostInterval = hostInterval
         self.copy = copy
+        self.passOverhead = passOverhead
     }
 
     /// Where the destination of a copy starts: the page after the source buffer.
