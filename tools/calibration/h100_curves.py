@@ -37,7 +37,37 @@ def capped_gemm_clock_mhz():
     return sum(clocks) / len(clocks), len(clocks), min(clocks), max(clocks)
 
 
+def wave_steps(values, threshold=0.05):
+    """Indices i where values[i + 1] falls more than `threshold` below values[i], as
+    `sparktwin validate` finds a curve's steps."""
+    return [i for i in range(len(values) - 1) if values[i + 1] < values[i] * (1 - threshold)]
+
+
+def inferred_tile(sweep, sms=132):
+    """The output tile (M × N, multiples of 64 up to 256) whose ideal wave quantization puts
+    its steps where the sweep's are. Ideally a kernel of ceil(M/tm)·ceil(N/tn) tiles takes
+    ceil(tiles / SMs) waves of equal time, so its throughput goes as M·N / waves. Each shape
+    scores the share of measured steps it has within one point, plus the share of its steps
+    that are measured ones. cuBLAS picks its kernel per shape; this finds the one that fits
+    the sweep as a whole."""
+    sizes = [(int(r["M"]), int(r["N"])) for r in sweep]
+    measured = wave_steps([float(r["TFLOPs_median"]) for r in sweep])
+    best = None
+    for tm in range(64, 257, 64):
+        for tn in range(64, 257, 64):
+            ideal = [m * n / -(-(-(-m // tm) * -(-n // tn)) // sms) for m, n in sizes]
+            steps = wave_steps(ideal)
+            found = sum(any(abs(i - j) <= 1 for j in steps) for i in measured)
+            real = sum(any(abs(i - j) <= 1 for j in measured) for i in steps)
+            score = found / len(measured) + (real / len(steps) if steps else 0)
+            if best is None or score > best[0]:
+                best = (score, tm, tn, found, real, len(steps))
+    _, tm, tn, found, real, count = best
+    return tm, tn, f"{found} of the {len(measured)} measured steps, {real} of its {count} real"
+
+
 cap_mhz, cap_samples, cap_low, cap_high = capped_gemm_clock_mhz()
+tile_m, tile_n, tile_fit = inferred_tile(rows[split:])
 waves_header = [
     "# The sweep did not run at full clock: smi.csv shows the software power cap (reason 0x4)",
     f"# within ~0.3 s of the GEMM micro-benchmarks' start, with the SM clock at {cap_low}–{cap_high} MHz",
@@ -46,7 +76,12 @@ waves_header = [
     "# 16384³ reach full-clock throughput (8192³'s 653 TFLOPS fits neither clock). A pinned clock",
     "# cannot follow the cap's ~1 s oscillation: the sweep's dip at 7296–7936, ~60–75 % of the",
     "# way through it, falls where smi.csv's trough (1,245 MHz) does.",
-    "set: {machine.gpu.smClock: " + f"{cap_mhz:.0f}" + " MHz, machine.governor.enabled: 0}",
+    "#",
+    f"# The sweep's kernel has {tile_m} × {tile_n} output tiles, not the base's 128 × 256: of the tile",
+    "# shapes 64–256 × 64–256, its ideal wave quantization places steps best where the measured",
+    f"# ones are ({tile_fit}; h100_curves.py, inferred_tile).",
+    "set: {machine.gpu.smClock: " + f"{cap_mhz:.0f}" + " MHz, machine.governor.enabled: 0, "
+    + f"workload.0.tile.m: {tile_m}, workload.0.tile.n: {tile_n}" + "}",
 ]
 curves = {
     "h100-gemm-square": (rows[:split], "bf16 GEMM throughput, square sizes 256–16384", [], "clocks near 1,980 MHz", []),
