@@ -43,6 +43,15 @@ extension Machine {
             add("cpu.chase.\(level).fraction", c.loads > 0 ? Double(c.loadsByLevel[level.rawValue]) / Double(c.loads) : 0, "ratio")
         }
 
+        let t = grace.stats
+        let threadSeconds = Double(t.phasePs) * 1e-12
+        add("cpu.stream.bytes", Double(t.streamBytes), "B")
+        let streamSeconds = Double(t.streamPs) * 1e-12
+        add("cpu.stream.bandwidth", streamSeconds > 0 ? Double(t.streamBytes) / streamSeconds / 1e9 : 0, "GB/s")
+        add("cpu.stream.latency.mean", t.streamLines > 0 ? Double(t.streamLatencyPs) / Double(t.streamLines) / 1_000 : 0, "ns")
+        add("cpu.compute.cycles", Double(t.computeCycles), "count")
+        add("cpu.threads.time", threadSeconds, "s")
+
         let gc = gpuChaseStats
         let gpuLoads = Double(gc.loads)
         add("gpu.chase.loads", gpuLoads, "count")

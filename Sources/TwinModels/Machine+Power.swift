@@ -125,6 +125,18 @@ extension Machine {
                                                         background: index < cpuCoresPerPhase.count ? cpuCoresPerPhase[index] : 0)
     }
 
+    /// Busy cores of phases running together: their sums, at most a cluster's cores each.
+    mutating func setBusyCores(phases indices: [Int]) {
+        accountBusyCores()
+        var busy = [UInt64](repeating: 0, count: PowerConfig.clusters)
+        for index in indices {
+            let cores = PowerConfig.busyCores(phase: phases[index],
+                                              background: index < cpuCoresPerPhase.count ? cpuCoresPerPhase[index] : 0)
+            for cluster in busy.indices { busy[cluster] = min(UInt64(PowerConfig.coresPerCluster), busy[cluster] + cores[cluster]) }
+        }
+        powerCounters.busyCores = busy
+    }
+
     mutating func clearBusyCores() {
         accountBusyCores()
         powerCounters.busyCores = Array(repeating: 0, count: PowerConfig.clusters)

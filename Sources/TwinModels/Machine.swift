@@ -50,6 +50,12 @@ public struct Machine: ~Copyable {
         case powerTick
         /// The GPU pointer chase's load has returned its value: the next address.
         case gpuLoad
+        /// Grace thread `payload`'s compute step is over, or its chase load has its value.
+        case cpuThreadStep
+        /// Grace stream line `payload` reaches the memory controller's front end.
+        case cpuLineArrive
+        /// Grace stream line `payload` is back at its core.
+        case cpuLineDone
     }
 
     /// A read in flight, held in a slab the events index.
@@ -90,6 +96,9 @@ public struct Machine: ~Copyable {
     var stream = StreamState()
     var chase: PointerChase?
     var chaseStats = PointerChaseStats()
+    var grace = GraceThreadsState()
+    /// A `cpu` phase and the phase running alongside it, and how many of the two still run.
+    var alongside: (cpu: Int, partner: Int, running: Int)?
     var gpuChase: GPUPointerChase?
     var gpuChaseStats = GPUChaseStats()
     let phases: [WorkloadPhase]
@@ -218,12 +227,23 @@ public struct Machine: ~Copyable {
             } else {
                 issueGPUChaseLoad()
             }
+        case .cpuThreadStep: threadStepEvent(Int(event.payload))
+        case .cpuLineArrive: threadLineAtController(Int(event.payload))
+        case .cpuLineDone: threadLineDone(Int(event.payload))
         case nil: preconditionFailure("unknown event kind \(event.kind)")
         }
     }
 
     mutating func startPhase(_ index: Int) {
         setBusyCores(phase: index)
+        if case .cpuThreads(let threads) = phases[index], threads.alongsideNext {
+            // Both run now; the workload goes on when both have ended.
+            alongside = (cpu: index, partner: index + 1, running: 2)
+            startCPUThreads(threads, phaseIndex: index)
+            startPhase(index + 1)
+            setBusyCores(phases: [index, index + 1])
+            return
+        }
         switch phases[index] {
         case .streamRead(let phase):
             gpuWorkBegins()
@@ -237,6 +257,8 @@ public struct Machine: ~Copyable {
             currentPhaseIndex = index
             chase = PointerChase(phase, config: config.cpu, random: RandomStream(seed: settings.seed, streamID: 2))
             if phase.steps == 0 { finishPhase(index) } else { issueChaseLoad() }
+        case .cpuThreads(let phase):
+            startCPUThreads(phase, phaseIndex: index)
         case .gpuChase(let phase):
             gpuWorkBegins()
             currentPhaseIndex = index
@@ -247,6 +269,18 @@ public struct Machine: ~Copyable {
     }
 
     mutating func finishPhase(_ index: Int) {
+        var index = index
+        if var pair = alongside {
+            pair.running -= 1
+            alongside = pair.running > 0 ? pair : nil
+            if pair.running > 0 {
+                // One of the two goes on alone.
+                if index == pair.partner { gpuWorkEnds() }
+                setBusyCores(phase: index == pair.cpu ? pair.partner : pair.cpu)
+                return
+            }
+            index = pair.partner
+        }
         gpuWorkEnds()
         currentPhaseIndex = index + 1
         if index + 1 < phases.count {
@@ -330,6 +364,7 @@ public struct Machine: ~Copyable {
     /// Ends the run at the current time: closes open phases and takes a last, partial sample.
     public mutating func finish() {
         if stream.phase != nil { accountStreamTime() }
+        if !grace.threads.isEmpty { grace.account(to: now) }
         memory.drainAllWrites(at: now)
         if shutdownAt == nil { advancePower(partial: true) }
         gpuWorkEnds()

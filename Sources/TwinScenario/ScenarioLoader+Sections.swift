@@ -35,6 +35,9 @@ extension ScenarioLoader {
         if let machine, let workload, case .sequence(let nodes)? = workloadNode {
             checkFits(workload, nodes: Array(nodes), on: machine.config, sink: &sink)
         }
+        if let workload, case .sequence(let nodes)? = workloadNode {
+            checkAlongside(workload, nodes: Array(nodes), fidelity: run?.fidelity ?? .detailed, sink: &sink)
+        }
         guard let name, let machine, let workload, let run, let expectations, sink.diagnostics.isEmpty else { return nil }
         return Scenario(name: name, summary: summary, file: file, text: text, overrides: overrides,
                         preset: machine.preset, parameters: machine.values, machine: machine.config,
@@ -121,6 +124,7 @@ extension ScenarioLoader {
         case streamCopy = "stream-copy"
         case gemm
         case cpuChase = "cpu-chase"
+        case cpu
         case gpuChase = "gpu-chase"
         case copy
         case idle
@@ -129,7 +133,23 @@ extension ScenarioLoader {
     /// Keys of every phase kind, so that a phase of unknown kind does not also report them as unknown.
     static let phaseKeys = ["buffer", "bytes", "pattern", "duration", "m", "n", "k", "precision", "sparse", "tile",
                             "stages", "threads", "cluster", "rasterGroup", "count", "launchOverhead", "hostInterval", "passOverhead",
-                            "core", "steps", "direction", "overhead"]
+                            "core", "steps", "direction", "overhead", "threads", "alongsideNext"]
+
+    /// A `cpu` phase with `alongsideNext` needs a next phase that is not threads too, and the
+    /// detailed mode (the fast mode runs phases one at a time).
+    static func checkAlongside(_ workload: [WorkloadPhase], nodes: [Node], fidelity: Fidelity, sink: inout DiagnosticSink) {
+        for (index, phase) in workload.enumerated() {
+            guard case .cpuThreads(let threads) = phase, threads.alongsideNext else { continue }
+            let path = "workload.\(index).alongsideNext"
+            if index + 1 == workload.count {
+                sink.error(nodes[index], path, "expected a phase after this one to run alongside, found none")
+            } else if case .cpuThreads = workload[index + 1] {
+                sink.error(nodes[index + 1], path, "expected a next phase of another kind than cpu, found a cpu phase")
+            } else if fidelity == .fast {
+                sink.error(nodes[index], path, "expected run.mode detailed; the fast mode runs phases one at a time")
+            }
+        }
+    }
 
     /// Reports kernels that cannot run on the machine (a CTA larger than an SM, say).
     static func checkFits(_ workload: [WorkloadPhase], nodes: [Node], on machine: MachineConfig, sink: inout DiagnosticSink) {
@@ -216,6 +236,11 @@ extension ScenarioLoader {
                                       join(path, "steps"), .count, range: 1...1e10, integral: true)
             guard let core, let buffer, let steps else { return nil }
             return .cpuChase(CPUChasePhase(core: core, bufferBytes: UInt64(buffer), steps: UInt64(steps)))
+        case .cpu:
+            let alongside = reader.optional("alongsideNext").map { sink.bool($0, join(path, "alongsideNext")) } ?? false
+            guard let threadsNode = reader.required("threads", "a list of threads", sink: &sink),
+                  let threads = readThreads(threadsNode, path: join(path, "threads"), sink: &sink), let alongside else { return nil }
+            return .cpuThreads(CPUThreadsPhase(threads: threads, alongsideNext: alongside))
         case .gpuChase:
             let buffer = sink.quantity(reader.required("buffer", "the buffer size, such as 1 GiB", sink: &sink),
                                        join(path, "buffer"), .size, range: 1...1e13, integral: true)
@@ -233,6 +258,89 @@ extension ScenarioLoader {
             for key in phaseKeys { _ = reader.optional(key) }
             return nil
         }
+    }
+
+    /// A `cpu` phase's threads: each `{core, cluster, count, program}`, `count` copies of it on as
+    /// many cores of its kind in its cluster.
+    static func readThreads(_ node: Node, path: String, sink: inout DiagnosticSink) -> [CPUThread]? {
+        guard case .sequence(let items) = node, !items.isEmpty else {
+            sink.error(node, path, "expected a list of threads, found \(found(node))")
+            return nil
+        }
+        var threads: [CPUThread] = []
+        var failed = false
+        var cores: [String: Int] = [:]
+        for (index, item) in items.enumerated() {
+            let itemPath = join(path, "\(index)")
+            guard var reader = MappingReader(item, path: itemPath, sink: &sink) else {
+                failed = true
+                continue
+            }
+            let core = sink.choice(reader.required("core", "a core kind", sink: &sink), join(itemPath, "core"), CoreKind.self)
+            let cluster = reader.optional("cluster").map {
+                sink.quantity($0, join(itemPath, "cluster"), .count, range: 0...Double(GraceTopology.clusters - 1), integral: true)
+            } ?? 0
+            let count = reader.optional("count").map {
+                sink.quantity($0, join(itemPath, "count"), .count, range: 1...Double(GraceTopology.coresPerKind), integral: true)
+            } ?? 1
+            let program = reader.required("program", "a list of steps", sink: &sink).flatMap { readProgram($0, path: join(itemPath, "program"), sink: &sink) }
+            reader.rejectUnknownKeys(sink: &sink)
+            guard let core, let cluster, let count, let program else {
+                failed = true
+                continue
+            }
+            let key = "\(core.rawValue) cores of cluster \(Int(cluster))"
+            cores[key, default: 0] += Int(count)
+            if cores[key]! > GraceTopology.coresPerKind {
+                sink.error(item, itemPath, "expected at most \(GraceTopology.coresPerKind) threads on the \(key), found \(cores[key]!)")
+                failed = true
+                continue
+            }
+            threads += Array(repeating: CPUThread(core: core, cluster: Int(cluster), program: program), count: Int(count))
+        }
+        return failed ? nil : threads
+    }
+
+    /// A thread's steps, each a mapping with one key: `stream: 1 GiB`, `compute: 1000000` (cycles)
+    /// or `chase: {buffer: 1 GiB, steps: 20000}`.
+    static func readProgram(_ node: Node, path: String, sink: inout DiagnosticSink) -> [CPUStep]? {
+        guard case .sequence(let items) = node, !items.isEmpty else {
+            sink.error(node, path, "expected a list of steps, found \(found(node))")
+            return nil
+        }
+        var steps: [CPUStep] = []
+        var failed = false
+        for (index, item) in items.enumerated() {
+            let stepPath = join(path, "\(index)")
+            guard var reader = MappingReader(item, path: stepPath, sink: &sink) else {
+                failed = true
+                continue
+            }
+            let stream = reader.optional("stream"), compute = reader.optional("compute"), chase = reader.optional("chase")
+            reader.rejectUnknownKeys(sink: &sink)
+            let given = [stream, compute, chase].compactMap { $0 }.count
+            guard given == 1 else {
+                sink.error(item, stepPath, "expected one of stream, compute or chase, found \(given == 0 ? "none" : "\(given) of them")")
+                failed = true
+                continue
+            }
+            var step: CPUStep?
+            if let stream {
+                step = sink.quantity(stream, join(stepPath, "stream"), .size, range: 64...1e13, integral: true).map { .stream(bytes: UInt64($0)) }
+            } else if let compute {
+                step = sink.quantity(compute, join(stepPath, "compute"), .count, range: 1...1e15, integral: true).map { .compute(cycles: UInt64($0)) }
+            } else if let chase, var chaseReader = MappingReader(chase, path: join(stepPath, "chase"), sink: &sink) {
+                let chasePath = join(stepPath, "chase")
+                let buffer = sink.quantity(chaseReader.required("buffer", "the buffer size, such as 1 GiB", sink: &sink),
+                                           join(chasePath, "buffer"), .size, range: 64...1e13, integral: true)
+                let loads = sink.quantity(chaseReader.required("steps", "the loads to time, such as 20000", sink: &sink),
+                                          join(chasePath, "steps"), .count, range: 1...1e10, integral: true)
+                chaseReader.rejectUnknownKeys(sink: &sink)
+                if let buffer, let loads { step = .chase(bufferBytes: UInt64(buffer), steps: UInt64(loads)) }
+            }
+            if let step { steps.append(step) } else { failed = true }
+        }
+        return failed ? nil : steps
     }
 
     static func readGEMM(_ reader: inout MappingReader, path: String, sink: inout DiagnosticSink) -> WorkloadPhase? {

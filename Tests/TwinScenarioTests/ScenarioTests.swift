@@ -77,6 +77,27 @@ import TwinScenario
         #expect(try ScenarioLoader.parse(text: text, file: "ok.yaml").hash == base.hash)
     }
 
+    @Test func cpuThreadsAreReadWithTheirProgramsAndCopies() throws {
+        let text = """
+            name: threads
+            machine: {preset: dgx-spark}
+            workload:
+              - kind: cpu
+                alongsideNext: true
+                threads:
+                  - {core: x925, cluster: 1, count: 2, program: [stream: 1 MiB, compute: 500]}
+                  - core: a725
+                    program:
+                      - chase: {buffer: 64 MiB, steps: 100}
+              - {kind: idle, duration: 1 us}
+            run: {duration: 1 ms, seed: 1, samplePeriod: 1 us}
+            """
+        let scenario = try ScenarioLoader.parse(text: text, file: "threads.yaml")
+        let streamer = CPUThread(core: .x925, cluster: 1, program: [.stream(bytes: 1 << 20), .compute(cycles: 500)])
+        let chaser = CPUThread(core: .a725, program: [.chase(bufferBytes: 64 << 20, steps: 100)])
+        #expect(scenario.workload[0] == .cpuThreads(CPUThreadsPhase(threads: [streamer, streamer, chaser], alongsideNext: true)))
+    }
+
     @Test func badOverridesAreReportedAsCommandLineErrors() {
         #expect {
             try ScenarioLoader.parse(text: text, file: "ok.yaml", overrides: ["run.seed=-1", "nonsense", "workload.5.kind=idle"])

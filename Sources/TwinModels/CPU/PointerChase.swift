@@ -20,6 +20,8 @@ public struct GraceConfig: Sendable, Equatable {
     public var a725L3Penalty: SimDuration
     public var slcLatency: SimDuration
     public var fabricLatency: SimDuration
+    /// Line reads a streaming thread keeps in flight, per core kind.
+    public var linesInFlight: [CoreKind: Int]
 
     public init(_ p: ParameterValues) {
         lineBytes = UInt64(p["cpu.lineSize"])
@@ -36,6 +38,7 @@ public struct GraceConfig: Sendable, Equatable {
         a725L3Penalty = SimDuration(seconds: p["cpu.a725.l3Penalty"])
         slcLatency = SimDuration(seconds: p["cpu.slcLatency"])
         fabricLatency = SimDuration(seconds: p["cpu.fabricLatency"])
+        linesInFlight = [.x925: Int(p["cpu.x925.linesInFlight"]), .a725: Int(p["cpu.a725.linesInFlight"])]
     }
 }
 

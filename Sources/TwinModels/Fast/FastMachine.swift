@@ -81,7 +81,7 @@ public struct FastMachine: ~Copyable {
             waitSeconds = p.launchOverhead.seconds + p.passOverhead.seconds
         case .copy(let p):
             unitsLeft = p.count
-        case .cpuChase, .gpuChase:
+        case .cpuChase, .gpuChase, .cpuThreads:
             unitsLeft = 1
         case .idle(let span):
             unitsLeft = 0

@@ -72,7 +72,7 @@ struct UnitCostTable {
             let high = measure(index, gpuHz: above, first: first)
             let weight = (1 / below - 1 / gpuHz) / (1 / below - 1 / above)
             return low.blended(with: high, weight: weight)
-        case .copy, .cpuChase, .idle:
+        case .copy, .cpuChase, .cpuThreads, .idle:
             return measure(index, gpuHz: 0, first: first)
         }
     }
@@ -142,8 +142,15 @@ struct UnitCostTable {
             var machine = run(pinned, [.gpuChase(phase)], settings)
             let cost = counters(&machine, gpuBusy: true, seconds: machine.now.seconds)
             return (cost, cost)
-        case .cpuChase(let phase):
-            var machine = run(pinned, [.cpuChase(phase)], settings)
+        case .cpuChase, .cpuThreads:
+            // CPU work, whole, at the preset clocks: the GPU clock does not touch it. Threads run
+            // alone here (the loader keeps `alongsideNext` out of the fast mode).
+            var phase = phases[index]
+            if case .cpuThreads(var threads) = phase {
+                threads.alongsideNext = false
+                phase = .cpuThreads(threads)
+            }
+            var machine = run(pinned, [phase], settings)
             let cost = counters(&machine, gpuBusy: false, seconds: machine.now.seconds)
             return (cost, cost)
         case .idle(let span):

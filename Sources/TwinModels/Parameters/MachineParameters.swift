@@ -54,6 +54,12 @@ public enum MachineParameters {
         ParameterSpec("cpu.fabricLatency", .time, default: 5e-9, unit: "ns", range: 0...1e-6,
                       source: "calibrated: C5, DRAM ~113 ns from a core (measured), given the LPDDR5X timing table",
                       "One-way latency between the system-level cache and the memory controller's front end."),
+        ParameterSpec("cpu.x925.linesInFlight", .count, default: 48, unit: "lines", range: 1...1_024, integral: true,
+                      source: "estimate: X925 L1 and L2 miss tracking with its prefetchers running ahead; ~26 GB/s from one core at ~117 ns, the class of one Neoverse V2 core",
+                      "Line reads one X925 keeps in flight while it streams."),
+        ParameterSpec("cpu.a725.linesInFlight", .count, default: 24, unit: "lines", range: 1...1_024, integral: true,
+                      source: "estimate: half the X925's, a smaller out-of-order core",
+                      "Line reads one A725 keeps in flight while it streams."),
     ]
 
     static let gpu: [ParameterSpec] = [

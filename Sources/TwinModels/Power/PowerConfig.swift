@@ -138,10 +138,22 @@ public struct PowerConfig: Sendable, Equatable {
 
     /// Busy cores per cluster while a phase runs: its background job plus one core for the host
     /// (or chasing) thread of any phase but idle, cluster 0 filled first.
+    /// A `cpu` phase's threads are busy on their own clusters, the background job fills the rest.
     public static func busyCores(phase: WorkloadPhase, background: UInt64) -> [UInt64] {
+        let perCluster = UInt64(coresPerCluster)
+        if case .cpuThreads(let p) = phase {
+            var busy = [UInt64](repeating: 0, count: clusters)
+            for thread in p.threads { busy[thread.cluster] += 1 }
+            var left = background
+            for cluster in busy.indices {
+                let taken = min(left, perCluster - min(perCluster, busy[cluster]))
+                busy[cluster] = min(perCluster, busy[cluster] + taken)
+                left -= taken
+            }
+            return busy
+        }
         var cores = background
         if case .idle = phase {} else { cores += 1 }
-        let perCluster = UInt64(coresPerCluster)
         let total = min(cores, perCluster * UInt64(clusters))
         return [min(total, perCluster), total > perCluster ? total - perCluster : 0]
     }

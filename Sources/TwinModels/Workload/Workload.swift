@@ -169,11 +169,52 @@ public struct CopyPhase: Sendable, Equatable {
     }
 }
 
+/// One step of a Grace thread's program.
+public enum CPUStep: Sendable, Equatable {
+    /// Reads `bytes` of a buffer of that size front to back, with the core's line reads in
+    /// flight together: memory bandwidth as one core sees it.
+    case stream(bytes: UInt64)
+    /// Runs `cycles` core cycles that touch no memory beyond the L1 (a compute-bound loop), at
+    /// its cluster's clock.
+    case compute(cycles: UInt64)
+    /// `steps` dependent loads of random lines of a buffer.
+    case chase(bufferBytes: UInt64, steps: UInt64)
+}
+
+/// A software thread pinned to one core of a cluster, running its steps in order.
+public struct CPUThread: Sendable, Equatable {
+    public var core: CoreKind
+    public var cluster: Int
+    public var program: [CPUStep]
+
+    public init(core: CoreKind, cluster: Int = 0, program: [CPUStep]) {
+        self.core = core
+        self.cluster = cluster
+        self.program = program
+    }
+}
+
+/// Threads on the Grace cores, all started together; the phase ends when the last one does.
+/// Each has its own buffers and its own L1 and L2; their misses meet at the memory controller.
+///
+/// With `alongsideNext`, the next phase starts with the threads and the workload moves on once
+/// both have ended: CPU and GPU traffic then meet at the memory controller.
+public struct CPUThreadsPhase: Sendable, Equatable {
+    public var threads: [CPUThread]
+    public var alongsideNext: Bool
+
+    public init(threads: [CPUThread], alongsideNext: Bool = false) {
+        self.threads = threads
+        self.alongsideNext = alongsideNext
+    }
+}
+
 /// One step of a workload program; phases run one after the other.
 public enum WorkloadPhase: Sendable, Equatable {
     case streamRead(StreamReadPhase)
     case gemm(GEMMPhase)
     case cpuChase(CPUChasePhase)
+    case cpuThreads(CPUThreadsPhase)
     case gpuChase(GPUChasePhase)
     case copy(CopyPhase)
     /// Nothing runs for the given span.

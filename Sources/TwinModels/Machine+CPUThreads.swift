@@ -1,0 +1,189 @@
+import TwinCore
+
+/// A stream line of a Grace thread in flight, held in a slab the events index.
+struct GraceLineRequest: Sendable {
+    var thread: Int
+    var address: UInt64
+    var issuedAt: SimTime
+}
+
+/// The `cpu` phase now running: its threads, the caches they share and their lines in flight.
+struct GraceThreadsState: Sendable {
+    var threads: [GraceThread] = []
+    var shared: GraceSharedCaches?
+    var lines: [GraceLineRequest] = []
+    var freeLines: [UInt32] = []
+    var running = 0
+    var phaseIndex = 0
+    var startedAt = SimTime.zero
+    /// Threads in a stream step, and since when one has been.
+    var streaming = 0
+    var streamingSince = SimTime.zero
+    var stats = GraceThreadStats()
+
+    mutating func streamBegins(at time: SimTime) {
+        if streaming == 0 { streamingSince = time }
+        streaming += 1
+    }
+
+    mutating func streamEnds(at time: SimTime) {
+        streaming -= 1
+        if streaming == 0 { stats.streamPs += (time - streamingSince).picoseconds }
+    }
+
+    /// Closes the phase's time, at its end or the run's.
+    mutating func account(to time: SimTime) {
+        stats.phasePs += (time - startedAt).picoseconds
+        if streaming > 0 { stats.streamPs += (time - streamingSince).picoseconds }
+        streaming = 0
+    }
+}
+
+extension Machine {
+    mutating func startCPUThreads(_ phase: CPUThreadsPhase, phaseIndex: Int) {
+        grace.phaseIndex = phaseIndex
+        grace.startedAt = now
+        grace.shared = GraceSharedCaches(config: config.cpu)
+        grace.threads = phase.threads.enumerated().map { index, thread in
+            GraceThread(thread, index: index, config: config.cpu,
+                        random: RandomStream(seed: settings.seed, streamID: 16 + UInt64(index)))
+        }
+        let slots = phase.threads.reduce(0) { $0 + config.cpu.linesInFlight[$1.core]! }
+        grace.lines = Array(repeating: GraceLineRequest(thread: 0, address: 0, issuedAt: .zero), count: slots)
+        grace.freeLines = (0..<UInt32(slots)).reversed()
+        grace.running = grace.threads.count
+        for index in grace.threads.indices { advanceThread(index) }
+    }
+
+    /// Starts thread `index`'s next step, or retires the thread after its last.
+    mutating func advanceThread(_ index: Int) {
+        grace.threads[index].stepIndex += 1
+        let thread = grace.threads[index]
+        guard thread.stepIndex < thread.program.count else {
+            grace.running -= 1
+            if grace.running == 0 { finishCPUThreads() }
+            return
+        }
+        // Each step runs at its cluster's clock as the governor has it now.
+        let hz = UInt64(power.cpuHz[thread.cluster] * (thread.core == .a725 ? power.config.a725ClockRatio : 1))
+        grace.threads[index].clockHz = hz
+        switch thread.program[thread.stepIndex] {
+        case .compute(let cycles):
+            grace.stats.computeCycles += cycles
+            let done = now + SimDuration(seconds: Double(cycles) / Double(hz))
+            queue.push(Event(time: done, kind: EventKind.cpuThreadStep.rawValue, payload: UInt64(index)))
+        case .stream(let bytes):
+            let lines = (bytes + config.cpu.lineBytes - 1) / config.cpu.lineBytes
+            grace.threads[index].linesToIssue = lines
+            grace.threads[index].linesToArrive = lines
+            grace.threads[index].nextLine = 0
+            grace.streamBegins(at: now)
+            let limit = config.cpu.linesInFlight[thread.core]!
+            while grace.threads[index].linesToIssue > 0 && grace.threads[index].linesInFlight < limit { issueThreadLine(index) }
+        case .chase(let bufferBytes, let steps):
+            // Each chase draws its own walk from the thread's stream.
+            let walkSeed = grace.threads[index].random.next()
+            grace.threads[index].walk = ChaseWalk(bufferBytes: bufferBytes, lineBytes: config.cpu.lineBytes, steps: steps,
+                                                  random: RandomStream(state: walkSeed))
+            issueThreadChaseLoad(index)
+        }
+    }
+
+    /// The running step of thread `index` timed out: a compute step is done, or a chase load
+    /// has its value.
+    mutating func threadStepEvent(_ index: Int) {
+        if let walk = grace.threads[index].walk {
+            if walk.stepsLeft > 0 {
+                issueThreadChaseLoad(index)
+                return
+            }
+            grace.threads[index].walk = nil
+        }
+        advanceThread(index)
+    }
+
+    /// The level of Grace's hierarchy that holds `address` for thread `index`, filling the levels
+    /// above it; the system-level cache takes the lines the L3 evicts.
+    mutating func threadLookUp(_ index: Int, _ address: UInt64) -> PointerChase.Level {
+        if grace.threads[index].l1.access(address) { return .l1 }
+        if grace.threads[index].l2.access(address) { return .l2 }
+        let cluster = grace.threads[index].cluster
+        let inL3 = grace.shared!.l3[cluster].access(address)
+        if let victim = grace.shared!.l3[cluster].victim { grace.shared!.slc.access(victim) }
+        if inL3 { return .l3 }
+        return grace.shared!.slc.contains(address) ? .slc : .dram
+    }
+
+    /// Time from thread `index`'s core to `level` and back; for DRAM, to the controller's front end.
+    func threadLatency(_ index: Int, _ level: PointerChase.Level) -> SimDuration {
+        let thread = grace.threads[index]
+        let cycles = { (n: UInt64) in SimDuration(picoseconds: n * 1_000_000_000_000 / thread.clockHz) }
+        switch level {
+        case .l1: return cycles(config.cpu.l1LatencyCycles)
+        case .l2: return cycles(config.cpu.l2LatencyCycles[thread.core]!)
+        case .l3, .slc, .dram:
+            var latency = config.cpu.l3Latency
+            if thread.core == .a725 { latency = latency + config.cpu.a725L3Penalty }
+            if level != .l3 { latency = latency + config.cpu.slcLatency }
+            if level == .dram { latency = latency + config.cpu.fabricLatency }
+            return latency
+        }
+    }
+
+    mutating func issueThreadLine(_ index: Int) {
+        let address = grace.threads[index].base + grace.threads[index].nextLine * config.cpu.lineBytes
+        grace.threads[index].nextLine += 1
+        grace.threads[index].linesToIssue -= 1
+        grace.threads[index].linesInFlight += 1
+        let slot = grace.freeLines.removeLast()
+        grace.lines[Int(slot)] = GraceLineRequest(thread: index, address: address, issuedAt: now)
+        let level = threadLookUp(index, address)
+        let kind: EventKind = level == .dram ? .cpuLineArrive : .cpuLineDone
+        queue.push(Event(time: now + threadLatency(index, level), kind: kind.rawValue, payload: UInt64(slot)))
+    }
+
+    /// A stream line's read reaches the memory controller, where it meets every other requester.
+    mutating func threadLineAtController(_ slot: Int) {
+        let done = memory.read(address: grace.lines[slot].address, bytes: config.cpu.lineBytes, at: now)
+        queue.push(Event(time: done + config.cpu.fabricLatency, kind: EventKind.cpuLineDone.rawValue, payload: UInt64(slot)))
+    }
+
+    mutating func threadLineDone(_ slot: Int) {
+        let request = grace.lines[slot]
+        grace.freeLines.append(UInt32(slot))
+        grace.stats.streamLines += 1
+        grace.stats.streamBytes += config.cpu.lineBytes
+        grace.stats.streamLatencyPs += (now - request.issuedAt).picoseconds
+        let index = request.thread
+        grace.threads[index].linesInFlight -= 1
+        grace.threads[index].linesToArrive -= 1
+        if grace.threads[index].linesToIssue > 0 {
+            issueThreadLine(index)
+        } else if grace.threads[index].linesToArrive == 0 {
+            grace.streamEnds(at: now)
+            advanceThread(index)
+        }
+    }
+
+    /// Issues the next load of thread `index`'s chase: serial, each at its level's latency.
+    mutating func issueThreadChaseLoad(_ index: Int) {
+        let address = grace.threads[index].base + grace.threads[index].walk!.nextAddress()
+        grace.threads[index].walk!.stepsLeft -= 1
+        let level = threadLookUp(index, address)
+        var ready = now + threadLatency(index, level)
+        if level == .dram {
+            ready = memory.read(address: address, bytes: config.cpu.lineBytes, at: ready) + config.cpu.fabricLatency
+        }
+        chaseStats.loads += 1
+        chaseStats.latencyPs += (ready - now).picoseconds
+        chaseStats.loadsByLevel[level.rawValue] += 1
+        queue.push(Event(time: ready, kind: EventKind.cpuThreadStep.rawValue, payload: UInt64(index)))
+    }
+
+    mutating func finishCPUThreads() {
+        grace.account(to: now)
+        grace.threads = []
+        grace.shared = nil
+        finishPhase(grace.phaseIndex)
+    }
+}

@@ -1,0 +1,78 @@
+import Testing
+import TwinCore
+import TwinModels
+
+@Suite struct GraceThreadsTests {
+    let config = MachineConfig(MachineParameters.values(preset: "dgx-spark")!)
+
+    func run(_ workload: [WorkloadPhase]) -> [String: Double] {
+        let settings = RunSettings(duration: SimDuration(seconds: 1), seed: 5, samplePeriod: SimDuration(seconds: 1e-3), eventBudget: 100_000_000)
+        var machine = Machine(config: config, workload: workload, settings: settings)
+        #expect(machine.run(until: SimTime.zero + settings.duration) == .idle)
+        machine.finish()
+        return Dictionary(uniqueKeysWithValues: machine.metrics.map { ($0.name, $0.value) })
+    }
+
+    func threads(_ count: Int, _ core: CoreKind, cluster: Int = 0, _ program: [CPUStep]) -> [CPUThread] {
+        Array(repeating: CPUThread(core: core, cluster: cluster, program: program), count: count)
+    }
+
+    @Test func computeStepTakesItsCyclesAtTheClusterClock() {
+        // 3.9 M cycles on an X925 at its cluster's 3.9 GHz: 1 ms. On an A725, at 2.8 GHz: 1.393 ms.
+        let x925 = run([.cpuThreads(CPUThreadsPhase(threads: threads(1, .x925, [.compute(cycles: 3_900_000)])))])
+        #expect(abs(x925["cpu.threads.time"]! - 1e-3) < 1e-9)
+        let a725 = run([.cpuThreads(CPUThreadsPhase(threads: threads(1, .a725, [.compute(cycles: 3_900_000)])))])
+        #expect(abs(a725["cpu.threads.time"]! - 3_900_000 / 2.8e9) < 1e-9)
+        #expect(x925["memory.bandwidth"] == 0)
+    }
+
+    @Test func oneCoreStreamsAsItsLinesInFlightAllow() {
+        let metrics = run([.cpuThreads(CPUThreadsPhase(threads: threads(1, .x925, [.stream(bytes: 16 << 20)])))])
+        #expect(metrics["cpu.stream.bytes"] == Double(16 << 20))
+        // Little's law: 48 lines of 64 B in flight over the mean latency of one.
+        let expected = 48 * 64 / metrics["cpu.stream.latency.mean"]!
+        #expect(abs(metrics["cpu.stream.bandwidth"]! / expected - 1) < 0.02, "\(metrics["cpu.stream.bandwidth"]!) GB/s")
+        // A DRAM line costs a chase's ~117 ns and a little more: the stream keeps banks busy.
+        #expect(metrics["cpu.stream.latency.mean"]! > 110 && metrics["cpu.stream.latency.mean"]! < 150)
+    }
+
+    @Test func manyCoresContendAtTheController() {
+        let one = run([.cpuThreads(CPUThreadsPhase(threads: threads(1, .x925, [.stream(bytes: 8 << 20)])))])
+        let ten = run([.cpuThreads(CPUThreadsPhase(threads: threads(5, .x925, [.stream(bytes: 8 << 20)])
+                                                              + threads(5, .x925, cluster: 1, [.stream(bytes: 8 << 20)])))])
+        #expect(ten["cpu.stream.bandwidth"]! > 3 * one["cpu.stream.bandwidth"]!)
+        #expect(ten["cpu.stream.bandwidth"]! < 273.056)
+        #expect(ten["cpu.stream.latency.mean"]! > one["cpu.stream.latency.mean"]! * 1.2)
+    }
+
+    @Test func aThreadsChaseCostsWhatAChasePhaseDoesFromCold() {
+        // The chase phase warms its buffer's tail first, as the C5 benchmark does; a thread's
+        // chase starts cold, so nearly every load goes to DRAM and costs a little more.
+        let phase = run([.cpuChase(CPUChasePhase(core: .x925, bufferBytes: 1 << 30, steps: 4_000))])
+        let thread = run([.cpuThreads(CPUThreadsPhase(threads: threads(1, .x925, [.chase(bufferBytes: 1 << 30, steps: 4_000)])))])
+        #expect(thread["cpu.chase.loads"] == 4_000)
+        #expect(thread["cpu.chase.dram.fraction"]! > 0.99)
+        let ratio = thread["cpu.chase.latency.mean"]! / phase["cpu.chase.latency.mean"]!
+        #expect(ratio >= 1 && ratio < 1.08, "\(ratio)")
+    }
+
+    @Test func cpuAndGPUTrafficMeetAtTheController() {
+        let cpu = threads(5, .x925, [.stream(bytes: 8 << 20)])
+        let gpu = WorkloadPhase.streamRead(StreamReadPhase(bufferBytes: 1 << 30, totalBytes: 16 << 20, pattern: .sequential))
+        let gpuAlone = run([gpu])
+        let cpuAlone = run([.cpuThreads(CPUThreadsPhase(threads: cpu))])
+        let together = run([.cpuThreads(CPUThreadsPhase(threads: cpu, alongsideNext: true)), gpu])
+        #expect(together["gpu.read.bandwidth"]! < gpuAlone["gpu.read.bandwidth"]! * 0.95)
+        #expect(together["cpu.stream.latency.mean"]! > cpuAlone["cpu.stream.latency.mean"]! * 1.1)
+        // Both finished, and the run ended with the later of the two.
+        #expect(together["cpu.stream.bytes"] == Double(5 * 8 << 20))
+        #expect(together["gpu.read.bytes"] == Double(16 << 20))
+        #expect(together["sim.time"]! >= together["cpu.threads.time"]!)
+    }
+
+    @Test func sameSeedGivesTheSameThreads() {
+        let program: [CPUStep] = [.stream(bytes: 1 << 20), .chase(bufferBytes: 64 << 20, steps: 500), .compute(cycles: 1_000)]
+        let workload: [WorkloadPhase] = [.cpuThreads(CPUThreadsPhase(threads: threads(3, .a725, cluster: 1, program)))]
+        #expect(run(workload) == run(workload))
+    }
+}
