@@ -71,6 +71,10 @@ extension Machine {
         add("memory.write.drains", Double(m.writeDrains), "count")
         add("memory.peak_bandwidth", mc.peakBandwidthBytesPerSecond / 1e9, "GB/s")
         add("memory.row_hit_rate", m.rowHits + m.rowMisses == 0 ? 0 : Double(m.rowHits) / Double(m.rowHits + m.rowMisses), "ratio")
+        let readLatency = memory.readLatency
+        add("memory.read.latency.mean", readLatency.meanNs, "ns")
+        add("memory.read.latency.p50", readLatency.quantileNs(0.5), "ns")
+        add("memory.read.latency.p99", readLatency.quantileNs(0.99), "ns")
         var utilizations: [Double] = []
         for c in 0..<mc.channels {
             let busy = Double(memory.stats(channel: c).busyCycles)

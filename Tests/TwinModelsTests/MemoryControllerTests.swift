@@ -87,6 +87,11 @@ import TwinModels
         #expect(hit == clock.time(ofCycle: hitArrival + config.readLatencyCycles + fourBursts))
         #expect(memory.stats(channel: 0).rowHits == 1)
         #expect(memory.stats(channel: 0).rowMisses == 1)
+        // The latency histogram holds both reads, front end to last byte.
+        let latencies = [(first - SimTime.zero).picoseconds, (hit - later).picoseconds]
+        #expect(memory.readLatency.count == 2)
+        #expect(memory.readLatency.maxPs == latencies.max())
+        #expect(abs(memory.readLatency.meanNs - Double(latencies.reduce(0, +)) / 2 / 1_000) < 1e-9)
     }
 
     @Test func aRowIdleForThePageTimeoutIsClosedInTheBackground() {

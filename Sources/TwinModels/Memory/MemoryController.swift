@@ -170,6 +170,8 @@ public struct MemoryController: Sendable {
     public let config: Config
     /// The memory command clock (fixed frequency here; a DVFS-capable domain all the same).
     public private(set) var clock: ClockDomain
+    /// Reads' time from the front end to their last byte off the channel, CPU and GPU alike.
+    public private(set) var readLatency = LatencyHistogram()
     private var channels: [Channel]
     private var banks: [Bank]
     /// Per channel: the data-bus cycles taken, and the cycles activates were issued at.
@@ -241,7 +243,9 @@ public struct MemoryController: Sendable {
     public mutating func read(address: UInt64, bytes: UInt64, at time: SimTime) -> SimTime {
         checkAccess(address, bytes)
         let arrival = clock.cycle(atOrAfter: time + config.controllerLatency)
-        return clock.time(ofCycle: columnAccess(locate(address), bytes: bytes, arrival: arrival, write: false))
+        let done = clock.time(ofCycle: columnAccess(locate(address), bytes: bytes, arrival: arrival, write: false))
+        readLatency.record(done - time)
+        return done
     }
 
     /// Accepts a write that reaches the controller's front end at `time` into its channel's write
