@@ -72,6 +72,7 @@ public struct Machine: ~Copyable {
         ("memory.row_hit_rate", "ratio"),
         ("c2c.cpu_to_gpu.utilization", "ratio"),
         ("gpu.gemm.throughput", "TFLOPS"),
+        ("cpu.stream.bandwidth", "GB/s"),
     ] + PowerSystem.signals
 
     public let config: MachineConfig
@@ -129,6 +130,7 @@ public struct Machine: ~Copyable {
     var lastSampleMisses: UInt64 = 0
     var lastSampleFlits: UInt64 = 0
     var lastSampleFlops: Double = 0
+    var lastSampleCPUBytes: UInt64 = 0
 
     /// Builds the machine and schedules the first phase and the first sample.
     public init(config: MachineConfig, workload: [WorkloadPhase], settings: RunSettings, cpuCores: [UInt64] = []) {
@@ -350,7 +352,8 @@ public struct Machine: ~Copyable {
         sampleValues[3].append(hits + misses == 0 ? 0 : Double(hits) / Double(hits + misses))
         sampleValues[4].append(Double(flits - lastSampleFlits) / Double(config.c2c.flitRateHz) / window.seconds)
         sampleValues[5].append((gemm.ctaFlops - lastSampleFlops) / window.seconds / 1e12)
-        for (offset, value) in power.signalValues.enumerated() { sampleValues[6 + offset].append(value) }
+        sampleValues[6].append(Double(grace.stats.streamBytes - lastSampleCPUBytes) / window.seconds / 1e9)
+        for (offset, value) in power.signalValues.enumerated() { sampleValues[7 + offset].append(value) }
         lastSampleTime = now
         lastSampleBytes = stats.bytesReceived
         lastSampleLatencyPs = stats.latencySumPs
@@ -359,6 +362,7 @@ public struct Machine: ~Copyable {
         lastSampleMisses = memoryStats.rowMisses
         lastSampleFlits = flits
         lastSampleFlops = gemm.ctaFlops
+        lastSampleCPUBytes = grace.stats.streamBytes
     }
 
     /// Ends the run at the current time: closes open phases and takes a last, partial sample.

@@ -36,6 +36,19 @@ import TwinModels
         #expect(metrics["cpu.stream.latency.mean"]! > 110 && metrics["cpu.stream.latency.mean"]! < 150)
     }
 
+    @Test func theStreamSeriesAddsUpToTheBytesRead() {
+        let settings = RunSettings(duration: SimDuration(seconds: 1), seed: 5, samplePeriod: SimDuration(seconds: 40e-6), eventBudget: 100_000_000)
+        var machine = Machine(config: config, workload: [.cpuThreads(CPUThreadsPhase(threads: threads(2, .a725, [.stream(bytes: 4 << 20)])))],
+                              settings: settings)
+        #expect(machine.run(until: SimTime.zero + settings.duration) == .idle)
+        machine.finish()
+        let values = machine.series.first { $0.name == "cpu.stream.bandwidth" }!.values
+        let times = [0] + machine.sampleTimes
+        #expect(values.count > 5)
+        let bytes = zip(values, zip(times, times.dropFirst())).reduce(0.0) { $0 + $1.0 * 1e9 * Double($1.1.1 - $1.1.0) * 1e-12 }
+        #expect(abs(bytes / Double(2 * 4 << 20) - 1) < 1e-9)
+    }
+
     @Test func manyCoresContendAtTheController() {
         let one = run([.cpuThreads(CPUThreadsPhase(threads: threads(1, .x925, [.stream(bytes: 8 << 20)])))])
         let ten = run([.cpuThreads(CPUThreadsPhase(threads: threads(5, .x925, [.stream(bytes: 8 << 20)])
