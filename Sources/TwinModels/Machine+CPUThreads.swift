@@ -66,7 +66,7 @@ extension Machine {
         }
         // Each step runs at its cluster's clock as the governor has it now.
         let hz = UInt64(power.cpuHz[thread.cluster] * (thread.core == .a725 ? power.config.a725ClockRatio : 1))
-        grace.threads[index].clockHz = hz
+        grace.threads[index].clock = ClockDomain(frequencyHz: hz)
         switch thread.program[thread.stepIndex] {
         case .compute(let cycles):
             grace.stats.computeCycles += cycles
@@ -102,32 +102,17 @@ extension Machine {
         advanceThread(index)
     }
 
-    /// The level of Grace's hierarchy that holds `address` for thread `index`, filling the levels
-    /// above it; the system-level cache takes the lines the L3 evicts.
+    /// The level of Grace's hierarchy that holds `address` for thread `index`: its own L1 and L2,
+    /// then its cluster's L3 and the system-level cache the threads share.
     mutating func threadLookUp(_ index: Int, _ address: UInt64) -> PointerChase.Level {
-        if grace.threads[index].l1.access(address) { return .l1 }
-        if grace.threads[index].l2.access(address) { return .l2 }
-        let cluster = grace.threads[index].cluster
-        let inL3 = grace.shared!.l3[cluster].access(address)
-        if let victim = grace.shared!.l3[cluster].victim { grace.shared!.slc.access(victim) }
-        if inL3 { return .l3 }
-        return grace.shared!.slc.contains(address) ? .slc : .dram
+        grace.shared!.lookUp(address, for: &grace.threads[index])
     }
 
     /// Time from thread `index`'s core to `level` and back; for DRAM, to the controller's front end.
     func threadLatency(_ index: Int, _ level: PointerChase.Level) -> SimDuration {
-        let thread = grace.threads[index]
-        let cycles = { (n: UInt64) in SimDuration(picoseconds: n * 1_000_000_000_000 / thread.clockHz) }
-        switch level {
-        case .l1: return cycles(config.cpu.l1LatencyCycles)
-        case .l2: return cycles(config.cpu.l2LatencyCycles[thread.core]!)
-        case .l3, .slc, .dram:
-            var latency = config.cpu.l3Latency
-            if thread.core == .a725 { latency = latency + config.cpu.a725L3Penalty }
-            if level != .l3 { latency = latency + config.cpu.slcLatency }
-            if level == .dram { latency = latency + config.cpu.fabricLatency }
-            return latency
-        }
+        let latency = PointerChase.cacheLatency(level, core: grace.threads[index].core, clock: grace.threads[index].clock,
+                                                config: config.cpu)
+        return level == .dram ? latency + config.cpu.fabricLatency : latency
     }
 
     mutating func issueThreadLine(_ index: Int) {

@@ -19,7 +19,7 @@ struct GraceThread: Sendable {
     var l1: SetAssociativeCache
     var l2: SetAssociativeCache
     /// The core's clock during the running step: its cluster's, as the governor set it.
-    var clockHz: UInt64
+    var clock: ClockDomain
     var random: RandomStream
 
     // A stream step.
@@ -40,7 +40,7 @@ struct GraceThread: Sendable {
         base = UInt64(index + 1) * Self.regionBytes
         l1 = SetAssociativeCache(config: config.l1)
         l2 = SetAssociativeCache(config: config.l2[thread.core]!)
-        clockHz = config.clockHz[thread.core]!
+        clock = ClockDomain(frequencyHz: config.clockHz[thread.core]!)
         self.random = random
     }
 }
@@ -54,6 +54,13 @@ struct GraceSharedCaches: Sendable {
     init(config: GraceConfig) {
         l3 = Array(repeating: SetAssociativeCache(config: config.l3), count: GraceTopology.clusters)
         slc = SetAssociativeCache(config: config.slc)
+    }
+
+    /// The level that holds `address` for `thread`: its own L1 and L2, then its cluster's L3 and
+    /// the system-level cache.
+    mutating func lookUp(_ address: UInt64, for thread: inout GraceThread) -> PointerChase.Level {
+        let cluster = thread.cluster
+        return PointerChase.lookUp(address, l1: &thread.l1, l2: &thread.l2, l3: &l3[cluster], slc: &slc)
     }
 }
 

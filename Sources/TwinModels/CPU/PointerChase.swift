@@ -85,9 +85,19 @@ struct PointerChase: Sendable {
         for line in (lines - min(lines, cached))..<lines { _ = lookUp(line * config.lineBytes) }
     }
 
+    mutating func lookUp(_ address: UInt64) -> Level {
+        Self.lookUp(address, l1: &l1, l2: &l2, l3: &l3, slc: &slc)
+    }
+
+    func cacheLatency(_ level: Level) -> SimDuration {
+        Self.cacheLatency(level, core: core, clock: clock, config: config)
+    }
+
     /// The level that held the line, filling the core's levels above it. The system-level cache
     /// is a victim cache of the L3: it takes the lines the L3 evicts, not the lines it fills.
-    mutating func lookUp(_ address: UInt64) -> Level {
+    /// The `cpu` phase's threads walk the same hierarchy, with shared L3s and SLC.
+    static func lookUp(_ address: UInt64, l1: inout SetAssociativeCache, l2: inout SetAssociativeCache,
+                       l3: inout SetAssociativeCache, slc: inout SetAssociativeCache) -> Level {
         if l1.access(address) { return .l1 }
         if l2.access(address) { return .l2 }
         let inL3 = l3.access(address)
@@ -96,9 +106,8 @@ struct PointerChase: Sendable {
         return slc.contains(address) ? .slc : .dram
     }
 
-
-    /// Latency of a load served by `level` above DRAM.
-    func cacheLatency(_ level: Level) -> SimDuration {
+    /// Latency of a load served by `level` above DRAM, on a `core` whose clock is `clock`.
+    static func cacheLatency(_ level: Level, core: CoreKind, clock: ClockDomain, config: GraceConfig) -> SimDuration {
         let cycles = { (n: UInt64) in SimDuration(picoseconds: (clock.time(ofCycle: n) - .zero).picoseconds) }
         switch level {
         case .l1: return cycles(config.l1LatencyCycles)
