@@ -51,14 +51,19 @@ struct Bench: ParsableCommand {
         @Option(help: ArgumentHelp("Seed of the increment stream.", valueName: "n"))
         var seed: UInt64 = 1
 
+        @Option(help: ArgumentHelp(
+            "drawn: each step draws its increment (a logarithm); table: steps cycle through 65,536 draws made before timing, to time the queue alone.",
+            valueName: "source"))
+        var increments: HoldBenchmark.Increments = .drawn
+
         func validate() throws {
             guard pending >= 1 && pending < 16_000_000 else { throw ValidationError("--pending must be from 1 to 15,999,999") }
             guard events >= 1 else { throw ValidationError("--events must be at least 1") }
         }
 
         func run() throws {
-            let result = HoldBenchmark.run(pending: pending, events: events, seed: seed)
-            print("pending=\(result.pending) events=\(result.events) seconds=\(String(format: "%.4f", result.seconds)) checksum=\(result.checksum)")
+            let result = HoldBenchmark.run(pending: pending, events: events, seed: seed, increments: increments)
+            print("pending=\(result.pending) events=\(result.events) increments=\(increments.rawValue) seconds=\(String(format: "%.4f", result.seconds)) checksum=\(result.checksum)")
             print("events_per_s=\(String(format: "%.0f", result.eventsPerSecond))")
         }
     }
@@ -92,3 +97,5 @@ extension Bench {
         }
     }
 }
+
+extension HoldBenchmark.Increments: ExpressibleByArgument {}

@@ -3,12 +3,15 @@
 // pushes one at its time plus an exponential increment (1 us mean, picoseconds) drawn from
 // SplitMix64. Events carry what SparkTwin's do (time, sequence, target, kind, payload) and
 // are ordered by (time, sequence), so both queues do the same work.
-// Build: g++ -O2 -o hold_cpp hold.cpp    Run: ./hold_cpp N M
+// `table` cycles through 65,536 increments drawn before the timer starts, to time the queue
+// alone (as `sparktwin bench hold --increments table`; the checksums still agree).
+// Build: g++ -O2 -o hold_cpp hold.cpp    Run: ./hold_cpp N M [seed] [drawn|table]
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <queue>
 #include <vector>
 
@@ -39,9 +42,11 @@ struct Later {
 };
 
 int main(int argc, char** argv) {
-    if (argc < 3) { std::fprintf(stderr, "usage: %s pending events [seed]\n", argv[0]); return 2; }
+    if (argc < 3) { std::fprintf(stderr, "usage: %s pending events [seed] [drawn|table]\n", argv[0]); return 2; }
     const long pending = std::atol(argv[1]);
     const long events = std::atol(argv[2]);
+    const bool from_table = argc > 4 && std::strcmp(argv[4], "table") == 0;
+    const long table_size = 1 << 16;
     SplitMix64 rng{argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 1};
     const double mean = 1e6;
     std::vector<Event> storage;
@@ -49,18 +54,34 @@ int main(int argc, char** argv) {
     std::priority_queue<Event, std::vector<Event>, Later> queue(Later(), std::move(storage));
     uint64_t seq = 0;
     for (long i = 0; i < pending; i++) queue.push(Event{uint64_t(rng.exponential(mean)), seq++, 0, 0, 0});
-    auto start = std::chrono::steady_clock::now();
     uint64_t checksum = 0;
-    for (long i = 0; i < events; i++) {
-        Event e = queue.top();
-        queue.pop();
-        checksum += e.time;
-        e.time += uint64_t(rng.exponential(mean));
-        e.seq = seq++;
-        queue.push(e);
+    std::chrono::steady_clock::time_point start;
+    if (from_table) {
+        std::vector<uint64_t> table(table_size);
+        for (auto& increment : table) increment = uint64_t(rng.exponential(mean));
+        start = std::chrono::steady_clock::now();
+        for (long i = 0; i < events; i++) {
+            Event e = queue.top();
+            queue.pop();
+            checksum += e.time;
+            e.time += table[i & (table_size - 1)];
+            e.seq = seq++;
+            queue.push(e);
+        }
+    } else {
+        start = std::chrono::steady_clock::now();
+        for (long i = 0; i < events; i++) {
+            Event e = queue.top();
+            queue.pop();
+            checksum += e.time;
+            e.time += uint64_t(rng.exponential(mean));
+            e.seq = seq++;
+            queue.push(e);
+        }
     }
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("pending=%ld events=%ld seconds=%.4f checksum=%llu\n", pending, events, seconds, (unsigned long long)checksum);
+    std::printf("pending=%ld events=%ld increments=%s seconds=%.4f checksum=%llu\n", pending, events,
+                from_table ? "table" : "drawn", seconds, (unsigned long long)checksum);
     std::printf("events_per_s=%.0f\n", events / seconds);
     return 0;
 }

@@ -5,7 +5,10 @@ earliest and schedules one at its time plus an exponential increment (1 us mean,
 picoseconds) from SplitMix64. SimPy orders events by (time, priority, insertion id), the
 same total order as the others, so all three print the same checksum.
 
-Usage: python3 hold_simpy.py N M [seed]
+With `table`, steps cycle through 65,536 increments drawn before the timer starts, so the
+timing is the queue's alone (as `sparktwin bench hold --increments table`).
+
+Usage: python3 hold_simpy.py N M [seed] [drawn|table]
 """
 import math
 import sys
@@ -15,6 +18,7 @@ import simpy
 
 MASK = (1 << 64) - 1
 MEAN_PS = 1e6
+TABLE_SIZE = 1 << 16
 
 
 class SplitMix64:
@@ -34,27 +38,38 @@ class SplitMix64:
 
 def main():
     if len(sys.argv) < 3:
-        sys.exit("usage: hold_simpy.py pending events [seed]")
+        sys.exit("usage: hold_simpy.py pending events [seed] [drawn|table]")
     pending, events = int(sys.argv[1]), int(sys.argv[2])
     rng = SplitMix64(int(sys.argv[3]) if len(sys.argv) > 3 else 1)
+    from_table = len(sys.argv) > 4 and sys.argv[4] == "table"
     env = simpy.Environment()
     popped = [0]
+    table, step = [], [0]
+
+    def increment():
+        if not from_table:
+            return int(rng.exponential(MEAN_PS))
+        value = table[step[0] & (TABLE_SIZE - 1)]
+        step[0] += 1
+        return value
 
     def holder(first_delay):
         yield env.timeout(first_delay)
         while True:
             popped[0] += env.now
-            yield env.timeout(int(rng.exponential(MEAN_PS)))
+            yield env.timeout(increment())
 
     for _ in range(pending):
         env.process(holder(int(rng.exponential(MEAN_PS))))
     for _ in range(pending):  # each process's start event
         env.step()
+    if from_table:
+        table.extend(int(rng.exponential(MEAN_PS)) for _ in range(TABLE_SIZE))
     start = time.perf_counter()
     for _ in range(events):
         env.step()
     seconds = time.perf_counter() - start
-    print(f"pending={pending} events={events} seconds={seconds:.4f} checksum={popped[0] & MASK}")
+    print(f"pending={pending} events={events} increments={'table' if from_table else 'drawn'} seconds={seconds:.4f} checksum={popped[0] & MASK}")
     print(f"events_per_s={events / seconds:.0f}")
 
 
