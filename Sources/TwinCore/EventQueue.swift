@@ -217,16 +217,11 @@ public struct EventQueue: ~Copyable {
     @inlinable @inline(__always)
     static func promoteSmallestChild(_ heap: UnsafeMutableRawPointer, hole: Int, first: Int) -> Int {
         let group = heap + first
-        let ta = group.load(fromByteOffset: 8, as: UInt64.self)
-        let tb = group.load(fromByteOffset: 24, as: UInt64.self)
-        let tc = group.load(fromByteOffset: 40, as: UInt64.self)
-        let td = group.load(fromByteOffset: 56, as: UInt64.self)
-        let tab = tb < ta ? tb : ta
-        let iab = tb < ta ? first &+ 16 : first
-        let tcd = td < tc ? td : tc
-        let icd = td < tc ? first &+ 48 : first &+ 32
-        var chosen = tcd < tab ? icd : iab
-        if ta == tb || tc == td || tab == tcd {
+        let times = (group.load(fromByteOffset: 8, as: UInt64.self), group.load(fromByteOffset: 24, as: UInt64.self),
+                     group.load(fromByteOffset: 40, as: UInt64.self), group.load(fromByteOffset: 56, as: UInt64.self))
+        let byTime = smallestOfFour(times, first: first)
+        var chosen = byTime.offset
+        if times.0 == times.1 || times.2 == times.3 || byTime.pairWinners.0 == byTime.pairWinners.1 {
             chosen = smallestByKey(group, first: first)
         }
         (heap + hole).storeBytes(of: (heap + chosen).load(as: UInt128.self), as: UInt128.self)
@@ -237,15 +232,22 @@ public struct EventQueue: ~Copyable {
     /// the side path for equal times, out of line so the common path stays short.
     @inlinable @inline(never)
     static func smallestByKey(_ group: UnsafeMutableRawPointer, first: Int) -> Int {
-        let a = group.load(as: UInt128.self)
-        let b = group.load(fromByteOffset: 16, as: UInt128.self)
-        let c = group.load(fromByteOffset: 32, as: UInt128.self)
-        let d = group.load(fromByteOffset: 48, as: UInt128.self)
-        let ab = b < a ? b : a
-        let iab = b < a ? first &+ 16 : first
-        let cd = d < c ? d : c
-        let icd = d < c ? first &+ 48 : first &+ 32
-        return cd < ab ? icd : iab
+        let keys = (group.load(as: UInt128.self), group.load(fromByteOffset: 16, as: UInt128.self),
+                    group.load(fromByteOffset: 32, as: UInt128.self), group.load(fromByteOffset: 48, as: UInt128.self))
+        return smallestOfFour(keys, first: first).offset
+    }
+
+    /// The smallest of four entries of 16 bytes from byte offset `first` as a knockout: the
+    /// winners of (0, 1) and (2, 3), then the final. Returns the winner's byte offset and the two
+    /// pair winners. Written with selects the compiler turns into conditional moves.
+    @inlinable @inline(__always)
+    static func smallestOfFour<Value: Comparable>(_ v: (Value, Value, Value, Value), first: Int)
+        -> (offset: Int, pairWinners: (Value, Value)) {
+        let ab = v.1 < v.0 ? v.1 : v.0
+        let iab = v.1 < v.0 ? first &+ 16 : first
+        let cd = v.3 < v.2 ? v.3 : v.2
+        let icd = v.3 < v.2 ? first &+ 48 : first &+ 32
+        return (cd < ab ? icd : iab, (ab, cd))
     }
 
     /// Doubles the capacity; rare, so run time stays free of allocation in steady state.
