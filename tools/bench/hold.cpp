@@ -45,7 +45,12 @@ int main(int argc, char** argv) {
     if (argc < 3) { std::fprintf(stderr, "usage: %s pending events [seed] [drawn|table]\n", argv[0]); return 2; }
     const long pending = std::atol(argv[1]);
     const long events = std::atol(argv[2]);
-    const bool from_table = argc > 4 && std::strcmp(argv[4], "table") == 0;
+    const char* source = argc > 4 ? argv[4] : "drawn";
+    if (std::strcmp(source, "drawn") != 0 && std::strcmp(source, "table") != 0) {
+        std::fprintf(stderr, "increments must be drawn or table, found %s\n", source);
+        return 2;
+    }
+    const bool from_table = std::strcmp(source, "table") == 0;
     const long table_size = 1 << 16;
     SplitMix64 rng{argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 1};
     const double mean = 1e6;

@@ -41,7 +41,10 @@ def main():
         sys.exit("usage: hold_simpy.py pending events [seed] [drawn|table]")
     pending, events = int(sys.argv[1]), int(sys.argv[2])
     rng = SplitMix64(int(sys.argv[3]) if len(sys.argv) > 3 else 1)
-    from_table = len(sys.argv) > 4 and sys.argv[4] == "table"
+    source = sys.argv[4] if len(sys.argv) > 4 else "drawn"
+    if source not in ("drawn", "table"):
+        sys.exit(f"increments must be drawn or table, found {source}")
+    from_table = source == "table"
     env = simpy.Environment()
     popped = [0]
     table, step = [], [0]
