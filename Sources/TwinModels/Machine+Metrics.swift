@@ -93,21 +93,21 @@ extension Machine {
         add("c2c.cpu_to_gpu.bytes", Double(c2c.stats(.cpuToGPU).payloadBytes), "B")
 
         let times = sampleTimesPs.map { Double($0) * 1e-12 }
-        out += Self.loadMetrics(times: times, series: series, power: power)
+        out += Self.loadMetrics(times: times, series: series, power: power, spec: SpecPeaks(config: config, workload: phases))
         out += power.metrics(teraflops: g.ctaFlops / 1e12, gigabytes: Double(gpuStats.bytesReceived) / 1e9)
         return out
     }
 
     /// Load features of the GEMM throughput and of the streamed bandwidth (whichever ran; the
     /// clock and temperature features follow the GEMM if any ran, else the stream).
-    static func loadMetrics(times: [Double], series: [SignalSeries], power: PowerSystem) -> [MetricValue] {
+    static func loadMetrics(times: [Double], series: [SignalSeries], power: PowerSystem, spec: SpecPeaks) -> [MetricValue] {
         func values(_ name: String) -> [Double] { series.first { $0.name == name }!.values }
         let clock = values("clock.gpu"), die = values("temp.gpu_die")
         let applicationMHz = power.config.gpuCeilingHz / 1e6
         let gemm = LoadFeatures(times: times, work: values("gpu.gemm.throughput"), clockMHz: clock, dieC: die)
         let stream = LoadFeatures(times: times, work: values("gpu.read.bandwidth"), clockMHz: clock, dieC: die)
-        return gemm.metrics(name: "gpu.gemm.throughput", unit: "TFLOPS")
-            + stream.metrics(name: "gpu.read.bandwidth", unit: "GB/s")
+        return gemm.metrics(name: "gpu.gemm.throughput", unit: "TFLOPS", spec: spec.gemmTFLOPS)
+            + stream.metrics(name: "gpu.read.bandwidth", unit: "GB/s", spec: spec.memoryGBps)
             + (gemm.peak > 0 ? gemm : stream).loadMetrics(applicationClockMHz: applicationMHz)
     }
 
@@ -123,5 +123,29 @@ extension Machine {
                               settings: RunSettings(duration: SimDuration(picoseconds: 1), seed: 0,
                                                     samplePeriod: SimDuration(picoseconds: 1), eventBudget: 0))
         return machine.metrics.map { ($0.name, $0.unit) }
+    }
+}
+
+/// The datasheet's peaks a run's throughputs are set against (`…ratio_to_spec`), as opposed to
+/// the best sampling window of the run itself (`….peak`).
+public struct SpecPeaks: Sendable, Equatable {
+    /// Peak FLOP rate of the run's GEMMs, TFLOPS: every SM at full tensor (or FP32) issue rate
+    /// at `gpu.specClock`; with GEMMs of several precisions, the rate that does all their FLOPs
+    /// in the time each precision's peak would take. 0 when no GEMM runs.
+    public var gemmTFLOPS: Double
+    /// Peak DRAM bandwidth, GB/s: the bus width times the data rate (273 GB/s on GB10).
+    public var memoryGBps: Double
+
+    public init(config: MachineConfig, workload: [WorkloadPhase]) {
+        var flops = 0.0, specSeconds = 0.0
+        for case .gemm(let g) in workload {
+            let phaseFlops = 2 * Double(g.m) * Double(g.n) * Double(g.k) * Double(g.count)
+            let rate = config.compute.specFlopsPerSecond(g.precision, sparse: g.sparse)
+            guard rate > 0 else { continue }
+            flops += phaseFlops
+            specSeconds += phaseFlops / rate
+        }
+        gemmTFLOPS = specSeconds > 0 ? flops / specSeconds / 1e12 : 0
+        memoryGBps = config.memory.peakBandwidthBytesPerSecond / 1e9
     }
 }

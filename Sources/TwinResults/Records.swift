@@ -52,6 +52,11 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
 
     /// The seed as given.
     public var seedValue: UInt64 { UInt64(bitPattern: seed) }
+
+    /// The `--set` assignments as a list.
+    public var overrideList: [String] {
+        (try? JSONDecoder().decode([String].self, from: Data(overrides.utf8))) ?? []
+    }
 }
 
 /// A scalar result of a run. Table `metric`.

@@ -205,6 +205,17 @@ public final class ResultStore: Sendable {
         }
     }
 
+    /// Deletes runs with their metrics, expectations, labels and time series, in one
+    /// transaction (the schema's foreign keys cascade).
+    ///
+    /// - Returns: the number of runs deleted.
+    @discardableResult
+    public func delete(runIds: [String]) throws -> Int {
+        try writer.write { db in
+            try runIds.reduce(0) { count, id in count + (try RunRecord.deleteOne(db, key: id) ? 1 : 0) }
+        }
+    }
+
     /// Finished runs carrying `label`, oldest first.
     public func runs(labelled label: String) throws -> [RunRecord] {
         try writer.read { db in

@@ -1,6 +1,7 @@
 import Foundation
 import TwinResults
 import TwinScenario
+import Yams
 
 /// Which way a metric should move to be better.
 public enum MetricDirection: String, Sendable {
@@ -11,17 +12,70 @@ public enum MetricDirection: String, Sendable {
     /// About the simulator, not the machine (events, wall time): shown, never judged.
     case informational = "info"
 
-    /// The direction of a metric, from its name. Names are part of the interface, so this
-    /// table is too; a metric it does not know is neutral.
-    public static func of(_ metric: String) -> MetricDirection {
-        if metric.hasPrefix("sim.") || metric.hasPrefix("fast.") { return .informational }
-        let lower = ["latency", "power.", "energy.", "temp.", "throttle.", "time.", "kernel_time", "loss",
-                     "refresh.overhead", "shutdown", "_tau"]
-        let higher = ["throughput", "bandwidth", "hit_rate", "clock.", "sm_clock", "sustained_ratio"]
-        if metric == "power.limit" { return .neutral }
-        if lower.contains(where: metric.contains) { return .lowerIsBetter }
-        if higher.contains(where: metric.contains) { return .higherIsBetter }
-        return .neutral
+    /// The direction of a metric, from its name (see `MetricKind`).
+    public static func of(_ metric: String) -> MetricDirection { MetricKind.of(metric).direction }
+}
+
+/// How a change of a metric is measured.
+public enum ChangeScale: String, Sendable {
+    /// As a fraction of the baseline: rates, bandwidths, powers, energies, counts.
+    case relative
+    /// In the metric's own unit: temperatures (a percentage of °C means nothing), ratios
+    /// (percentage points) and times at which something happened.
+    case absolute
+}
+
+/// What a metric is, for comparing it: its better direction, how its change is measured, the
+/// tolerance when none is given for it, and whether −1 means "never" (times of first events).
+///
+/// Names are part of the interface, so this table is too. The first rule whose test matches a
+/// name wins; a metric no rule knows is neutral and relative.
+public struct MetricKind: Sendable, Equatable {
+    public var direction: MetricDirection
+    public var scale: ChangeScale
+    /// Used when neither `--metric-tolerance` nor a tolerance file names the metric; nil takes
+    /// the table's default (1 % unless `--tolerance` says otherwise).
+    public var defaultTolerance: CompareTolerance?
+    /// −1 stands for "never happened", which is later than any time.
+    public var negativeMeansNever = false
+
+    /// Temperatures move by tenths of a degree between equivalent runs.
+    static let temperatureTolerance = CompareTolerance.absolute(0.5)
+    /// One percentage point.
+    static let ratioTolerance = CompareTolerance.absolute(0.01)
+    /// Five periods of the `dgx-spark` governor: first-throttle times are quantised to its period.
+    static let eventTimeTolerance = CompareTolerance.absolute(0.05)
+
+    static let rules: [(matches: @Sendable (String) -> Bool, kind: MetricKind)] = [
+        ({ $0.hasPrefix("sim.") || $0.hasPrefix("fast.") }, MetricKind(direction: .informational, scale: .relative)),
+        // A later first throttle is better; -1 (never) is best.
+        ({ $0.hasPrefix("throttle.first") },
+         MetricKind(direction: .higherIsBetter, scale: .absolute, defaultTolerance: eventTimeTolerance, negativeMeansNever: true)),
+        ({ $0.hasPrefix("throttle.") && $0.hasSuffix(".residency") }, MetricKind(direction: .lowerIsBetter, scale: .absolute, defaultTolerance: ratioTolerance)),
+        ({ $0 == "thermal.shutdown" }, MetricKind(direction: .lowerIsBetter, scale: .absolute, defaultTolerance: .absolute(0))),
+        // Time constants of the thermal network: properties of the cooling, not better either way.
+        ({ $0.hasSuffix("_tau") }, MetricKind(direction: .neutral, scale: .relative)),
+        ({ $0.hasPrefix("temp.") }, MetricKind(direction: .lowerIsBetter, scale: .absolute, defaultTolerance: temperatureTolerance)),
+        // Settings and datasheet figures, not results.
+        ({ $0 == "power.limit" || $0.hasSuffix(".spec") || $0 == "memory.peak_bandwidth" || $0 == "gpu.sm_clock" },
+         MetricKind(direction: .neutral, scale: .relative)),
+        ({ $0.hasPrefix("power.") || $0.hasPrefix("energy.") }, MetricKind(direction: .lowerIsBetter, scale: .relative)),
+        ({ $0.hasPrefix("fan.") }, MetricKind(direction: .lowerIsBetter, scale: .absolute, defaultTolerance: ratioTolerance)),
+        ({ $0.contains("latency") || $0.contains("kernel_time") || $0.contains("time.mean") || $0.hasSuffix(".time") },
+         MetricKind(direction: .lowerIsBetter, scale: .relative)),
+        ({ $0.hasSuffix("loss") || $0.hasSuffix("loss_from_first") || $0 == "memory.refresh.overhead" },
+         MetricKind(direction: .lowerIsBetter, scale: .absolute, defaultTolerance: ratioTolerance)),
+        ({ $0.hasSuffix("sustained_ratio") || $0.hasSuffix("ratio_to_spec") || $0.contains("hit_rate") },
+         MetricKind(direction: .higherIsBetter, scale: .absolute, defaultTolerance: ratioTolerance)),
+        ({ $0.contains("throughput") || $0.contains("bandwidth") || $0.hasPrefix("clock.") },
+         MetricKind(direction: .higherIsBetter, scale: .relative)),
+        // Utilizations and fractions: shares of a whole, compared in points, no better way.
+        ({ $0.contains("utilization") || $0.hasSuffix(".fraction") }, MetricKind(direction: .neutral, scale: .absolute, defaultTolerance: ratioTolerance)),
+    ]
+
+    /// The kind of a metric, from its name.
+    public static func of(_ metric: String) -> MetricKind {
+        rules.first { $0.matches(metric) }?.kind ?? MetricKind(direction: .neutral, scale: .relative)
     }
 }
 
@@ -47,10 +101,28 @@ public struct MetricComparison: Sendable, Equatable {
     public var tolerance: String
     public var verdict: Verdict
 
-    public var change: Double? { baseline.flatMap { b in candidate.map { $0 - b } } }
+    public var kind: MetricKind { MetricKind.of(metric) }
+
+    /// Whether a value is the "never" of a first-event time.
+    func isNever(_ value: Double?) -> Bool { kind.negativeMeansNever && (value ?? 0) < 0 }
+
+    /// Candidate minus baseline, in the metric's unit; nil when one side is missing or "never".
+    public var change: Double? {
+        guard !isNever(baseline), !isNever(candidate) else { return nil }
+        return baseline.flatMap { b in candidate.map { $0 - b } }
+    }
+
+    /// The change as a fraction of the baseline, for metrics compared relatively; nil for those
+    /// compared in their unit (temperatures, ratios, times of events).
     public var relativeChange: Double? {
-        guard let b = baseline, let c = candidate else { return nil }
+        guard kind.scale == .relative, let b = baseline, let c = candidate else { return nil }
         return b == 0 ? (c == 0 ? 0 : .infinity * (c > 0 ? 1 : -1)) : (c - b) / abs(b)
+    }
+
+    /// A value as shown: "never" for a first-event time that did not happen.
+    public func shown(_ value: Double?) -> String? {
+        guard let value else { return nil }
+        return isNever(value) ? "never" : nil
     }
 }
 
@@ -61,6 +133,8 @@ public struct RunPairComparison: Sendable {
     public var candidate: RunRecord
     /// Differences in provenance: scenario hash, seed, tool version.
     public var provenanceWarnings: [String]
+    /// Scenario keys whose values differ, `key: baseline → candidate`, when the scenarios do.
+    public var scenarioDifferences: [String] = []
     public var metrics: [MetricComparison]
 }
 
@@ -70,8 +144,12 @@ public enum Comparator {
                                candidate: RunRecord, candidateMetrics: [MetricRecord],
                                tolerances: ToleranceTable) -> RunPairComparison {
         var warnings: [String] = []
+        var differences: [String] = []
         if baseline.scenarioHash != candidate.scenarioHash {
-            warnings.append("scenario hash differs (\(baseline.scenarioHash.prefix(12)) vs \(candidate.scenarioHash.prefix(12))): the scenarios are not the same text and overrides")
+            differences = ScenarioDifference.keys(baselineText: baseline.scenarioText, baselineOverrides: baseline.overrideList,
+                                                   candidateText: candidate.scenarioText, candidateOverrides: candidate.overrideList)
+            let listed = differences.isEmpty ? "the texts differ in comments or layout only" : differences.joined(separator: "; ")
+            warnings.append("scenarios differ (hash \(baseline.scenarioHash.prefix(12)) vs \(candidate.scenarioHash.prefix(12))): \(listed)")
         }
         if baseline.seed != candidate.seed {
             warnings.append("seed differs (\(baseline.seedValue) vs \(candidate.seedValue))")
@@ -84,7 +162,7 @@ public enum Comparator {
         var rows: [MetricComparison] = []
         for b in baselineMetrics {
             let c = candidateByName[b.name]
-            let tolerance = tolerances.tolerance(for: b.name)
+            let tolerance = tolerances.explicitTolerance(for: b.name) ?? MetricKind.of(b.name).defaultTolerance ?? tolerances.defaultTolerance
             rows.append(MetricComparison(scenario: baseline.scenarioName, metric: b.name, unit: b.unit, baseline: b.value,
                                          candidate: c?.value, tolerance: tolerance.description,
                                          verdict: c.map { verdict(b.name, b.value, $0.value, tolerance) } ?? .missing))
@@ -93,13 +171,22 @@ public enum Comparator {
             rows.append(MetricComparison(scenario: baseline.scenarioName, metric: c.name, unit: c.unit, baseline: nil,
                                          candidate: c.value, tolerance: tolerances.tolerance(for: c.name).description, verdict: .missing))
         }
-        return RunPairComparison(scenario: baseline.scenarioName, baseline: baseline, candidate: candidate,
-                                 provenanceWarnings: warnings, metrics: rows)
+        var result = RunPairComparison(scenario: baseline.scenarioName, baseline: baseline, candidate: candidate,
+                                       provenanceWarnings: warnings, metrics: rows)
+        result.scenarioDifferences = differences
+        return result
     }
 
     static func verdict(_ metric: String, _ baseline: Double, _ candidate: Double, _ tolerance: CompareTolerance) -> Verdict {
-        let direction = MetricDirection.of(metric)
+        let kind = MetricKind.of(metric)
+        let direction = kind.direction
         if direction == .informational { return .informational }
+        if kind.negativeMeansNever {
+            // "Never" is later than any time: compare it as such.
+            let (bNever, cNever) = (baseline < 0, candidate < 0)
+            if bNever && cNever { return .same }
+            if bNever || cNever { return cNever ? .improved : .regressed }
+        }
         if tolerance.accepts(baseline: baseline, candidate: candidate) { return .same }
         switch direction {
         case .higherIsBetter: return candidate > baseline ? .improved : .regressed
@@ -121,5 +208,20 @@ public enum Comparator {
         let b = latest(baseline), c = latest(candidate)
         let pairs = b.keys.sorted().compactMap { k in c[k].map { (b[k]!, $0) } }
         return (pairs, b.keys.sorted().filter { c[$0] == nil }.map { b[$0]! }, c.keys.sorted().filter { b[$0] == nil }.map { c[$0]! })
+    }
+}
+
+/// The scenario keys two runs disagree on, read from their stored texts and overrides.
+enum ScenarioDifference {
+    /// `key: baseline → candidate` for every leaf that differs, in key order; `(none)` marks a
+    /// key one side lacks. Texts that do not parse are compared as a whole.
+    static func keys(baselineText: String, baselineOverrides: [String], candidateText: String, candidateOverrides: [String]) -> [String] {
+        guard let b = ScenarioLoader.flatten(text: baselineText, overrides: baselineOverrides),
+              let c = ScenarioLoader.flatten(text: candidateText, overrides: candidateOverrides) else {
+            return baselineText == candidateText ? [] : ["(the scenario texts differ)"]
+        }
+        return Set(b.keys).union(c.keys).sorted().compactMap { key in
+            b[key] == c[key] || key == "description" ? nil : "\(key): \(b[key] ?? "(none)") → \(c[key] ?? "(none)")"
+        }
     }
 }

@@ -82,7 +82,9 @@ public enum ScenarioRunner {
                 if outcome != .reachedEnd || machine.now + machine.config.power.stepSeconds > end.seconds + 1e-12 { break }
                 if let progress, clock.now - lastReport > .milliseconds(500) {
                     lastReport = clock.now
-                    progress(RunProgress(simulated: SimTime.zero + SimDuration(seconds: machine.now), end: end,
+                    // The ETA counts to the workload's end where the unit costs tell it, not to run.duration.
+                    let workloadEnd = machine.estimatedSecondsLeft.map { SimTime.zero + SimDuration(seconds: min(end.seconds, machine.now + $0)) }
+                    progress(RunProgress(simulated: SimTime.zero + SimDuration(seconds: machine.now), end: workloadEnd ?? end,
                                          events: machine.eventsHandled, wallSeconds: seconds(clock.now - start)))
                 }
             }

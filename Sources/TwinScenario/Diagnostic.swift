@@ -8,11 +8,14 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     /// Dotted key path inside the scenario (`run.duration`, `workload.0.bytes`).
     public var keyPath: String
     public var message: String
+    /// A warning does not stop the scenario from running.
+    public var isWarning = false
 
     public var description: String {
         var location = file
         if let line, let column { location += ":\(line):\(column)" }
-        return keyPath.isEmpty ? "\(location): error: \(message)" : "\(location): error: \(keyPath): \(message)"
+        let severity = isWarning ? "warning" : "error"
+        return keyPath.isEmpty ? "\(location): \(severity): \(message)" : "\(location): \(severity): \(keyPath): \(message)"
     }
 }
 

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import TwinCore
 import TwinModels
@@ -54,12 +53,14 @@ public struct Scenario: Sendable {
     public var cpuCores: [UInt64]
     public var run: RunSettings
     public var expectations: [Expectation]
+    /// Things that run but may not be what was meant (a value carried from another preset).
+    public var warnings: [Diagnostic] = []
 
     /// SHA-256 of the text and the overrides: two runs with equal hashes ran the same scenario.
     public var hash: String {
         var material = text
         for assignment in overrides { material += "\n--set \(assignment)" }
-        return SHA256.hash(data: Data(material.utf8)).map { String(format: "%02x", $0) }.joined()
+        return SHA256.hexDigest(material)
     }
 }
 
@@ -118,6 +119,35 @@ public enum ScenarioLoader {
             throw ScenarioError(diagnostics: sink.diagnostics)
         }
         return scenario!
+    }
+
+    /// Every scalar of scenario text with its overrides applied, by key path
+    /// (`machine.power.pl1` → `180 W`, `workload.0.kind` → `gemm`); nil if the text does not
+    /// parse. For telling which keys two scenarios differ in.
+    public static func flatten(text: String, overrides: [String]) -> [String: String]? {
+        guard var root = try? compose(text, file: "") else { return nil }
+        var sink = DiagnosticSink(file: "")
+        for assignment in overrides {
+            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else { continue }
+            let path = String(assignment[..<equals])
+            if let updated = assign(String(assignment[assignment.index(after: equals)...]), at: path.split(separator: ".").map(String.init),
+                                    in: root, sink: &sink, fullPath: path) {
+                root = updated
+            }
+        }
+        var out: [String: String] = [:]
+        func walk(_ node: Node, _ path: String) {
+            switch node {
+            case .mapping(let mapping):
+                for (key, value) in mapping { walk(value, path.isEmpty ? (key.string ?? "?") : "\(path).\(key.string ?? "?")") }
+            case .sequence(let sequence):
+                for (index, value) in sequence.enumerated() { walk(value, path.isEmpty ? "\(index)" : "\(path).\(index)") }
+            default:
+                out[path] = node.string ?? ""
+            }
+        }
+        walk(root, "")
+        return out
     }
 
     static func syntaxDiagnostic(_ error: YamlError, file: String) -> Diagnostic {

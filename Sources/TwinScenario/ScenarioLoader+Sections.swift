@@ -21,9 +21,10 @@ extension ScenarioLoader {
         let summary = sink.string(top.optional("description"), "description") ?? ""
         let machine = top.required("machine", "a mapping with a preset", sink: &sink).flatMap { readMachine($0, sink: &sink) }
         let workloadNode = top.required("workload", "a list of phases", sink: &sink)
-        let workloadAndCores = workloadNode.flatMap { readWorkload($0, sink: &sink) }
+        let gemmDefaults = machine.map { GEMMPhase.defaults(on: $0.values) } ?? GEMMPhase(m: 1, n: 1, k: 1, precision: .bf16)
+        let workloadAndCores = workloadNode.flatMap { readWorkload($0, gemmDefaults: gemmDefaults, sink: &sink) }
         let workload = workloadAndCores?.phases
-        let run = top.required("run", "a mapping with duration, seed and samplePeriod", sink: &sink).flatMap { readRun($0, sink: &sink) }
+        let run = top.required("run", "a mapping with a duration (seed and samplePeriod optional)", sink: &sink).flatMap { readRun($0, sink: &sink) }
         let expectNode = top.optional("expect")
         top.rejectUnknownKeys(sink: &sink)
         var expectations: [Expectation]? = []
@@ -39,14 +40,49 @@ extension ScenarioLoader {
             checkAlongside(workload, nodes: Array(nodes), fidelity: run?.fidelity ?? .detailed, sink: &sink)
         }
         guard let name, let machine, let workload, let run, let expectations, sink.diagnostics.isEmpty else { return nil }
-        return Scenario(name: name, summary: summary, file: file, text: text, overrides: overrides,
-                        preset: machine.preset, parameters: machine.values, machine: machine.config,
-                        workload: workload, cpuCores: workloadAndCores?.cpuCores ?? [], run: run, expectations: expectations)
+        var scenario = Scenario(name: name, summary: summary, file: file, text: text, overrides: overrides,
+                                preset: machine.preset, parameters: machine.values, machine: machine.config,
+                                workload: workload, cpuCores: workloadAndCores?.cpuCores ?? [], run: run, expectations: expectations)
+        scenario.warnings = presetWarnings(preset: machine.preset, setInFile: machine.setInFile, file: file, overrides: overrides)
+        return scenario
+    }
+
+    /// Values that look carried over from another preset: a value the file sets that is another
+    /// preset's default and not this one's (a GB10 file's `pl1: 140 W` on `h100-sxm`), and,
+    /// when `--set machine.preset=` changed the preset, every value the file set for the old one.
+    static func presetWarnings(preset: String, setInFile: [(path: String, value: Double, node: Node)], file: String,
+                               overrides: [String]) -> [Diagnostic] {
+        guard let own = MachineParameters.values(preset: preset) else { return [] }
+        let presetChanged = overrides.contains { $0.hasPrefix("machine.preset=") }
+        var out: [Diagnostic] = []
+        for entry in setInFile where entry.value != own[entry.path] {
+            guard let spec = MachineParameters.spec(entry.path) else { continue }
+            func shown(_ value: Double) -> String {
+                let inUnit = Units.value(value, in: spec.displayUnit, of: spec.dimension) ?? value
+                return spec.displayUnit.isEmpty ? DiagnosticSink.trim(inUnit) : "\(DiagnosticSink.trim(inUnit)) \(spec.displayUnit)"
+            }
+            let other = MachineParameters.presetNames.first { name in
+                name != preset && MachineParameters.values(preset: name).map { $0[entry.path] == entry.value } == true
+            }
+            let message: String
+            if presetChanged {
+                message = "\(shown(entry.value)) was set in the file and is kept on \(preset), whose own value is \(shown(own[entry.path])); drop it or set it for \(preset)"
+            } else if let other {
+                message = "\(shown(entry.value)) is \(other)'s value, not \(preset)'s (\(shown(own[entry.path]))); carried from a \(other) scenario?"
+            } else {
+                continue
+            }
+            let mark = entry.node.mark
+            out.append(Diagnostic(file: mark == nil ? "--set" : file, line: mark?.line, column: mark?.column,
+                                  keyPath: "machine.\(entry.path)", message: message, isWarning: true))
+        }
+        return out
     }
 
     // MARK: machine
 
-    static func readMachine(_ node: Node, sink: inout DiagnosticSink) -> (preset: String, values: ParameterValues, config: MachineConfig)? {
+    static func readMachine(_ node: Node, sink: inout DiagnosticSink)
+        -> (preset: String, values: ParameterValues, config: MachineConfig, setInFile: [(path: String, value: Double, node: Node)])? {
         guard var reader = MappingReader(node, path: "machine", sink: &sink) else { return nil }
         let presetNode = reader.required("preset", "one of: \(MachineParameters.presetNames.joined(separator: ", "))", sink: &sink)
         let preset = sink.string(presetNode, "machine.preset")
@@ -67,7 +103,11 @@ extension ScenarioLoader {
             sink.error(leafMarks[problem.path] ?? node, "machine.\(problem.path)", problem.message)
         }
         guard problems.isEmpty else { return nil }
-        return (preset, resolved, MachineConfig(resolved))
+        // Values given in the file (nodes with a mark), not by --set.
+        let setInFile = leafMarks.sorted { $0.key < $1.key }.compactMap { path, node in
+            node.mark == nil ? nil : (path: path, value: resolved[path], node: node)
+        }
+        return (preset, resolved, MachineConfig(resolved), setInFile)
     }
 
     /// Reads nested override mappings down to declared parameters.
@@ -172,7 +212,7 @@ extension ScenarioLoader {
         }
     }
 
-    static func readWorkload(_ node: Node, sink: inout DiagnosticSink) -> (phases: [WorkloadPhase], cpuCores: [UInt64])? {
+    static func readWorkload(_ node: Node, gemmDefaults: GEMMPhase, sink: inout DiagnosticSink) -> (phases: [WorkloadPhase], cpuCores: [UInt64])? {
         guard case .sequence(let sequence) = node else {
             sink.error(node, "workload", "expected a list of phases, found \(found(node))")
             return nil
@@ -193,12 +233,12 @@ extension ScenarioLoader {
             } else {
                 cores.append(0)
             }
-            if let phase = readPhase(item, path: path, sink: &sink) { phases.append(phase) } else { failed = true }
+            if let phase = readPhase(item, path: path, gemmDefaults: gemmDefaults, sink: &sink) { phases.append(phase) } else { failed = true }
         }
         return failed ? nil : (phases, cores)
     }
 
-    static func readPhase(_ node: Node, path: String, sink: inout DiagnosticSink) -> WorkloadPhase? {
+    static func readPhase(_ node: Node, path: String, gemmDefaults: GEMMPhase, sink: inout DiagnosticSink) -> WorkloadPhase? {
         guard var reader = MappingReader(node, path: path, sink: &sink) else { return nil }
         let kind = sink.choice(reader.required("kind", "a phase kind", sink: &sink), join(path, "kind"), PhaseKind.self)
         _ = reader.optional("cpuCores")  // read by readWorkload
@@ -219,7 +259,7 @@ extension ScenarioLoader {
                                                launchOverhead: SimDuration(seconds: overhead), hostInterval: SimDuration(seconds: host),
                                                copy: kind == .streamCopy, passOverhead: SimDuration(seconds: passOverhead)))
         case .gemm:
-            return readGEMM(&reader, path: path, sink: &sink)
+            return readGEMM(&reader, path: path, defaults: gemmDefaults, sink: &sink)
         case .copy:
             let direction = sink.choice(reader.required("direction", "h2d or d2h", sink: &sink), join(path, "direction"), CopyDirection.self)
             let bytes = sink.quantity(reader.required("bytes", "the bytes to copy, such as 1 GiB", sink: &sink),
@@ -343,7 +383,8 @@ extension ScenarioLoader {
         return failed ? nil : steps
     }
 
-    static func readGEMM(_ reader: inout MappingReader, path: String, sink: inout DiagnosticSink) -> WorkloadPhase? {
+    /// `defaults` carries the machine's own tile, stages and cluster (`gpu.gemm.*` of its preset).
+    static func readGEMM(_ reader: inout MappingReader, path: String, defaults: GEMMPhase, sink: inout DiagnosticSink) -> WorkloadPhase? {
         func dimension(_ key: String) -> UInt64? {
             sink.quantity(reader.required(key, "a matrix dimension such as 8192", sink: &sink), join(path, key), .count,
                           range: 1...1e7, integral: true).map { UInt64($0) }
@@ -351,7 +392,6 @@ extension ScenarioLoader {
         func whole(_ node: Node?, _ key: String, _ range: ClosedRange<Double>) -> UInt64? {
             sink.quantity(node, key, .count, range: range, integral: true).map { UInt64($0) }
         }
-        let defaults = GEMMPhase(m: 1, n: 1, k: 1, precision: .bf16)
         let m = dimension("m"), n = dimension("n"), k = dimension("k")
         let precision = sink.choice(reader.required("precision", "a precision", sink: &sink), join(path, "precision"), Precision.self)
         let sparse = reader.optional("sparse").map { sink.bool($0, join(path, "sparse")) } ?? false
@@ -410,8 +450,12 @@ extension ScenarioLoader {
     static func readRun(_ node: Node, sink: inout DiagnosticSink) -> RunSettings? {
         guard var reader = MappingReader(node, path: "run", sink: &sink) else { return nil }
         let duration = sink.quantity(reader.required("duration", "a time such as 10 ms", sink: &sink), "run.duration", .time, range: 1e-12...1e6)
-        let seed = sink.unsigned(reader.required("seed", "a non-negative integer", sink: &sink), "run.seed")
-        let period = sink.quantity(reader.required("samplePeriod", "a time such as 100 us", sink: &sink), "run.samplePeriod", .time, range: 1e-12...1e6)
+        let seed = reader.optional("seed").map { sink.unsigned($0, "run.seed") } ?? ScenarioDefaults.seed
+        let givenPeriod: Double?? = reader.optional("samplePeriod").map {
+            sink.quantity($0, "run.samplePeriod", .time, range: 1e-12...1e6)
+        }
+        // A thousand samples over the run unless the scenario says otherwise.
+        let period: Double? = givenPeriod ?? duration.map { max(1e-12, ($0 / ScenarioDefaults.samplesPerRun * 1e12).rounded(.down) / 1e12) }
         let budget = reader.optional("eventBudget").map { sink.unsigned($0, "run.eventBudget", minimum: 1) } ?? defaultEventBudget
         let fidelity = reader.optional("mode").map { sink.choice($0, "run.mode", Fidelity.self) } ?? .detailed
         reader.rejectUnknownKeys(sink: &sink)

@@ -47,9 +47,14 @@ public struct ToleranceTable: Sendable, Equatable {
 
     /// The tolerance of a metric: the exact name first, then the longest matching prefix.
     public func tolerance(for metric: String) -> CompareTolerance {
+        explicitTolerance(for: metric) ?? defaultTolerance
+    }
+
+    /// The tolerance given for this metric by name or prefix, nil when only the default applies.
+    public func explicitTolerance(for metric: String) -> CompareTolerance? {
         if let exact = perMetric.last(where: { $0.pattern == metric }) { return exact.tolerance }
         let prefixes = perMetric.filter { $0.pattern.hasSuffix("*") && metric.hasPrefix(String($0.pattern.dropLast())) }
-        return prefixes.max { $0.pattern.count < $1.pattern.count }?.tolerance ?? defaultTolerance
+        return prefixes.max { $0.pattern.count < $1.pattern.count }?.tolerance
     }
 
     public static func == (a: ToleranceTable, b: ToleranceTable) -> Bool {

@@ -9,9 +9,13 @@ struct Compare: ParsableCommand {
         abstract: "Compare two runs, or every scenario of two labels, metric by metric.",
         discussion: """
             A metric beyond its tolerance is `improved` or `regressed` when it has a better \
-            direction (throughput up, power down...), `changed` when it has none. Runs whose \
-            scenario hash, seed or tool version differ are flagged. Exits 1 if any metric \
-            regressed (or, with --strict, changed), so that a CI job can run it.
+            direction (throughput up, power down, a later first throttle...), `changed` when it \
+            has none. Rates, powers and counts change relatively (change %); temperatures, \
+            ratios and times of events change in their unit, with their own default \
+            tolerances (0.5 C, 0.01, 0.05 s) unless --metric-tolerance names them. Metrics \
+            zero in both runs are hidden (--show-zero shows them). Runs whose scenario \
+            (keys and overrides, listed), seed or tool version differ are flagged. Exits 1 if \
+            any metric regressed (or, with --strict, changed), so that a CI job can run it.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -47,6 +51,9 @@ struct Compare: ParsableCommand {
 
     @Flag(help: "Fail on `changed` metrics too, not only on regressions.")
     var strict = false
+
+    @Flag(help: "Also show metrics that are zero in both runs (hidden by default).")
+    var showZero = false
 
     @OptionGroup var database: DatabaseOptions
 
@@ -111,6 +118,7 @@ struct Compare: ParsableCommand {
                 result.metrics = result.metrics.filter { m in metricPrefixes.contains { m.metric.hasPrefix($0) } }
             }
             if changesOnly { result.metrics = result.metrics.filter { $0.verdict != .same && $0.verdict != .informational } }
+            if !showZero { result.metrics = result.metrics.filter { !($0.baseline == 0 && $0.candidate == 0) } }
             results.append(result)
         }
         for result in results where !result.provenanceWarnings.isEmpty {
@@ -125,9 +133,11 @@ struct Compare: ParsableCommand {
 
     func render(_ results: [RunPairComparison], notes: [String]) -> String {
         let header = ["scenario", "metric", "baseline", "candidate", "change", "change %", "unit", "tolerance", "verdict"]
+        func value(_ m: MetricComparison, _ v: Double?) -> String { m.shown(v) ?? v.map(formatNumber) ?? "-" }
         func cells(_ m: MetricComparison) -> [String] {
-            [m.scenario, m.metric, m.baseline.map(formatNumber) ?? "-", m.candidate.map(formatNumber) ?? "-",
-             m.change.map(formatNumber) ?? "-", m.relativeChange.map { $0.isFinite ? String(format: "%+.2f", $0 * 100) : "new" } ?? "-",
+            [m.scenario, m.metric, value(m, m.baseline), value(m, m.candidate),
+             m.change.map { ($0 > 0 ? "+" : "") + formatNumber($0) } ?? "-",
+             m.relativeChange.map { $0.isFinite ? String(format: "%+.2f", $0 * 100) : "new" } ?? "-",
              m.unit, m.tolerance, m.verdict.rawValue]
         }
         let rows = results.flatMap { $0.metrics.map(cells) }
@@ -136,6 +146,7 @@ struct Compare: ParsableCommand {
             var out = ""
             for result in results {
                 out += "# \(result.scenario): baseline \(result.baseline.id), candidate \(result.candidate.id)\n"
+                for difference in result.scenarioDifferences { out += "#   differs: \(difference)\n" }
             }
             return out + tableText([header] + rows, rightAligned: [2, 3, 4, 5])
         case .markdown:
@@ -156,12 +167,14 @@ struct Compare: ParsableCommand {
             let objects: [[String: Any]] = results.map { result in
                 [
                     "scenario": result.scenario, "baseline": result.baseline.id, "candidate": result.candidate.id,
-                    "provenanceWarnings": result.provenanceWarnings,
+                    "provenanceWarnings": result.provenanceWarnings, "scenarioDifferences": result.scenarioDifferences,
                     "metrics": result.metrics.map { m -> [String: Any] in
                         var o: [String: Any] = ["metric": m.metric, "unit": m.unit, "tolerance": m.tolerance, "verdict": m.verdict.rawValue]
                         o["baseline"] = m.baseline ?? NSNull()
                         o["candidate"] = m.candidate ?? NSNull()
                         o["change"] = m.change ?? NSNull()
+                        o["scale"] = m.kind.scale.rawValue
+                        o["direction"] = m.kind.direction.rawValue
                         o["relativeChange"] = m.relativeChange.flatMap { $0.isFinite ? $0 : nil } ?? NSNull()
                         return o
                     },

@@ -16,6 +16,8 @@ struct Describe: ParsableCommand {
         guard let overrides = MachineParameters.presets[preset] else {
             throw CleanExit.message(error: "no preset \"\(preset)\"; presets: \(MachineParameters.presetNames.joined(separator: ", "))")
         }
+        // The paths are printed as `machine.x.y`; accept them so, as `--set` does.
+        let component = component.map { $0.hasPrefix("machine.") ? String($0.dropFirst("machine.".count)) : $0 }
         let specs = MachineParameters.all.filter { spec in
             guard let component else { return true }
             return spec.path == component || spec.path.hasPrefix(component + ".")
@@ -33,6 +35,14 @@ struct Describe: ParsableCommand {
                          entry?.source ?? spec.source, spec.summary])
         }
         printTable(rows)
+        if component == nil || component == "cpu" {
+            print("""
+
+                Workload key cpuCores: N (0–20) on a phase keeps N Grace cores busy while it runs. It costs power
+                only (the CPU rails' watts, and so the package budget): it makes no memory traffic. For a CPU job
+                that contends for DRAM bandwidth, run a `cpu` phase whose threads have stream steps.
+                """)
+        }
     }
 }
 

@@ -27,7 +27,9 @@ struct Runs: ParsableCommand {
         for run in runs {
             let simulated = formatSeconds(Double(run.simulatedPs) * 1e-12)
             let labels = try query { try store.labels(runId: run.id) }
+            let overrides = run.overrideList
             print("\(run.id)  \(run.startedAt)  \(run.status)  \(run.scenarioName)  seed=\(run.seedValue)  sim=\(simulated)  wall=\(String(format: "%.2f", run.wallTimeS))s"
+                  + (overrides.isEmpty ? "" : "  set=\(overrides.joined(separator: ","))")
                   + (labels.isEmpty ? "" : "  labels=\(labels.joined(separator: ","))"))
         }
     }
@@ -60,6 +62,14 @@ struct Show: ParsableCommand {
         if !metrics.isEmpty {
             print("")
             printTable([["metric", "value", "unit"]] + metrics.map { [$0.name, formatNumber($0.value), $0.unit] }, rightAligned: [1])
+            if metrics.contains(where: { $0.name.hasSuffix(".ratio_to_spec") }) {
+                print("""
+
+                    .peak is the best sampling window of this run (the first and last left out); .sustained the mean
+                    of the steady second half; .spec the preset's datasheet peak (gpu.gemm: every SM at full
+                    tensor rate at gpu.specClock; gpu.read: the DRAM bus's peak); .ratio_to_spec = sustained / spec.
+                    """)
+            }
         }
         let expectations = try query { try store.expectations(runId: run.id) }
         if !expectations.isEmpty {
@@ -124,5 +134,51 @@ struct Export: ParsableCommand {
     func json(_ rows: [[String: Any]]) -> String {
         let data = (try? JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys])) ?? Data("[]".utf8)
         return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
+
+struct Delete: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Delete runs with their metrics, expectations, labels and time series.",
+        discussion: "Deleting more than one run asks for confirmation on a terminal; --yes skips it (and is needed without a terminal).")
+
+    @Argument(help: ArgumentHelp("Run ids or unique prefixes.", valueName: "run-id"))
+    var runIDs: [String] = []
+
+    @Option(help: ArgumentHelp("Delete every run with this label.", valueName: "label"))
+    var label: String?
+
+    @Flag(help: "Delete without asking.")
+    var yes = false
+
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        if runIDs.isEmpty && label == nil { throw ValidationError("give run ids or --label") }
+    }
+
+    func run() throws {
+        let store = try openExisting(database)
+        var runs = try runIDs.map { id in try query { try store.run(id) } }
+        if let label {
+            let labelled = try query { try store.runs(labelled: label) }
+            if labelled.isEmpty { throw CleanExit.message(error: "no finished runs labelled \(label)") }
+            runs += labelled
+        }
+        var seen = Set<String>()
+        runs = runs.filter { seen.insert($0.id).inserted }
+        if runs.count > 1 && !yes {
+            guard isatty(STDIN_FILENO) != 0 else {
+                throw CleanExit.message(error: "deleting \(runs.count) runs needs --yes when standard input is not a terminal")
+            }
+            for run in runs { printError("  \(run.id)  \(run.scenarioName)  \(run.startedAt)") }
+            FileHandle.standardError.write(Data("delete these \(runs.count) runs? [y/N] ".utf8))
+            guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+                printError("nothing deleted")
+                return
+            }
+        }
+        let deleted = try query { try store.delete(runIds: runs.map(\.id)) }
+        print("deleted \(deleted) run\(deleted == 1 ? "" : "s")")
     }
 }

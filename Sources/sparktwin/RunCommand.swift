@@ -73,7 +73,9 @@ struct Run: ParsableCommand {
 
 /// Loads every scenario, printing all problems of all files before giving up.
 func loadScenarios(_ paths: [String], overrides: [String]) throws -> [Scenario] {
-    try loadAll(paths) { try ScenarioLoader.load(path: $0, overrides: overrides) }
+    let scenarios = try loadAll(paths) { try ScenarioLoader.load(path: $0, overrides: overrides) }
+    for warning in scenarios.flatMap(\.warnings) { printError(warning.description) }
+    return scenarios
 }
 
 /// Loads every file with `load`, printing all problems of all files before giving up.

@@ -18,8 +18,10 @@ struct SweepCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Sweep file.", valueName: "sweep.yaml"))
     var file: String
 
-    @Option(help: ArgumentHelp("Points run at once (default: the number of cores).", valueName: "n"))
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .customLong("jobs"), help: ArgumentHelp("Points run at once (default: the number of cores).", valueName: "n"))
+    var jobsGiven: Int?
+
+    var jobs: Int { jobsGiven ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @Option(help: ArgumentHelp("Run only shard I of N (1-based), e.g. 2/8.", valueName: "I/N"))
     var shard: String?

@@ -19,8 +19,10 @@ struct Validate: ParsableCommand {
     @Flag(help: "Also list every point of every curve.")
     var points = false
 
-    @Option(help: "Runs at once: scenarios and curve points spread over this many threads (default: one per processor). Results do not depend on it.")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .customLong("jobs"), help: ArgumentHelp("Runs at once: scenarios and curve points spread over this many threads (default: one per processor). Results do not depend on it.", valueName: "n"))
+    var jobsGiven: Int?
+
+    var jobs: Int { jobsGiven ?? ProcessInfo.processInfo.activeProcessorCount }
 
     @Flag(help: "Show a progress line on standard error even when it is not a terminal.")
     var progress = false

@@ -201,6 +201,28 @@ public struct FastMachine: ~Copyable {
         }
     }
 
+    /// Simulated seconds until the workload ends, from the unit costs measured so far, for a
+    /// progress line's ETA; nil when a phase still to come has no measured cost yet.
+    public var estimatedSecondsLeft: Double? {
+        guard !workloadFinished else { return 0 }
+        func unitSeconds(_ index: Int) -> Double? {
+            if case .idle = phases[index] { return 0 }
+            return costs.knownUnitSeconds(phase: index)
+        }
+        guard let current = unitSeconds(phaseIndex) else { return nil }
+        var left = waitSeconds + (Double(unitsLeft) + unitFractionLeft) * current
+        for index in phases.indices where index > phaseIndex {
+            switch phases[index] {
+            case .idle(let span): left += span.seconds
+            case .gemm(let p): guard let unit = unitSeconds(index) else { return nil }; left += Double(p.count) * max(unit, p.hostInterval.seconds)
+            case .streamRead(let p): guard let unit = unitSeconds(index) else { return nil }; left += Double(p.count) * unit
+            case .copy(let p): guard let unit = unitSeconds(index) else { return nil }; left += Double(p.count) * unit
+            case .cpuChase, .gpuChase, .cpuThreads: guard let unit = unitSeconds(index) else { return nil }; left += unit
+            }
+        }
+        return left
+    }
+
     mutating func accountPhaseTime(_ seconds: Double) {
         guard !workloadFinished else { return }
         switch phases[phaseIndex] {
@@ -263,7 +285,8 @@ public struct FastMachine: ~Copyable {
         add("gpu.chase.loads", chaseLoads[1], "count")
         add("gpu.chase.latency.mean", chaseLoads[1] > 0 ? chaseSeconds[1] / chaseLoads[1] * 1e9 : 0, "ns")
         add("gpu.chase.latency.cycles", chaseLoads[1] > 0 ? gpuChaseCycles / chaseLoads[1] : 0, "cycles")
-        out += Machine.loadMetrics(times: sampleTimesPs.map { Double($0) * 1e-12 }, series: series, power: power)
+        out += Machine.loadMetrics(times: sampleTimesPs.map { Double($0) * 1e-12 }, series: series, power: power,
+                                   spec: SpecPeaks(config: config, workload: phases))
         out += power.metrics(teraflops: flops / 1e12, gigabytes: bytesRead / 1e9)
         return out
     }

@@ -77,6 +77,12 @@ struct UnitCostTable {
         }
     }
 
+    /// Seconds of one warm unit of a phase at the highest clock measured so far, nil if none
+    /// is; it measures nothing, so asking never changes a run.
+    func knownUnitSeconds(phase index: Int) -> Double? {
+        measured.filter { $0.key.phase == index && !$0.key.first }.max { $0.key.gpuHz < $1.key.gpuHz }?.value.seconds
+    }
+
     private mutating func measure(_ index: Int, gpuHz: Double, first: Bool) -> UnitCost {
         let key = Key(phase: index, gpuHz: gpuHz, first: first)
         if let known = measured[key] { return known }
@@ -210,4 +216,8 @@ public enum ScenarioDefaults {
     /// Event budget when a scenario gives none: enough for minutes of detailed memory traffic,
     /// small enough that a runaway model stops within minutes of wall time.
     public static let eventBudget: UInt64 = 2_000_000_000
+    /// `run.seed` when a scenario gives none.
+    public static let seed: UInt64 = 1
+    /// `run.samplePeriod` when a scenario gives none: the duration over this many samples.
+    public static let samplesPerRun = 1_000.0
 }

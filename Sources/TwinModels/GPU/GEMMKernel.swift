@@ -29,6 +29,8 @@ public struct GPUComputeConfig: Sendable, Equatable {
     public var launchOverhead: SimDuration
     /// Whether the GPU's DRAM traffic crosses NVLink-C2C (GB10) or reaches local memory (H100).
     public var memoryOverC2C: Bool
+    /// The clock the datasheet's peak rates are quoted at (`gpu.specClock`).
+    public var specClockHz: Double
 
     public init(_ p: ParameterValues) {
         sms = Int(p["gpu.sms"])
@@ -50,6 +52,12 @@ public struct GPUComputeConfig: Sendable, Equatable {
         l2HitLatency = SimDuration(seconds: p["gpu.l2HitLatency"])
         launchOverhead = SimDuration(seconds: p["gpu.launchOverhead"])
         memoryOverC2C = p["gpu.memoryOverC2C"] != 0
+        specClockHz = p["gpu.specClock"]
+    }
+
+    /// The datasheet's peak rate of a precision, FLOP/s: every SM at full issue rate at the spec clock.
+    public func specFlopsPerSecond(_ precision: Precision, sparse: Bool) -> Double {
+        Double(sms) * peakFlopsPerCycle(precision, sparse: sparse) * specClockHz
     }
 
     /// FLOP per SM per cycle at full issue rate for a precision.

@@ -53,13 +53,17 @@ public struct LoadFeatures: Sendable, Equatable {
         return nil
     }
 
-    /// The features as metrics, `name` being the work signal (`gpu.gemm.throughput`).
-    public func metrics(name: String, unit: String) -> [MetricValue] {
+    /// The features as metrics, `name` being the work signal (`gpu.gemm.throughput`). `peak` is
+    /// the best window of this run; `spec` is the datasheet's peak (0 when it has none), and
+    /// `.ratio_to_spec` the sustained rate over it.
+    public func metrics(name: String, unit: String, spec: Double) -> [MetricValue] {
         [MetricValue(name: "\(name).first", value: first, unit: unit),
          MetricValue(name: "\(name).peak", value: peak, unit: unit),
          MetricValue(name: "\(name).sustained", value: sustained, unit: unit),
          MetricValue(name: "\(name).sustained_ratio", value: ratio, unit: "ratio"),
-         MetricValue(name: "\(name).loss_from_first", value: first > 0 ? 1 - sustained / first : 0, unit: "ratio")]
+         MetricValue(name: "\(name).loss_from_first", value: first > 0 ? 1 - sustained / first : 0, unit: "ratio"),
+         MetricValue(name: "\(name).spec", value: spec, unit: unit),
+         MetricValue(name: "\(name).ratio_to_spec", value: spec > 0 ? sustained / spec : 0, unit: "ratio")]
     }
 
     /// Clock and temperature features of the load.
@@ -111,6 +115,7 @@ extension PowerSystem {
         }
         add("throttle.first", s.firstThrottleSeconds ?? -1, "s")
         for reason in ThrottleReason.allCases where reason != .none {
+            add("throttle.first.\(reason.name)", s.firstThrottleSecondsByReason[reason.rawValue] ?? -1, "s")
             add("throttle.\(reason.name).residency", seconds > 0 ? s.reasonSeconds[reason.rawValue] / seconds : 0, "ratio")
         }
         add("thermal.shutdown", s.shutdownSeconds == nil ? 0 : 1, "count")

@@ -82,6 +82,9 @@ public struct PowerSystem: Sendable {
     /// The package power average the governor reads.
     public private(set) var averagedPackageW = 0.0
     private var thermalSlowdown = false
+    /// The limit whose cut last took a clock below its ceiling: while the clocks climb back
+    /// with power under the cap, the deficit is still that limit's doing, not the cap's.
+    private var deficitCause = ThrottleReason.none
     /// Power steps advanced so far; the governor acts every `governorEvery` of them.
     private var steps: UInt64 = 0
 
@@ -100,7 +103,10 @@ public struct PowerSystem: Sendable {
         public var cpuHzSeconds: [Double] = Array(repeating: 0, count: PowerConfig.clusters)
         public var cpuMinHz: [Double] = Array(repeating: .infinity, count: PowerConfig.clusters)
         public var reasonSeconds: [Double] = Array(repeating: 0, count: ThrottleReason.allCases.count)
-        public var firstThrottleSeconds: Double?
+        /// When each reason first held the clock down (nil if never), by `ThrottleReason.rawValue`.
+        public var firstThrottleSecondsByReason: [Double?] = Array(repeating: nil, count: ThrottleReason.allCases.count)
+        /// When any reason first held the clock down.
+        public var firstThrottleSeconds: Double? { firstThrottleSecondsByReason.compactMap { $0 }.min() }
         public var shutdownSeconds: Double?
     }
 
@@ -222,7 +228,9 @@ public struct PowerSystem: Sendable {
             stats.cpuMinHz[cluster] = min(stats.cpuMinHz[cluster], cpuHz[cluster])
         }
         stats.reasonSeconds[reason.rawValue] += dt
-        if reason != .none && stats.firstThrottleSeconds == nil { stats.firstThrottleSeconds = now - dt }
+        if reason != .none && stats.firstThrottleSecondsByReason[reason.rawValue] == nil {
+            stats.firstThrottleSecondsByReason[reason.rawValue] = now - dt
+        }
 
         // The governor.
         let alpha = c.powerWindowSeconds > 0 ? 1 - exp(-dt / c.powerWindowSeconds) : 1
@@ -259,6 +267,7 @@ public struct PowerSystem: Sendable {
             } else {
                 cpuHz = cpuHz.map { c.cpuCurve.entry($0, movedBy: -1) }
             }
+            deficitCause = .powerCap
         } else if averagedPackageW < limit - c.hysteresisW && !thermalSlowdown {
             let cpuBelow = cpuHz.contains { $0 < cpuCeiling }
             let gpuBelow = gpuTargetHz < c.gpuCeilingHz
@@ -273,9 +282,11 @@ public struct PowerSystem: Sendable {
             // A fixed large cut would undershoot badly, since the die lags the clock by ~1 s.
             let overshoot = (temperatureC(.gpuDie) - c.slowdownC) / max(c.slowdownHysteresisC, 0.1)
             gpuTargetHz = c.gpuCurve.entry(gpuTargetHz, movedBy: -max(1, Int(overshoot.rounded(.up))))
+            deficitCause = .thermal
         }
         gpuTargetHz = min(gpuTargetHz, c.gpuCeilingHz)
         cpuHz = cpuHz.map { min($0, cpuCeiling) }
+        if !clocksBelowCeilings { deficitCause = .none }
     }
 
     /// GPU work starts: the clock leaves idle for the governor's choice at once.
@@ -304,11 +315,22 @@ public struct PowerSystem: Sendable {
         return out
     }
 
+    var clocksBelowCeilings: Bool {
+        gpuTargetHz < config.gpuCeilingHz || cpuHz.contains(where: { $0 < config.cpuCeilingHz })
+    }
+
+    /// The limit binding now. Thermal while the slowdown holds; the cap while the clocks are
+    /// below their ceilings and the averaged power is within the governor's hysteresis of the
+    /// limit (it would not climb); otherwise, with power to spare, the clocks are climbing back
+    /// from the last cut, which is blamed on the limit that made it.
     func throttleReason() -> ThrottleReason {
         let c = config
         if thermalSlowdown && c.governorEnabled { return .thermal }
         let applicationHz = c.gpuCurve.entry(atOrBelow: c.gpuApplicationHz)
-        if gpuTargetHz < c.gpuCeilingHz || cpuHz.contains(where: { $0 < c.cpuCeilingHz }) { return .powerCap }
+        if clocksBelowCeilings {
+            if averagedPackageW >= c.limitW - c.hysteresisW || deficitCause == .none { return .powerCap }
+            return deficitCause
+        }
         if c.degraded && gpuTargetHz < applicationHz { return .other }
         return .none
     }

@@ -66,6 +66,13 @@ public enum Precision: String, Sendable, CaseIterable {
 /// A is stored row-major (M rows of K), B as N rows of K, both packed at the start of memory;
 /// C is written in `outputPrecision` through the L2.
 public struct GEMMPhase: Sendable, Equatable {
+    /// A placeholder GEMM with the machine's default tile, stages and cluster (`gpu.gemm.*`).
+    public static func defaults(on values: ParameterValues) -> GEMMPhase {
+        GEMMPhase(m: 1, n: 1, k: 1, precision: .bf16,
+                  tileM: UInt64(values["gpu.gemm.tileM"]), tileN: UInt64(values["gpu.gemm.tileN"]), tileK: UInt64(values["gpu.gemm.tileK"]),
+                  stages: UInt64(values["gpu.gemm.stages"]), clusterM: UInt64(values["gpu.gemm.clusterM"]))
+    }
+
     public var m: UInt64
     public var n: UInt64
     public var k: UInt64
