@@ -4,24 +4,31 @@
   tools/plot.py run RUN_ID [--db PATH] [--out FILE.png]
       A run's time series: clocks, power per rail with the cap, temperatures and throughput,
       with the periods the governor throttled shaded by reason.
-  tools/plot.py sweep NAME --x KEY --y METRIC [--group KEY] [--db PATH] [--out FILE.png]
-      A sweep's metric against one of its parameters (a `--set` key path), one line per value
-      of --group.
+  tools/plot.py sweep NAME --y METRIC [--x KEY] [--group KEY] [--db PATH] [--out FILE.png]
+      A sweep's metric against one of its parameters (a `--set` key path; by default the first
+      key the sweep varies), one line per value of --group. Axes carry the values' units.
   tools/plot.py compare RUN_A RUN_B [--metric PREFIX]... [--db PATH] [--out FILE.png]
       The relative change of each metric from run A (baseline) to run B.
 
-RUN ids may be unique prefixes. The database is read only.
+RUN ids may be unique prefixes. The database is read only. Figures go to Results/plots/
+unless --out names a file.
 """
 import argparse
 import json
+import os
 import re
 import sqlite3
 import sys
 
-import matplotlib
+try:
+    import matplotlib
+except ModuleNotFoundError:
+    sys.exit("error: tools/plot.py needs matplotlib; install it with: pip install -r tools/requirements.txt")
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+
+DEFAULT_FOLDER = os.path.join("Results", "plots")
 
 THROTTLE_COLOURS = {1: ("#f4a582", "power cap"), 2: ("#d6604d", "thermal"), 3: ("#bababa", "other")}
 
@@ -94,12 +101,19 @@ def plot_run(db, args):
     axes[-1].set_xlabel("simulated time (s)")
     fig.suptitle(f"{name} — run {rid}\n{status}", fontsize=10)
     fig.tight_layout()
-    save(fig, args.out or f"run-{rid}.png")
+    save(fig, args.out or os.path.join(DEFAULT_FOLDER, f"run-{rid}.png"))
 
 
 def number(text):
+    """The number of a value such as `140 W` (the text itself if it has none)."""
     match = re.match(r"\s*([-+0-9.eE_]+)", text)
     return float(match.group(1).replace("_", "")) if match else text
+
+
+def unit_of(values):
+    """The unit the values carry (`140 W` -> `W`), if they share one."""
+    units = {re.sub(r"^\s*[-+0-9.eE_]+\s*", "", v) for v in values}
+    return units.pop() if len(units) == 1 and "" not in units else ""
 
 
 def plot_sweep(db, args):
@@ -109,25 +123,38 @@ def plot_sweep(db, args):
         "WHERE label.label = ? AND run.status = 'finished' AND metric.name = ?", (f"sweep:{args.name}", args.y)).fetchall()
     if not rows:
         sys.exit(f"error: no finished runs of sweep {args.name} with metric {args.y}")
-    lines, unit = {}, ""
+    lines, unit, x_values = {}, "", []
+    varied = []
+    for _, overrides, _, _ in rows:
+        for a in json.loads(overrides):
+            key = a.split("=", 1)[0]
+            if key not in varied:
+                varied.append(key)
+    if not args.x:
+        if not varied:
+            sys.exit(f"error: sweep {args.name} varies no key")
+        args.x = varied[0]
+        print(f"x axis: {args.x} (the first key the sweep varies; --x picks another of: {', '.join(varied)})", file=sys.stderr)
     for _, overrides, value, unit in rows:
         assignments = dict(a.split("=", 1) for a in json.loads(overrides))
         if args.x not in assignments:
-            sys.exit(f"error: sweep {args.name} does not vary {args.x}; it varies {', '.join(sorted(assignments))}")
+            sys.exit(f"error: sweep {args.name} does not vary {args.x}; it varies {', '.join(varied)}")
         group = assignments.get(args.group, "") if args.group else ""
+        x_values.append(assignments[args.x])
         lines.setdefault(group, []).append((number(assignments[args.x]), value))
     fig, ax = plt.subplots(figsize=(8, 5))
     for group, points in sorted(lines.items()):
         points.sort()
         ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=f"{args.group}={group}" if args.group else None)
-    ax.set_xlabel(args.x)
-    ax.set_ylabel(f"{args.y} ({unit})")
+    x_unit = unit_of(x_values)
+    ax.set_xlabel(f"{args.x} ({x_unit})" if x_unit else args.x)
+    ax.set_ylabel(f"{args.y} ({unit})" if unit else args.y)
     ax.set_title(f"sweep {args.name}")
     ax.grid(alpha=0.3)
     if args.group:
         ax.legend()
     fig.tight_layout()
-    save(fig, args.out or f"sweep-{args.name}.png")
+    save(fig, args.out or os.path.join(DEFAULT_FOLDER, f"sweep-{args.name}.png"))
 
 
 def plot_compare(db, args):
@@ -148,13 +175,16 @@ def plot_compare(db, args):
     ax.tick_params(axis="y", labelsize=7)
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
-    save(fig, args.out or f"compare-{a}-{b}.png")
+    save(fig, args.out or os.path.join(DEFAULT_FOLDER, f"compare-{a}-{b}.png"))
 
 
 DPI = 110
 
 
 def save(fig, path):
+    folder = os.path.dirname(path)
+    if folder:
+        os.makedirs(folder, exist_ok=True)
     fig.savefig(path, dpi=DPI)
     print(path)
 
@@ -169,7 +199,7 @@ def main():
     run.add_argument("--out")
     sweep = sub.add_parser("sweep")
     sweep.add_argument("name")
-    sweep.add_argument("--x", required=True)
+    sweep.add_argument("--x", help="the key on the x axis (default: the first key the sweep varies)")
     sweep.add_argument("--y", required=True)
     sweep.add_argument("--group")
     sweep.add_argument("--out")

@@ -126,7 +126,7 @@ public enum SweepLoader {
     }
 
     /// Expands `100 W..200 W step 20 W` (both ends included) into `["100 W", "120 W", ...]`.
-    static func range(_ text: String) -> Result<[String], QuantityError> {
+    public static func range(_ text: String) -> Result<[String], QuantityError> {
         let expected = "expected a list of values or a range such as 100 W..200 W step 20 W"
         let parts = text.components(separatedBy: "..")
         guard parts.count == 2 else { return .failure(QuantityError(expected: "\(expected), found \"\(text)\"")) }

@@ -21,6 +21,12 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("Folder to write index.html (and the figures) into.", valueName: "dir"))
     var out: String
 
+    @Option(help: ArgumentHelp("Sweep figures: the key on the x axis (default: the first key the sweep varies).", valueName: "key"))
+    var x: String?
+
+    @Option(help: ArgumentHelp("Sweep figures: one line per value of this key (default: the second key the sweep varies).", valueName: "key"))
+    var group: String?
+
     @Option(help: ArgumentHelp("The plotting script.", valueName: "path"))
     var plotScript: String = "tools/plot.py"
 
@@ -56,10 +62,14 @@ struct Report: ParsableCommand {
             let shown = Self.headline.filter { name in metricsByRun.contains { $0[name].map { $0.value != 0 } ?? false } }
             let keys = parameterKeys(runs)
             body += "<h1>Sweep \(html(sweep))</h1>\n<p>\(runs.count) finished points, \(failed.count) failed; scenario \(html(runs[0].scenarioName)).</p>\n"
-            if let x = keys.first {
+            for key in [x, group].compactMap({ $0 }) where !keys.contains(key) {
+                throw CleanExit.message(error: "sweep \(sweep) does not vary \(key); it varies \(keys.joined(separator: ", "))")
+            }
+            if let xKey = x ?? keys.first {
+                let groupKey = group ?? keys.first { $0 != xKey }
                 for metric in shown {
-                    var arguments = ["sweep", sweep, "--x", x, "--y", metric]
-                    if keys.count > 1 { arguments += ["--group", keys[1]] }
+                    var arguments = ["sweep", sweep, "--x", xKey, "--y", metric]
+                    if let groupKey { arguments += ["--group", groupKey] }
                     let file = "sweep-\(sweep)-\(metric).png"
                     if let figure = plot(arguments, name: file, notes: &figureNotes) { body += figure }
                 }

@@ -37,8 +37,7 @@ func sparktwin(_ arguments: [String]) throws -> (status: Int32, stdout: String, 
             Tests/TwinScenarioTests/BadScenarios/missing.yaml:3:11: error: machine.preset: expected one of: dgx-spark, h100-sxm, found "dgx-sparkle"
             Tests/TwinScenarioTests/BadScenarios/missing.yaml:4:11: error: workload: expected at least one phase, found an empty list
             Tests/TwinScenarioTests/BadScenarios/missing.yaml:6:3: error: run.duration: missing required key; expected a time such as 10 ms
-            Tests/TwinScenarioTests/BadScenarios/missing.yaml:6:3: error: run.samplePeriod: missing required key; expected a time such as 100 us
-            4 errors; nothing was run
+            3 errors; nothing was run
 
             """)
         #expect(!FileManager.default.fileExists(atPath: db))

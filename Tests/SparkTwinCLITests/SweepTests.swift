@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 import TwinResults
-@testable import TwinRun
-@testable import TwinScenario
+import TwinRun
+import TwinScenario
 
 /// Sweep expansion, errors, resume, shards and merge, on a base scenario that runs in
 /// milliseconds.
@@ -186,7 +186,7 @@ import TwinResults
         let ids = [try store.runs(labelled: "old")[0].id, try store.runs(labelled: "slow")[0].id]
         let slow = try sparktwin(["compare", ids[0], ids[1], "--db", db, "--format", "json", "--metric", "gpu.read"])
         #expect(slow.status == 1)
-        #expect(slow.stderr.contains("scenario hash differs"))
+        #expect(slow.stderr.contains("scenarios differ") && slow.stderr.contains("machine.memory.tRCD: (none) → 40ns"))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(slow.stdout.utf8)) as? [String: Any])
         let metrics = try #require((json["comparisons"] as? [[String: Any]])?.first?["metrics"] as? [[String: Any]])
         #expect(metrics.contains { $0["metric"] as? String == "gpu.read.latency.mean" && $0["verdict"] as? String == "regressed" })

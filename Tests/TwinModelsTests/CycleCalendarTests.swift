@@ -1,6 +1,6 @@
 import Testing
 import TwinCore
-@testable import TwinModels
+import TwinModels
 
 /// The calendar against a plain set of taken cycles, over random reservations that slide the
 /// window many times.

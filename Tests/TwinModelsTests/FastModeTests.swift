@@ -1,6 +1,6 @@
 import Testing
 import TwinCore
-@testable import TwinModels
+import TwinModels
 
 /// Fast mode against detailed mode on a window both can run, with the governor at work.
 struct FastModeTests {

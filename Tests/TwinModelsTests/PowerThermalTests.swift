@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TwinCore
-@testable import TwinModels
+import TwinModels
 
 /// The thermal network against closed forms, and the governor's behaviour on hand-made activity.
 struct ThermalNetworkTests {

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 import TwinResults
-@testable import TwinRun
-@testable import TwinScenario
+import TwinRun
+import TwinScenario
 
 /// Compare verdicts on hand-made runs.
 struct ComparisonTests {

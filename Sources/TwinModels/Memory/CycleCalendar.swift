@@ -4,17 +4,18 @@
 /// need a slot earlier than one already granted (it waited on nothing). A calendar lets it take
 /// any free slot instead of queueing behind the latest grant. Each lane tracks a sliding window of
 /// `windowCycles` cycles; cycles before the window's base count as past and cannot be taken.
-struct CycleCalendar: Sendable {
+/// Public for its tests (`CycleCalendarTests` checks it against a plain reference).
+public struct CycleCalendar: Sendable {
     static let windowWords = 64
-    static let windowCycles = UInt64(windowWords * 64)
+    public static let windowCycles = UInt64(windowWords * 64)
 
     /// Lane l's cycle x is bit x % 64 of word `l * windowWords + (x / 64) % windowWords`.
     private var words: [UInt64]
     /// Per lane: first cycle the window tracks (a multiple of 64), and the end of the latest mark.
-    private(set) var base: [UInt64]
+    public private(set) var base: [UInt64]
     private(set) var end: [UInt64]
 
-    init(lanes: Int) {
+    public init(lanes: Int) {
         words = Array(repeating: 0, count: lanes * Self.windowWords)
         base = Array(repeating: 0, count: lanes)
         end = Array(repeating: 0, count: lanes)
@@ -25,12 +26,12 @@ struct CycleCalendar: Sendable {
         lane * Self.windowWords + Int((cycle / 64) % UInt64(Self.windowWords))
     }
 
-    func isTaken(_ lane: Int, _ cycle: UInt64) -> Bool {
+    public func isTaken(_ lane: Int, _ cycle: UInt64) -> Bool {
         cycle >= base[lane] && cycle < end[lane] && words[index(lane, cycle)] & (1 << (cycle % 64)) != 0
     }
 
     /// Marks `cycles` taken, sliding the window forward if they reach past it.
-    mutating func take(_ lane: Int, _ cycles: Range<UInt64>) {
+    public mutating func take(_ lane: Int, _ cycles: Range<UInt64>) {
         guard let last = cycles.last else { return }
         slide(lane, through: last)
         // Cycles before the window are past: marking them would clobber a future lap of the ring.
@@ -50,7 +51,7 @@ struct CycleCalendar: Sendable {
 
     /// The first free cycle of `lane` at or after `cycle`, skipping taken cycles a word at a time.
     @inline(__always)
-    func firstFree(_ lane: Int, from cycle: UInt64) -> UInt64 {
+    public func firstFree(_ lane: Int, from cycle: UInt64) -> UInt64 {
         let start = max(cycle, base[lane])
         var word = start / 64
         var mask = UInt64.max << (start % 64)
@@ -64,7 +65,7 @@ struct CycleCalendar: Sendable {
     }
 
     /// How many cycles in `cycles` are taken.
-    func count(_ lane: Int, _ cycles: Range<UInt64>) -> Int {
+    public func count(_ lane: Int, _ cycles: Range<UInt64>) -> Int {
         let lower = max(cycles.lowerBound, base[lane])
         let upper = min(cycles.upperBound, end[lane])
         guard lower < upper else { return 0 }
@@ -82,7 +83,7 @@ struct CycleCalendar: Sendable {
     /// The taken bits of `lane` for cycles `start ..< start + 128`, cycle `start` in bit 0; cycles
     /// outside the window read as free.
     @inline(__always)
-    func bits(_ lane: Int, from start: UInt64) -> UInt128 {
+    public func bits(_ lane: Int, from start: UInt64) -> UInt128 {
         // Three aligned words cover any 128-cycle span.
         let first = start / 64
         let low = UInt128(word(lane, first + 1)) << 64 | UInt128(word(lane, first))
