@@ -100,21 +100,11 @@ public enum ScenarioLoader {
     /// Validates scenario text.
     public static func parse(text: String, file: String, overrides: [String] = []) throws -> Scenario {
         var sink = DiagnosticSink(file: file)
-        guard var root = try compose(text, file: file) else {
+        guard let root = try compose(text, file: file) else {
             throw ScenarioError(diagnostics: [Diagnostic(file: file, line: 1, column: 1, keyPath: "", message: "the file is empty; expected a scenario mapping")])
         }
-        for assignment in overrides {
-            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
-                sink.error(mark: nil, "", "expected key.path=value, found \"\(assignment)\"")
-                continue
-            }
-            let path = String(assignment[..<equals])
-            let value = String(assignment[assignment.index(after: equals)...])
-            if let updated = Self.assign(value, at: path.split(separator: ".").map(String.init), in: root, sink: &sink, fullPath: path) {
-                root = updated
-            }
-        }
-        let scenario = read(root, file: file, text: text, overrides: overrides, sink: &sink)
+        let overridden = applying(overrides, to: root, sink: &sink)
+        let scenario = read(overridden, file: file, text: text, overrides: overrides, sink: &sink)
         if !sink.diagnostics.isEmpty || scenario == nil {
             throw ScenarioError(diagnostics: sink.diagnostics)
         }
@@ -125,16 +115,9 @@ public enum ScenarioLoader {
     /// (`machine.power.pl1` → `180 W`, `workload.0.kind` → `gemm`); nil if the text does not
     /// parse. For telling which keys two scenarios differ in.
     public static func flatten(text: String, overrides: [String]) -> [String: String]? {
-        guard var root = try? compose(text, file: "") else { return nil }
+        guard let composed = try? compose(text, file: "") else { return nil }
         var sink = DiagnosticSink(file: "")
-        for assignment in overrides {
-            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else { continue }
-            let path = String(assignment[..<equals])
-            if let updated = assign(String(assignment[assignment.index(after: equals)...]), at: path.split(separator: ".").map(String.init),
-                                    in: root, sink: &sink, fullPath: path) {
-                root = updated
-            }
-        }
+        let root = applying(overrides, to: composed, sink: &sink)
         var out: [String: String] = [:]
         func walk(_ node: Node, _ path: String) {
             switch node {
@@ -148,6 +131,23 @@ public enum ScenarioLoader {
         }
         walk(root, "")
         return out
+    }
+
+    /// `root` with each `key.path=value` assignment applied in order; a malformed one is a diagnostic.
+    static func applying(_ overrides: [String], to root: Node, sink: inout DiagnosticSink) -> Node {
+        var root = root
+        for assignment in overrides {
+            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
+                sink.error(mark: nil, "", "expected key.path=value, found \"\(assignment)\"")
+                continue
+            }
+            let path = String(assignment[..<equals])
+            let value = String(assignment[assignment.index(after: equals)...])
+            if let updated = assign(value, at: path.split(separator: ".").map(String.init), in: root, sink: &sink, fullPath: path) {
+                root = updated
+            }
+        }
+        return root
     }
 
     static func syntaxDiagnostic(_ error: YamlError, file: String) -> Diagnostic {

@@ -72,8 +72,7 @@ extension ScenarioLoader {
             } else {
                 continue
             }
-            let mark = entry.node.mark
-            out.append(Diagnostic(file: mark == nil ? "--set" : file, line: mark?.line, column: mark?.column,
+            out.append(Diagnostic(file: file, line: entry.node.mark?.line, column: entry.node.mark?.column,
                                   keyPath: "machine.\(entry.path)", message: message, isWarning: true))
         }
         return out
