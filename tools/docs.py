@@ -7,11 +7,14 @@
 Generated parts sit between `<!-- docs:NAME -->` and `<!-- /docs:NAME -->` lines:
   quickstart  the summary `sparktwin run Scenarios/quickstart.yaml` prints (run id, wall time and
               events/s are the run's own, so they are compared by shape, not by value);
-  studies     the table of Scenarios/studies/, from running every study (fast mode, ~1 min).
+  studies     the table of Scenarios/studies/, from running every study (fast mode, ~1 min);
+  c6          the decode stream with and without the 2,000 MHz clock cap (C6's prediction);
+  validate    the table `sparktwin validate` prints (every calibration row, ~5-7 min).
 Every `sparktwin ...` command in a ```sh block is checked too: its subcommand exists and each
 --flag it uses is one that subcommand's --help lists.
 
---quick leaves out the studies (the test suite runs that); run the whole check before a release.
+--quick leaves out the studies, C6 and validate (the test suite runs that); run the whole
+check before a release.
 """
 import argparse
 import os
@@ -100,6 +103,37 @@ def studies(binary, db):
     return "\n".join(rows)
 
 
+def c6(binary, db):
+    """C6's second half: the decode stream with the application clock and capped at 2,000 MHz."""
+    scenario = "Scenarios/studies/decode-streaming-under-cap.yaml"
+    figures = []
+    for extra in ([], ["--set", "machine.gpu.smClock=2000MHz"]):
+        out = run_tool(binary, ["run", scenario, "--db", db] + extra)
+        m = metrics(binary, db, summary_cells(out)[1][0])
+        figures.append((m["gpu.read.bandwidth.sustained"], m["temp.gpu_die.max"]))
+    (bw, hot), (capped_bw, cool) = figures
+    return (f"| GPU clock | sustained read | die max |\n|---|---|---|\n"
+            f"| application (2,418 MHz) | {bw:.1f} GB/s | {hot:.1f} °C |\n"
+            f"| capped at 2,000 MHz | {capped_bw:.1f} GB/s | {cool:.1f} °C |")
+
+
+def validate(binary):
+    """`sparktwin validate`'s table as markdown; a row's long curve-point labels are shortened."""
+    done = subprocess.run([binary, "validate"], cwd=ROOT, capture_output=True, text=True)
+    if done.returncode not in (0, 1):
+        sys.exit(f"error: sparktwin validate failed ({done.returncode}):\n{done.stderr}")
+    lines = done.stdout.split("\n\n")[0].strip().splitlines()
+    rows = ["| figure | measured | simulated | error | tolerance | verdict |", "|---|---|---|---|---|---|"]
+    for line in lines[1:]:
+        cells = re.split(r"\s{2,}", line.strip())
+        if len(cells) != 6:
+            sys.exit(f"error: unexpected validate row: {line}")
+        if cells[0].endswith(": edge"):
+            cells[1] = cells[2] = "the largest jump"
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
 def section(text, name):
     match = re.search(rf"<!-- docs:{name} -->\n(.*?)<!-- /docs:{name} -->", text, re.S)
     if not match:
@@ -151,6 +185,8 @@ def main():
         parts = {"quickstart": quickstart(args.binary, db)}
         if not args.quick:
             parts["studies"] = studies(args.binary, db)
+            parts["c6"] = c6(args.binary, db)
+            parts["validate"] = validate(args.binary)
     for name, actual in parts.items():
         match = section(text, name)
         expected = fenced(match.group(1))
