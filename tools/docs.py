@@ -41,6 +41,7 @@ STUDIES = [
     ("cap 200 W (2 min)", "gemm-power-cap-200w"),
     ("GEMM alone (2 min)", "gemm-alone"),
     ("GEMM + all-core CPU job (2 min)", "gemm-with-cpu-job"),
+    ("GEMM beside ten X925 streams (2 min)", "gemm-beside-cpu-streams"),
     ("decode streaming, 5 min", "decode-streaming-under-cap"),
 ]
 

@@ -37,7 +37,7 @@ extension ScenarioLoader {
             checkFits(workload, nodes: Array(nodes), on: machine.config, sink: &sink)
         }
         if let workload, case .sequence(let nodes)? = workloadNode {
-            checkAlongside(workload, nodes: Array(nodes), fidelity: run?.fidelity ?? .detailed, sink: &sink)
+            checkAlongside(workload, nodes: Array(nodes), sink: &sink)
         }
         guard let name, let machine, let workload, let run, let expectations, sink.diagnostics.isEmpty else { return nil }
         var scenario = Scenario(name: name, summary: summary, file: file, text: text, overrides: overrides,
@@ -174,9 +174,8 @@ extension ScenarioLoader {
                             "stages", "threads", "cluster", "rasterGroup", "count", "launchOverhead", "hostInterval", "passOverhead",
                             "core", "steps", "direction", "overhead", "threads", "alongsideNext"]
 
-    /// A `cpu` phase with `alongsideNext` needs a next phase that is not threads too, and the
-    /// detailed mode (the fast mode runs phases one at a time).
-    static func checkAlongside(_ workload: [WorkloadPhase], nodes: [Node], fidelity: Fidelity, sink: inout DiagnosticSink) {
+    /// A `cpu` phase with `alongsideNext` needs a next phase that is not threads too.
+    static func checkAlongside(_ workload: [WorkloadPhase], nodes: [Node], sink: inout DiagnosticSink) {
         for (index, phase) in workload.enumerated() {
             guard case .cpuThreads(let threads) = phase, threads.alongsideNext else { continue }
             let path = "workload.\(index).alongsideNext"
@@ -184,8 +183,6 @@ extension ScenarioLoader {
                 sink.error(nodes[index], path, "expected a phase after this one to run alongside, found none")
             } else if case .cpuThreads = workload[index + 1] {
                 sink.error(nodes[index + 1], path, "expected a next phase of another kind than cpu, found a cpu phase")
-            } else if fidelity == .fast {
-                sink.error(nodes[index], path, "expected run.mode detailed; the fast mode runs phases one at a time")
             }
         }
     }

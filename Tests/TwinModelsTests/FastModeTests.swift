@@ -65,6 +65,39 @@ struct FastModeTests {
         #expect(abs(fast - detailed) / detailed < 0.02, "fast \(fast) W, detailed \(detailed) W")
     }
 
+    @Test func cpuStreamsAlongsideAGPUStreamContendAsInDetailedMode() {
+        // Ten X925 streams beside a GPU stream: both slow down at the memory controller. Fast
+        // mode runs the threads as a track beside the stream, slowed by measured factors.
+        var p = MachineParameters.values(preset: "dgx-spark")!
+        p.set("power.step", 50e-6)
+        p.set("governor.period", 50e-6)
+        let config = MachineConfig(p)
+        let threads = (0..<10).map { CPUThread(core: .x925, cluster: $0 / 5, program: [.stream(bytes: 4 << 20)]) }
+        func workload(together: Bool) -> [WorkloadPhase] {
+            [.cpuThreads(CPUThreadsPhase(threads: threads, alongsideNext: together)),
+             .streamRead(StreamReadPhase(bufferBytes: 1 << 30, totalBytes: 32 << 20, pattern: .sequential, count: 1))]
+        }
+        let settings = RunSettings(duration: SimDuration(seconds: 0.01), seed: 1, samplePeriod: SimDuration(seconds: 1e-4),
+                                   eventBudget: 100_000_000)
+        var detailed = Machine(config: config, workload: workload(together: true), settings: settings)
+        _ = detailed.run(until: .zero + settings.duration)
+        detailed.finish()
+        func fast(together: Bool) -> FastMachine {
+            var machine = FastMachine(config: config, workload: workload(together: together), settings: settings)
+            _ = machine.run(until: settings.duration.seconds)
+            machine.finish()
+            return machine
+        }
+        let together = fast(together: true), apart = fast(together: false)
+        let d = metric(detailed.metrics, "gpu.read.bandwidth"), f = metric(together.metrics, "gpu.read.bandwidth")
+        #expect(abs(f - d) / d < 0.02, "GPU stream beside the threads: fast \(f) GB/s, detailed \(d) GB/s")
+        #expect(f < 0.95 * metric(apart.metrics, "gpu.read.bandwidth"))
+        // The pair ends when both are done, within a power step of detailed mode.
+        let end = detailed.workloadFinishedAt!.seconds
+        #expect(abs(together.now - end) <= 2 * config.power.stepSeconds, "fast \(together.now) s, detailed \(end) s")
+        #expect(together.now < apart.now)
+    }
+
     @Test func aChaseInFastModeReportsTheLatencyOfItsDetailedRun() {
         let chases: [WorkloadPhase] = [.gpuChase(GPUChasePhase(bufferBytes: 4 << 20, steps: 3_000)),
                                        .cpuChase(CPUChasePhase(core: .x925, bufferBytes: 1 << 30, steps: 3_000))]

@@ -28,6 +28,11 @@ public struct FastMachine: ~Copyable {
     var firstUnit = true
     /// When the phase's next unit may start (launch overheads, host pacing, idle spans).
     var waitSeconds = 0.0
+    /// A `cpu` phase with `alongsideNext` runs as a second track beside the next phase: its
+    /// index and the fraction of it left. The workload moves on once both are done.
+    var cpuTrack: (phase: Int, left: Double)?
+    /// The partner of the CPU track has finished and waits for the track.
+    var waitingForCPUTrack = false
 
     // Totals.
     var flops = 0.0
@@ -65,6 +70,12 @@ public struct FastMachine: ~Copyable {
     }
 
     mutating func enterPhase(_ index: Int) {
+        if case .cpuThreads(let threads) = phases[index], threads.alongsideNext {
+            // The threads run as a track of their own; the next phase starts with them.
+            cpuTrack = (index, 1)
+            enterPhase(index + 1)
+            return
+        }
         phaseIndex = index
         unitFractionLeft = 0
         firstUnit = true
@@ -91,7 +102,7 @@ public struct FastMachine: ~Copyable {
 
     /// Whether the SMs have work in the running phase.
     var gpuPhase: Bool {
-        guard !workloadFinished else { return false }
+        guard !workloadFinished && !waitingForCPUTrack else { return false }
         switch phases[phaseIndex] {
         case .gemm, .streamRead, .gpuChase: return true
         default: return false
@@ -103,6 +114,12 @@ public struct FastMachine: ~Copyable {
     var busyCores: [Double] {
         guard !workloadFinished else { return Array(repeating: 0, count: PowerConfig.clusters) }
         let background = phaseIndex < cpuCoresPerPhase.count ? cpuCoresPerPhase[phaseIndex] : 0
+        if let track = cpuTrack {
+            // The threads' cores, and the partner's host thread and background job beside them.
+            var host: UInt64 = waitingForCPUTrack ? 0 : 1
+            if case .idle = phases[phaseIndex] { host = 0 }
+            return PowerConfig.busyCores(phase: phases[track.phase], background: background + host).map { Double($0) }
+        }
         // Not `.map(Double.init)`: on UInt64 that picks init(bitPattern:).
         return PowerConfig.busyCores(phase: phases[phaseIndex], background: background).map { Double($0) }
     }
@@ -128,7 +145,9 @@ public struct FastMachine: ~Copyable {
         var left = period
         var busySeconds = 0.0
         var tensorCycles = 0.0
-        while left > 0 && !workloadFinished {
+        // While the CPU track runs, the partner's units take longer by the measured contention.
+        let contended = cpuTrack.map { costs.contention(cpu: $0.phase, partner: $0.phase + 1) }
+        while left > 0 && !workloadFinished && !waitingForCPUTrack {
             if waitSeconds > 0 {
                 let wait = min(waitSeconds, left)
                 waitSeconds -= wait
@@ -147,7 +166,8 @@ public struct FastMachine: ~Copyable {
                 unitFractionLeft = 1
             }
             // A GPU phase that begins within the step wakes the clock at once (see enterPhase).
-            let cost = costs.cost(phase: phaseIndex, gpuHz: power.gpuHz, first: firstUnit)
+            var cost = costs.cost(phase: phaseIndex, gpuHz: power.gpuHz, first: firstUnit)
+            if let contended { cost.seconds *= contended.partner }
             let fraction = min(unitFractionLeft, cost.seconds > 0 ? left / cost.seconds : unitFractionLeft)
             let spent = fraction * cost.seconds
             unitFractionLeft -= fraction
@@ -186,6 +206,20 @@ public struct FastMachine: ~Copyable {
                 if unitsLeft == 0 && waitSeconds == 0 { finishPhase() }
             }
             if spent == 0 && fraction == 0 { break }
+        }
+        if let track = cpuTrack {
+            // The threads' progress this period, slowed while the partner still runs.
+            let alone = costs.cost(phase: track.phase, gpuHz: 0, first: true)
+            let seconds = alone.seconds * (waitingForCPUTrack ? 1 : contended?.cpu ?? 1)
+            let done = seconds > 0 ? min(track.left, period / seconds) : track.left
+            activity.memoryBytes += alone.memoryBytes * done
+            activity.c2cBytes += alone.c2cBytes * done
+            eventsHandled += 1
+            cpuTrack = track.left - done > 1e-12 ? (track.phase, track.left - done) : nil
+            if cpuTrack == nil && waitingForCPUTrack {
+                waitingForCPUTrack = false
+                finishPhase()
+            }
         }
         activity.gpuBusy = busySeconds / period
         let gpuHz = power.gpuHz
@@ -233,6 +267,11 @@ public struct FastMachine: ~Copyable {
     }
 
     mutating func finishPhase() {
+        if cpuTrack != nil {
+            // The partner is done; the workload moves on when the threads are too.
+            waitingForCPUTrack = true
+            return
+        }
         if phaseIndex + 1 < phases.count {
             enterPhase(phaseIndex + 1)
         } else {

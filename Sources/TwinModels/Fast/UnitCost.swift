@@ -40,6 +40,8 @@ struct UnitCostTable {
     static let gridBins = 8
     static let streamSampleBytes: UInt64 = 64 << 20
     private var measured: [Key: UnitCost] = [:]
+    /// Contention factors of a phase run alongside a `cpu` phase, by the partner's index.
+    private var contentionFactors: [Int: (partner: Double, cpu: Double)] = [:]
     /// Wall-clock work done here, for the run's report.
     private(set) var detailedRuns = 0
     private(set) var detailedEvents: UInt64 = 0
@@ -74,6 +76,97 @@ struct UnitCostTable {
             return low.blended(with: high, weight: weight)
         case .copy, .cpuChase, .cpuThreads, .idle:
             return measure(index, gpuHz: 0, first: first)
+        }
+    }
+
+    /// How much a `cpu` phase and the phase that runs alongside it (`alongsideNext`) slow each
+    /// other, as factors on their times alone: each is the work it did alone over the work it
+    /// did together, in the same window of a detailed run (90 % of the shorter one's time alone,
+    /// so both run throughout). Work is bytes for the streams and copies, tensor cycles for a
+    /// GEMM, loads for a chase, stream bytes for the threads (their compute steps do not
+    /// contend). Measured once, at the application clock: the factors are ratios, and the
+    /// clock moves both sides' times alike to first order.
+    mutating func contention(cpu: Int, partner: Int) -> (partner: Double, cpu: Double) {
+        if let known = contentionFactors[partner] { return known }
+        var pinned = config
+        pinned.power.governorEnabled = false
+        guard case .cpuThreads(let given) = phases[cpu] else { preconditionFailure("phase \(cpu) is not a cpu phase") }
+        var (threads, _) = Self.sampled(given)
+        threads.alongsideNext = false
+        let sample = Self.contentionSample(phases[partner], on: config)
+        let long = RunSettings(duration: SimDuration(seconds: 1e5), seed: seed, samplePeriod: SimDuration(seconds: 1e4),
+                               eventBudget: ScenarioDefaults.eventBudget)
+        let cpuAlone = run(pinned, [.cpuThreads(threads)], long).now.seconds
+        let partnerAlone = run(pinned, [sample], long).now.seconds
+        let window = 0.9 * min(cpuAlone, partnerAlone)
+        guard window > 0 else { return (1, 1) }
+        func work(_ workload: [WorkloadPhase]) -> (partner: Double, cpu: Double) {
+            var machine = Machine(config: pinned, workload: workload, settings: long)
+            _ = machine.run(until: .zero + SimDuration(seconds: window))
+            detailedRuns += 1
+            detailedEvents += machine.eventsHandled
+            let partnerWork = Double(machine.gpu.stats.bytesReceived) + Double(machine.gemm.tensorBusyCycles)
+                + Double(machine.copy.bytes) + Double(machine.gpuChaseStats.loads)
+            return (partnerWork, Double(machine.grace.stats.streamBytes))
+        }
+        let alonePartner = work([sample]).partner, aloneCPU = work([.cpuThreads(threads)]).cpu
+        threads.alongsideNext = true
+        let together = work([.cpuThreads(threads), sample])
+        func factor(_ alone: Double, _ together: Double) -> Double { alone > 0 && together > 0 ? alone / together : 1 }
+        let factors = (partner: factor(alonePartner, together.partner), cpu: factor(aloneCPU, together.cpu))
+        contentionFactors[partner] = factors
+        return factors
+    }
+
+    /// Threads whose programs are long run a shortened copy in detail: every step cut by the one
+    /// factor that brings the longest stream to `streamSampleBytes` (compute cycles and chase
+    /// steps alike), and the times and bytes measured are scaled back by it. Streams keep their
+    /// rate over their length, so the copy costs in proportion.
+    static func sampled(_ phase: CPUThreadsPhase) -> (CPUThreadsPhase, scale: Double) {
+        let longest = phase.threads.flatMap(\.program).map { step -> UInt64 in
+            if case .stream(let bytes) = step { return bytes }
+            return 0
+        }.max() ?? 0
+        guard longest > streamSampleBytes else { return (phase, 1) }
+        let fraction = Double(streamSampleBytes) / Double(longest)
+        func cut(_ value: UInt64) -> UInt64 { max(1, UInt64((Double(value) * fraction).rounded())) }
+        var shortened = phase
+        for t in shortened.threads.indices {
+            shortened.threads[t].program = shortened.threads[t].program.map { step in
+                switch step {
+                case .stream(let bytes): .stream(bytes: max(64, cut(bytes)))
+                case .compute(let cycles): .compute(cycles: cut(cycles))
+                case .chase(let buffer, let steps): .chase(bufferBytes: buffer, steps: cut(steps))
+                }
+            }
+        }
+        return (shortened, 1 / fraction)
+    }
+
+    /// One unit of a phase, as characterised alone: the first CTA waves of a long GEMM, the
+    /// first 64 MiB of a long streaming pass, one copy, without launch and host pacing.
+    static func contentionSample(_ phase: WorkloadPhase, on config: MachineConfig) -> WorkloadPhase {
+        switch phase {
+        case .gemm(var p):
+            let kernel = GEMMKernel(p, on: config.compute)
+            let wave = UInt64(config.compute.sms) * kernel.ctasPerSM
+            if kernel.ctas > 8 * wave { p.ctaLimit = 3 * wave }
+            p.count = 1
+            p.launchOverhead = .zero
+            p.hostInterval = .zero
+            return .gemm(p)
+        case .streamRead(var p):
+            p.totalBytes = min(p.totalBytes, streamSampleBytes)
+            p.count = 1
+            p.launchOverhead = .zero
+            p.hostInterval = .zero
+            p.passOverhead = .zero
+            return .streamRead(p)
+        case .copy(var p):
+            p.count = 1
+            return .copy(p)
+        default:
+            return phase
         }
     }
 
@@ -150,14 +243,19 @@ struct UnitCostTable {
             return (cost, cost)
         case .cpuChase, .cpuThreads:
             // CPU work, whole, at the preset clocks: the GPU clock does not touch it. Threads run
-            // alone here (the loader keeps `alongsideNext` out of the fast mode).
+            // alone here; `contention` measures what a phase alongside them costs.
             var phase = phases[index]
+            var scale = 1.0
             if case .cpuThreads(var threads) = phase {
                 threads.alongsideNext = false
+                (threads, scale) = Self.sampled(threads)
                 phase = .cpuThreads(threads)
             }
             var machine = run(pinned, [phase], settings)
-            let cost = counters(&machine, gpuBusy: false, seconds: machine.now.seconds)
+            var cost = counters(&machine, gpuBusy: false, seconds: machine.now.seconds)
+            cost.seconds *= scale
+            cost.memoryBytes *= scale
+            cost.c2cBytes *= scale
             return (cost, cost)
         case .idle(let span):
             let cost = UnitCost(seconds: span.seconds, gpuBusy: false)
