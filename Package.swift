@@ -47,7 +47,9 @@ let package = Package(
             name: "TwinResultsTests",
             dependencies: ["TwinResults", "TwinRun", "TwinScenario", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        // Curves/ holds calibration files the tests hand to the tool by path, not resources.
-        .testTarget(name: "SparkTwinCLITests", dependencies: ["TwinRun", "TwinScenario", "TwinResults"], exclude: ["Curves"]),
+        // Files the tests hand to the tool by path, not resources: calibration curves, results
+        // databases of every schema version, and the fuzzer's regression inputs.
+        .testTarget(name: "SparkTwinCLITests", dependencies: ["TwinCore", "TwinRun", "TwinScenario", "TwinResults"],
+                    exclude: ["Curves", "SchemaFixtures", "FuzzCases"]),
     ]
 )

@@ -156,7 +156,7 @@ public struct Machine: ~Copyable {
         let ctaSlots = config.compute.sms * Int(config.compute.maxCTAsPerSM)
         self.queue = EventQueue(capacity: slots + ctaSlots + 16)
         queue.push(Event(time: .zero + powerPeriod, phase: .control, kind: EventKind.powerTick.rawValue))
-        let samples = Int(min(settings.duration.picoseconds / settings.samplePeriod.picoseconds + 2, 10_000_000))
+        let samples = Int(min(settings.duration.picoseconds / settings.samplePeriod.picoseconds + 2, ScenarioDefaults.maximumSamplesPerRun + 2))
         self.sampleTimesPs = []
         self.sampleTimesPs.reserveCapacity(samples)
         self.sampleValues = Self.signals.map { _ in

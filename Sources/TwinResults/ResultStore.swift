@@ -16,27 +16,88 @@ public struct ResultStoreError: Error, CustomStringConvertible, Sendable {
 public final class ResultStore: Sendable {
     private let writer: any DatabaseWriter
 
-    /// Opens (creating if needed) the database at `path`, and migrates it.
-    ///
-    /// - Parameter mustExist: fail instead of creating a new database.
-    public init(path: String, mustExist: Bool = false) throws {
-        let url = URL(fileURLWithPath: path)
-        if !FileManager.default.fileExists(atPath: path) {
-            if mustExist { throw ResultStoreError("no results database at \(path); run a scenario first") }
-            do {
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            } catch {
-                throw ResultStoreError("cannot create the folder of results database \(path): \(error.localizedDescription)")
-            }
-        }
+    /// How a command uses the database.
+    public enum Access: Sendable, Equatable {
+        /// Reading only: the file must exist and be at the current schema; nothing is ever
+        /// written, so an archived or another user's database can be read.
+        case read
+        /// Reading and writing: a missing file is created (its folder must exist unless
+        /// `createFolder`), an older schema is migrated.
+        case write(createFolder: Bool = false)
+    }
+
+    /// Opens the database at `path` for `access`.
+    public init(path: String, access: Access) throws {
+        var isFolder: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+        if isFolder.boolValue { throw ResultStoreError("\(path) is a folder; expected a results database file such as \(path)/sparktwin.sqlite") }
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         do {
-            writer = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrate(writer, path: path)
+            switch access {
+            case .read:
+                guard exists else { throw ResultStoreError("no results database at \(path); run a scenario first") }
+                writer = try Self.openForReading(path: path, configuration: configuration)
+                try Self.checkSchema(writer, path: path)
+            case .write(let createFolder):
+                if exists {
+                    // Refuse a newer schema before a writing connection touches the file at all.
+                    let reader = try Self.openForReading(path: path, configuration: configuration)
+                    if try reader.read({ db in try Self.migrator.hasBeenSuperseded(db) }) {
+                        throw ResultStoreError("\(path) was written by a newer sparktwin (unknown migrations); refusing to change it")
+                    }
+                    try reader.close()
+                }
+                if !exists {
+                    let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+                    if !FileManager.default.fileExists(atPath: folder.path) {
+                        guard createFolder else {
+                            throw ResultStoreError("no folder \(folder.path) for results database \(path); create it first (a mistyped --db path would start a new database)")
+                        }
+                        do {
+                            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                        } catch {
+                            throw ResultStoreError("cannot create the folder of results database \(path): \(error.localizedDescription)")
+                        }
+                    }
+                }
+                if !exists { try Self.create(path: path, configuration: configuration) }
+                writer = try DatabasePool(path: path, configuration: configuration)
+                try Self.migrate(writer, path: path)
+            }
         } catch let error as DatabaseError {
             throw ResultStoreError("cannot open results database \(path): \(error.message ?? error.description)")
         }
+    }
+
+    /// Makes a new database with the whole schema under a temporary name, then links it into
+    /// place, so no reader ever sees a file half made. When several processes create the same
+    /// database at once, the first link wins and the others use it.
+    static func create(path: String, configuration: Configuration) throws {
+        var generator = SystemRandomNumberGenerator()
+        let temporary = path + ".creating-\(getpid())-\(String(generator.next() & 0xFFFF_FFFF, radix: 16))"
+        defer { for suffix in ["", "-wal", "-shm"] { unlink(temporary + suffix) } }
+        let pool = try DatabasePool(path: temporary, configuration: configuration)
+        try migrator.migrate(pool)
+        try pool.close()
+        guard link(temporary, path) == 0 || errno == EEXIST else {
+            throw ResultStoreError("cannot create results database \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// A read-only connection. A WAL database in a folder this user cannot write (an archive,
+    /// another user's results) has no shared-memory file to coordinate readers through; if no
+    /// writer is active (no `-wal` file), it is opened as immutable, which needs none.
+    static func openForReading(path: String, configuration: Configuration) throws -> DatabaseQueue {
+        var configuration = configuration
+        configuration.readonly = true
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let archived = !FileManager.default.isWritableFile(atPath: folder) && !FileManager.default.fileExists(atPath: path + "-wal")
+            && !FileManager.default.fileExists(atPath: path + "-shm")
+        guard archived else { return try DatabaseQueue(path: path, configuration: configuration) }
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        let uri = "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? absolute) + "?immutable=1"
+        return try DatabaseQueue(path: uri, configuration: configuration)
     }
 
     /// An in-memory database, for tests.
@@ -119,6 +180,28 @@ public final class ResultStore: Sendable {
             throw ResultStoreError("\(path) was written by a newer sparktwin (unknown migrations); refusing to change it")
         }
         try migrator.migrate(writer)
+    }
+
+    /// For reading: the schema must be exactly this version's, since nothing may be migrated.
+    static func checkSchema(_ reader: any DatabaseReader, path: String) throws {
+        let (superseded, complete, tables) = try reader.read { db in
+            (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db),
+             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'"))
+        }
+        if superseded {
+            throw ResultStoreError("\(path) was written by a newer sparktwin (unknown migrations); read it with that version")
+        }
+        if !complete {
+            guard tables.contains("run") else { throw ResultStoreError("\(path) is not a SparkTwin results database") }
+            throw ResultStoreError("\(path) was written by an older sparktwin and needs migrating; reading never changes a database, "
+                                   + "so migrate it first with `sparktwin migrate --db \(path)` (a copy keeps the original as it is)")
+        }
+    }
+
+    /// Migrations this version would apply to the database, oldest first.
+    public func pendingMigrations() throws -> [String] {
+        let applied = Set(try appliedMigrations())
+        return Self.migrator.migrations.filter { !applied.contains($0) }
     }
 
     /// Stores a whole run in one transaction: either all of it lands or none of it.
@@ -301,6 +384,11 @@ public final class ResultStore: Sendable {
             }
             return copied
         }
+    }
+
+    /// SQLite's own check of the file: "ok", or what is damaged.
+    public func integrityCheck() throws -> String {
+        try writer.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
     }
 
     /// Names of the applied migrations, for tests and `show`.

@@ -8,13 +8,19 @@ final class RunQueue: @unchecked Sendable {
     private var running = 0
     private var done = 0
     private var failures: [(point: Int, message: String)] = []
+    private var skipped = 0
+    private var abandoned = 0
+    private var stopFlag: @Sendable () -> Bool
     let total: Int
-    let skipped: Int
 
-    init(total: Int, skipped: Int = 0) {
+    /// - Parameter stop: polled between runs and inside them; true ends the work early.
+    init(total: Int, stop: @escaping @Sendable () -> Bool = { Interruption.requested }) {
         self.total = total
-        self.skipped = skipped
+        self.stopFlag = stop
     }
+
+    /// Whether the work is being stopped (Ctrl-C): runs not yet started are abandoned.
+    var isStopped: Bool { stopFlag() }
 
     /// Runs `work` on `jobs` threads (at most one per run left) and waits for them all.
     static func onThreads(jobs: Int, runs: Int, _ work: @escaping @Sendable () -> Void) {
@@ -48,6 +54,16 @@ final class RunQueue: @unchecked Sendable {
         }
     }
 
+    /// A run already in the database.
+    func skip() {
+        lock.withLock { running -= 1; skipped += 1 }
+    }
+
+    /// A run not done because the work was stopped.
+    func abandon() {
+        lock.withLock { running -= 1; abandoned += 1 }
+    }
+
     func snapshot(wallSeconds: Double) -> SweepProgress {
         lock.withLock {
             SweepProgress(total: total, done: done, running: running, failed: failures.count, skipped: skipped, wallSeconds: wallSeconds)
@@ -55,6 +71,6 @@ final class RunQueue: @unchecked Sendable {
     }
 
     func summary() -> SweepSummary {
-        lock.withLock { SweepSummary(ran: done, failed: failures.sorted { $0.point < $1.point }, skipped: skipped) }
+        lock.withLock { SweepSummary(ran: done, failed: failures.sorted { $0.point < $1.point }, skipped: skipped, abandoned: abandoned) }
     }
 }

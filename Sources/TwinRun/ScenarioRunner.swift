@@ -48,6 +48,8 @@ public struct RunOutcome: Sendable {
     public var expectations: [ExpectationRecord]
     public var sampleTimesPs: [UInt64]
     public var signals: [SignalData]
+    /// Stopped by `stop` (Ctrl-C) before its end: such an outcome is never stored.
+    public var interrupted = false
 
     public var finished: Bool { record.status == "finished" }
     public var expectationsPassed: Bool { expectations.allSatisfy(\.passed) }
@@ -61,8 +63,11 @@ public enum ScenarioRunner {
 
     /// Simulates `scenario` to its end (or its event budget).
     ///
-    /// - Parameter progress: called between slices, at most every half second of wall time.
-    public static func run(_ scenario: Scenario, progress: ((RunProgress) -> Void)? = nil) -> RunOutcome {
+    /// - Parameters:
+    ///   - progress: called between slices, at most every half second of wall time.
+    ///   - stop: polled between slices; true ends the run early as `interrupted`.
+    public static func run(_ scenario: Scenario, progress: ((RunProgress) -> Void)? = nil,
+                           stop: () -> Bool = { Interruption.requested }) -> RunOutcome {
         let startedAt = Date()
         let clock = ContinuousClock()
         let start = clock.now
@@ -70,6 +75,7 @@ public enum ScenarioRunner {
         var lastReport = start
         var status = "finished"
         var message = ""
+        var interrupted = false
         let result: (metrics: [MetricValue], series: [SignalSeries], times: [UInt64], events: UInt64, now: SimTime)
         if scenario.run.fidelity == .fast {
             var machine = FastMachine(config: scenario.machine, workload: scenario.workload, settings: scenario.run, cpuCores: scenario.cpuCores)
@@ -80,6 +86,7 @@ public enum ScenarioRunner {
                 outcome = machine.run(until: min(end.seconds, reported + 1))
                 reported = machine.now
                 if outcome != .reachedEnd || machine.now + machine.config.power.stepSeconds > end.seconds + 1e-12 { break }
+                if stop() { interrupted = true; break }
                 if let progress, clock.now - lastReport > .milliseconds(500) {
                     lastReport = clock.now
                     // The ETA counts to the workload's end where the unit costs tell it, not to run.duration.
@@ -97,6 +104,7 @@ public enum ScenarioRunner {
             var outcome = StopReason.sliceExhausted
             while outcome == .sliceExhausted {
                 outcome = machine.run(until: end, maxEvents: sliceEvents)
+                if outcome == .sliceExhausted && stop() { interrupted = true; break }
                 if outcome == .sliceExhausted, let progress, clock.now - lastReport > .milliseconds(500) {
                     lastReport = clock.now
                     progress(RunProgress(simulated: machine.now, end: end, events: machine.eventsHandled,
@@ -114,8 +122,11 @@ public enum ScenarioRunner {
             scenarioHash: scenario.hash, overrides: scenario.overrides, seed: scenario.run.seed,
             toolVersion: SparkTwinVersion.current, startedAt: startedAt, wallTimeS: wall,
             events: result.events, simulatedPs: result.now.picoseconds, status: status, statusMessage: message)
-        guard status == "finished" else {
-            return RunOutcome(record: record, metrics: [], expectations: [], sampleTimesPs: [], signals: [])
+        guard status == "finished", !interrupted else {
+            var outcome = RunOutcome(record: record, metrics: [], expectations: [], sampleTimesPs: [], signals: [])
+            outcome.interrupted = interrupted
+            if interrupted { outcome.record.status = "failed"; outcome.record.statusMessage = "interrupted" }
+            return outcome
         }
         let metrics = result.metrics.map { MetricRecord(runId: id, name: $0.name, value: $0.value, unit: $0.unit) }
         let expectations = scenario.expectations.map { expectation in
@@ -142,6 +153,7 @@ public enum ScenarioRunner {
 
     /// Stores an outcome in one transaction.
     public static func store(_ outcome: RunOutcome, in store: ResultStore, labels: [String] = []) throws {
+        precondition(!outcome.interrupted, "an interrupted run is never stored")
         try store.insert(run: outcome.record, metrics: outcome.metrics, expectations: outcome.expectations,
                          sampleTimesPs: outcome.sampleTimesPs, signals: outcome.signals, labels: labels)
     }

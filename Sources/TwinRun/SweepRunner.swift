@@ -34,6 +34,8 @@ public struct SweepSummary: Sendable {
     public var ran: Int
     public var failed: [(point: Int, message: String)]
     public var skipped: Int
+    /// Points not run because the sweep was stopped (Ctrl-C); nothing of them was stored.
+    public var abandoned: Int
 }
 
 /// Runs a sweep's points on local cores, each point single-threaded and deterministic, all into
@@ -44,44 +46,47 @@ public enum SweepRunner {
     public static func run(_ sweep: Sweep, points: [Sweep.Point], jobs: Int, store: ResultStore,
                            progress: (@Sendable (SweepProgress) -> Void)? = nil) throws -> SweepSummary {
         let finished = try store.finishedScenarioHashes(label: sweep.label)
-        let baseText = (try? String(contentsOfFile: sweep.scenarioPath, encoding: .utf8)) ?? ""
-        // Load every point first: resume needs each point's scenario hash.
-        var work: [(point: Sweep.Point, scenario: Result<Scenario, ScenarioError>)] = []
-        var skipped = 0
-        for point in points {
-            do {
-                let scenario = try ScenarioLoader.load(path: sweep.scenarioPath, overrides: point.overrides)
-                if finished.contains(scenario.hash) { skipped += 1; continue }
-                work.append((point, .success(scenario)))
-            } catch let error as ScenarioError {
-                work.append((point, .failure(error)))
-            }
-        }
-        let state = RunQueue(total: points.count, skipped: skipped)
+        let baseText = (try? ScenarioLoader.readText(path: sweep.scenarioPath)) ?? ""
+        let state = RunQueue(total: points.count)
         let start = Date()
         let report: @Sendable () -> Void = { progress?(state.snapshot(wallSeconds: Date().timeIntervalSince(start))) }
         report()
-        let items = work
-        RunQueue.onThreads(jobs: jobs, runs: items.count) {
-            while let index = state.next(limit: items.count) {
-                let item = items[index]
-                report()
-                var message: String?
-                switch item.scenario {
-                case .failure(let error):
-                    message = error.description
-                    let record = failedRecord(sweep, item.point, text: baseText, message: message!)
+        // Each worker loads its own points: a point already finished in the database (same
+        // scenario hash, same label) is skipped, so a killed sweep resumes where it stopped.
+        RunQueue.onThreads(jobs: jobs, runs: points.count) {
+            while let index = state.next(limit: points.count) {
+                if state.isStopped { state.abandon(); continue }
+                let point = points[index]
+                let scenario: Scenario
+                do {
+                    scenario = try ScenarioLoader.load(path: sweep.scenarioPath, overrides: point.overrides)
+                } catch {
+                    let message = "\(error)"
+                    let record = failedRecord(sweep, point, text: baseText, message: message)
                     try? store.insert(run: record, metrics: [], expectations: [], sampleTimesPs: [], signals: [], labels: [sweep.label])
-                case .success(let scenario):
-                    let outcome = ScenarioRunner.run(scenario)
-                    do {
-                        try ScenarioRunner.store(outcome, in: store, labels: [sweep.label])
-                        if !outcome.finished { message = outcome.record.statusMessage }
-                    } catch {
-                        message = "cannot store the run: \(error)"
-                    }
+                    state.finish(point: point.index, failure: message)
+                    report()
+                    continue
                 }
-                state.finish(point: item.point.index, failure: message)
+                if finished.contains(scenario.hash) {
+                    state.skip()
+                    report()
+                    continue
+                }
+                report()
+                let outcome = ScenarioRunner.run(scenario, stop: { state.isStopped })
+                var message: String?
+                if outcome.interrupted {
+                    state.abandon()
+                    continue
+                }
+                do {
+                    try ScenarioRunner.store(outcome, in: store, labels: [sweep.label])
+                    if !outcome.finished { message = outcome.record.statusMessage }
+                } catch {
+                    message = "cannot store the run: \(error)"
+                }
+                state.finish(point: point.index, failure: message)
                 report()
             }
         }

@@ -51,7 +51,12 @@ public enum CalibrationLoader {
     /// Loads a calibration file; a mapping with a top-level `curve:` key is a curve, anything
     /// else a scenario.
     public static func load(path: String) throws -> CalibrationFile {
-        let text = try ScenarioLoader.readText(path: path)
+        try parse(text: ScenarioLoader.readText(path: path), file: path)
+    }
+
+    /// Reads calibration text as if it were the file at `file` (a relative base scenario
+    /// resolves next to it).
+    public static func parse(text: String, file path: String) throws -> CalibrationFile {
         let root = try ScenarioLoader.compose(text, file: path)
         guard case .mapping(let mapping)? = root, mapping.keys.contains(where: { $0.string == "curve" }) else {
             return .scenario(try ScenarioLoader.parse(text: text, file: path))
@@ -94,10 +99,11 @@ public enum CalibrationLoader {
         var base: (path: String, text: String)?
         if let relative = sink.string(scenarioNode, "scenario") {
             let path = relative.hasPrefix("/") ? relative : (URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(relative).path)
-            if let text = try? String(contentsOfFile: path, encoding: .utf8) {
-                base = (path, text)
-            } else {
-                sink.error(scenarioNode, "scenario", "expected a readable scenario file, found \"\(relative)\" (\(path))")
+            do {
+                base = (path, try ScenarioLoader.readText(path: path))
+            } catch {
+                let reason = (error as? ScenarioError)?.diagnostics.first?.message ?? "\(error)"
+                sink.error(scenarioNode, "scenario", "expected a readable scenario file, found \"\(relative)\" (\(path): \(reason))")
             }
         }
         var unit: String?
@@ -138,7 +144,12 @@ public enum CalibrationLoader {
             reader.rejectUnknownKeys(sink: &sink)
             let overrides = setNode.map { readOverrides($0, path: join(path, "set"), sink: &sink) } ?? []
             guard let unit, let base else { continue }
-            let measured = sink.quantity(measuredNode, join(path, "measured"), Units.dimension(ofUnit: unit) ?? .count, in: unit)
+            var measured = sink.quantity(measuredNode, join(path, "measured"), Units.dimension(ofUnit: unit) ?? .count, in: unit)
+            if let value = measured, value <= 0, let measuredNode {
+                // The curve's error is a MAPE, which divides by the measured value.
+                sink.error(measuredNode, join(path, "measured"), "expected a measured value above zero, found \(found(measuredNode))")
+                measured = nil
+            }
             do {
                 let scenario = try ScenarioLoader.parse(text: base.text, file: base.path, overrides: curveOverrides + overrides)
                 if let measured {

@@ -10,6 +10,14 @@ import Yams
 struct DiagnosticSink {
     let file: String
     var diagnostics: [Diagnostic] = []
+    /// Problems that do not stop the file from being used.
+    var warnings: [Diagnostic] = []
+
+    mutating func warning(_ node: Node?, _ path: String, _ message: String) {
+        let mark = node?.mark
+        warnings.append(Diagnostic(file: mark == nil ? "--set" : file, line: mark?.line, column: mark?.column,
+                                   keyPath: path, message: message, isWarning: true))
+    }
 
     mutating func error(_ node: Node?, _ path: String, _ message: String) {
         error(mark: node?.mark, path, message)
@@ -30,6 +38,34 @@ func found(_ node: Node) -> String {
     case .sequence: "a list"
     case .alias: "an alias"
     }
+}
+
+/// Levenshtein distance, for "did you mean" suggestions.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+    var row = Array(0...b.count)
+    for i in 1...a.count {
+        var previous = row[0]
+        row[0] = i
+        for j in 1...b.count {
+            let current = row[j]
+            row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+            previous = current
+        }
+    }
+    return row[b.count]
+}
+
+/// An integer with thousands separators: 10,000,000.
+public func grouped(_ value: Int) -> String {
+    let digits = String(value.magnitude)
+    var out = ""
+    for (i, digit) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+        out.append(digit)
+    }
+    return value < 0 ? "-" + out : out
 }
 
 /// Joins key path components.
@@ -76,8 +112,10 @@ struct MappingReader {
     /// Reports every key that was not read, naming the allowed ones.
     func rejectUnknownKeys(sink: inout DiagnosticSink) {
         for entry in entries where !used.contains(entry.key) {
-            let allowed = used.sorted().joined(separator: ", ")
-            sink.error(entry.keyNode, join(path, entry.key), "unknown key; expected one of: \(allowed)")
+            let allowed = used.sorted()
+            let near = allowed.map { ($0, editDistance($0.lowercased(), entry.key.lowercased())) }.min { $0.1 < $1.1 }
+            let suggestion = near.map { $0.1 <= 2 ? " (did you mean \($0.0)?)" : "" } ?? ""
+            sink.error(entry.keyNode, join(path, entry.key), "unknown key\(suggestion); expected one of: \(allowed.joined(separator: ", "))")
         }
     }
 }
@@ -106,6 +144,7 @@ extension DiagnosticSink {
             error(node, path, "expected \(problem.expected), found \"\(scalar.string)\"")
             return nil
         case .success(let value):
+            if dimension == .size, let note = Units.siSizeNote(scalar.string) { warning(node, path, note) }
             if let range, !range.contains(value) {
                 error(node, path, "expected a value from \(Self.format(range.lowerBound, dimension)) to \(Self.format(range.upperBound, dimension)), found \"\(scalar.string)\"")
                 return nil

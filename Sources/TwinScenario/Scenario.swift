@@ -80,22 +80,10 @@ public enum ScenarioLoader {
     }
 
     /// The text of a YAML file; a file that cannot be read is a diagnostic.
-    static func readText(path: String) throws -> String {
-        do {
-            return try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ScenarioError(diagnostics: [Diagnostic(file: path, keyPath: "", message: "cannot read the file (\(error.localizedDescription))")])
-        }
-    }
+    public static func readText(path: String) throws -> String { try InputFile.read(path: path) }
 
     /// The node tree of YAML text (nil when empty); a syntax error is a diagnostic.
-    static func compose(_ text: String, file: String) throws -> Node? {
-        do {
-            return try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw ScenarioError(diagnostics: [syntaxDiagnostic(error, file: file)])
-        }
-    }
+    static func compose(_ text: String, file: String) throws -> Node? { try InputFile.compose(text, file: file) }
 
     /// Validates scenario text.
     public static func parse(text: String, file: String, overrides: [String] = []) throws -> Scenario {
@@ -148,18 +136,6 @@ public enum ScenarioLoader {
             }
         }
         return root
-    }
-
-    static func syntaxDiagnostic(_ error: YamlError, file: String) -> Diagnostic {
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return Diagnostic(file: file, line: mark.line, column: mark.column, keyPath: "", message: "invalid YAML: \(problem)")
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            return Diagnostic(file: file, line: context.mark.line, column: context.mark.column, keyPath: "",
-                              message: "duplicate key \(duplicates.joined(separator: ", ")) in a mapping")
-        default:
-            return Diagnostic(file: file, keyPath: "", message: "invalid YAML: \(error)")
-        }
     }
 
     /// Returns `node` with the value at `path` replaced by (or set to) a scalar without a mark.

@@ -43,7 +43,7 @@ extension ScenarioLoader {
         var scenario = Scenario(name: name, summary: summary, file: file, text: text, overrides: overrides,
                                 preset: machine.preset, parameters: machine.values, machine: machine.config,
                                 workload: workload, cpuCores: workloadAndCores?.cpuCores ?? [], run: run, expectations: expectations)
-        scenario.warnings = presetWarnings(preset: machine.preset, setInFile: machine.setInFile, file: file, overrides: overrides)
+        scenario.warnings = sink.warnings + presetWarnings(preset: machine.preset, setInFile: machine.setInFile, file: file, overrides: overrides)
         return scenario
     }
 
@@ -139,21 +139,6 @@ extension ScenarioLoader {
         let best = MachineParameters.all.map { ($0.path, editDistance($0.path.lowercased(), path.lowercased())) }.min { $0.1 < $1.1 }
         guard let best, best.1 <= 2 else { return "" }
         return " (did you mean machine.\(best.0)?)"
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        var row = Array(0...b.count)
-        for i in 1...max(1, a.count) where !a.isEmpty {
-            var previous = row[0]
-            row[0] = i
-            for j in 1...max(1, b.count) where !b.isEmpty {
-                let current = row[j]
-                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
-                previous = current
-            }
-        }
-        return row[b.count]
     }
 
     // MARK: workload
@@ -456,13 +441,15 @@ extension ScenarioLoader {
         let fidelity = reader.optional("mode").map { sink.choice($0, "run.mode", Fidelity.self) } ?? .detailed
         reader.rejectUnknownKeys(sink: &sink)
         guard let duration, let seed, let period, let budget, let fidelity else { return nil }
-        let samples = duration / period
-        if samples > 10_000_000 {
-            sink.error(reader.optional("samplePeriod"), "run.samplePeriod", "expected at most 10,000,000 samples per run, found \(Int(samples)); lengthen the period")
-            return nil
-        }
         var settings = RunSettings(duration: SimDuration(seconds: duration), seed: seed,
                                    samplePeriod: SimDuration(seconds: period), eventBudget: budget)
+        // The run takes one sample per whole period, as the runner counts them.
+        let samples = settings.duration.picoseconds / max(1, settings.samplePeriod.picoseconds)
+        if samples > ScenarioDefaults.maximumSamplesPerRun {
+            sink.error(reader.optional("samplePeriod"), "run.samplePeriod",
+                       "expected at most \(grouped(Int(ScenarioDefaults.maximumSamplesPerRun))) samples per run, found \(grouped(Int(samples))); lengthen the period")
+            return nil
+        }
         settings.fidelity = fidelity
         return settings
     }
@@ -503,6 +490,17 @@ extension ScenarioLoader {
                 }
             }
             guard let target, let tolerance else { failed = true; continue }
+            if target < 0 {
+                sink.error(targetNode, join(path, "target"), "expected a target of zero or more, found \(found(targetNode!))")
+                failed = true
+                continue
+            }
+            if case .relative = tolerance, target == 0 {
+                sink.error(toleranceNode, join(path, "tolerance"),
+                           "expected an absolute tolerance such as 0.5 \(unit.isEmpty ? "" : unit) for a target of zero (a relative one allows only 0 itself), found \(found(toleranceNode!))")
+                failed = true
+                continue
+            }
             out.append(Expectation(metric: metric, target: target, unit: unit, tolerance: tolerance))
         }
         return failed ? nil : out

@@ -71,7 +71,10 @@ public struct ToleranceTable: Sendable, Equatable {
 ///       temp.*: 1                     # a prefix ending in *: every temperature, ±1 C
 public enum ToleranceFileLoader {
     public static func load(path: String) throws -> ToleranceTable {
-        let text = try ScenarioLoader.readText(path: path)
+        try parse(text: ScenarioLoader.readText(path: path), file: path)
+    }
+
+    public static func parse(text: String, file path: String) throws -> ToleranceTable {
         let root = try ScenarioLoader.compose(text, file: path)
         var sink = DiagnosticSink(file: path)
         guard let root else {

@@ -75,16 +75,9 @@ public enum Units {
     ///
     /// - Returns: the value, or a message saying what was expected.
     public static func parse(_ text: String, as dimension: QuantityKind, in targetUnit: String? = nil) -> Result<Double, QuantityError> {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        var numberEnd = trimmed.startIndex
-        while numberEnd < trimmed.endIndex, "0123456789.+-eE_".contains(trimmed[numberEnd]) {
-            // An 'e' that starts a unit word (none exist today) would be read as an exponent.
-            numberEnd = trimmed.index(after: numberEnd)
-        }
-        let numberText = trimmed[..<numberEnd].replacingOccurrences(of: "_", with: "")
-        let unit = trimmed[numberEnd...].trimmingCharacters(in: .whitespaces)
+        let (number, unit) = split(text)
         let example = examples[dimension] ?? ""
-        guard let number = Double(numberText), number.isFinite else {
+        guard let number else {
             return .failure(QuantityError(expected: "a \(describe(dimension)) such as \(example)"))
         }
         guard let scale = table[dimension]?[unit] else {
@@ -96,6 +89,33 @@ public enum Units {
         }
         let target = targetUnit.flatMap { table[dimension]?[$0] } ?? s(1)
         return .success(convert(number, from: scale, to: target))
+    }
+
+    /// The number (nil if there is none, or it is not finite) and the unit word of `"64 MiB"`.
+    static func split(_ text: String) -> (number: Double?, unit: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        var numberEnd = trimmed.startIndex
+        while numberEnd < trimmed.endIndex, "0123456789.+-eE_".contains(trimmed[numberEnd]) {
+            // An 'e' that starts a unit word (none exist today) would be read as an exponent.
+            numberEnd = trimmed.index(after: numberEnd)
+        }
+        let number = Double(trimmed[..<numberEnd].replacingOccurrences(of: "_", with: "")).flatMap { $0.isFinite ? $0 : nil }
+        return (number, trimmed[numberEnd...].trimmingCharacters(in: .whitespaces))
+    }
+
+    /// SI size units and their binary counterparts: `64 MB` is 64,000,000 B, `64 MiB` 67,108,864 B.
+    static let binaryCounterpart = ["kB": "KiB", "MB": "MiB", "GB": "GiB", "TB": "TiB"]
+
+    /// A note for a size written in SI units with a power-of-two number (`64 MB`), which is
+    /// usually meant as binary; nil for other sizes.
+    public static func siSizeNote(_ text: String) -> String? {
+        let (number, unit) = split(text)
+        guard let number, let binary = binaryCounterpart[unit], number >= 2, number <= 65_536,
+              number == number.rounded(), Int(number).nonzeroBitCount == 1,
+              let si = table[.size]?[unit], let base = table[.size]?[binary] else { return nil }
+        let siBytes = convert(number, from: si, to: s(1)), binaryBytes = convert(number, from: base, to: s(1))
+        return "\(text.trimmingCharacters(in: .whitespaces)) is \(grouped(Int(siBytes))) B (SI units are powers of 1000); "
+            + "\(Int(number)) \(binary) is \(grouped(Int(binaryBytes))) B"
     }
 
     /// The name of a dimension in an error message.

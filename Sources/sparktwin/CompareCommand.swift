@@ -90,7 +90,7 @@ struct Compare: ParsableCommand {
 
     func run() throws {
         let table = try tolerances()
-        let store = try openExisting(database)
+        let store = try database.openForReading()
         var pairs: [(RunRecord, RunRecord)] = []
         var notes: [String] = []
         if let baseline, let candidate {

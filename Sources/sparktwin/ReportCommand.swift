@@ -41,7 +41,7 @@ struct Report: ParsableCommand {
                            "power.package.mean", "temp.gpu_die.max", "throttle.thermal.residency", "energy.per_tflop"]
 
     func run() throws {
-        let store = try openExisting(database)
+        let store = try database.openForReading()
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         var body = ""
         var figureNotes: [String] = []

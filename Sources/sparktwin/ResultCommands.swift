@@ -3,10 +3,6 @@ import Foundation
 import TwinResults
 import TwinRun
 
-/// Opens an existing results database or exits with a clear message.
-func openExisting(_ options: DatabaseOptions) throws -> ResultStore {
-    do { return try ResultStore(path: options.db, mustExist: true) } catch { throw CleanExit.message(error: "\(error)") }
-}
 
 /// Runs a database query, turning its errors into clean exits.
 func query<T>(_ body: () throws -> T) throws -> T {
@@ -22,7 +18,7 @@ struct Runs: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let store = try openExisting(database)
+        let store = try database.openForReading()
         let runs = try query { try label.map { try store.runs(labelled: $0) } ?? store.runs() }
         for run in runs {
             let simulated = formatSeconds(Double(run.simulatedPs) * 1e-12)
@@ -44,7 +40,7 @@ struct Show: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let store = try openExisting(database)
+        let store = try database.openForReading()
         let run = try query { try store.run(runID) }
         let rows: [(String, String)] = [
             ("run", run.id), ("scenario", run.scenarioName), ("file", run.scenarioFile),
@@ -105,7 +101,7 @@ struct Export: ParsableCommand {
     }
 
     func run() throws {
-        let store = try openExisting(database)
+        let store = try database.openForReading()
         let run = try query { try store.run(runID) }
         var out = ""
         if metrics {
@@ -158,7 +154,7 @@ struct Delete: ParsableCommand {
     }
 
     func run() throws {
-        let store = try openExisting(database)
+        let store = try database.openExistingForWriting()
         var runs = try runIDs.map { id in try query { try store.run(id) } }
         if let label {
             let labelled = try query { try store.runs(labelled: label) }
@@ -180,5 +176,27 @@ struct Delete: ParsableCommand {
         }
         let deleted = try query { try store.delete(runIds: runs.map(\.id)) }
         print("deleted \(deleted) run\(deleted == 1 ? "" : "s")")
+    }
+}
+
+struct Migrate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Bring a results database written by an older sparktwin to this version's schema.",
+        discussion: "Read commands (runs, show, export, compare, report) never change a database; run, sweep and merge migrate it as they write. A database written by a newer sparktwin is refused and left as it is.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        guard FileManager.default.fileExists(atPath: database.db) else { throw CleanExit.message(error: "no results database at \(database.db)") }
+        do {
+            _ = try ResultStore(path: database.db, access: .read)
+            print("\(database.db): already at the current schema")
+            return
+        } catch let error as ResultStoreError where error.description.contains("needs migrating") {
+            // Migrated below.
+        } catch { throw CleanExit.message(error: "\(error)") }
+        let store = try database.openForWriting()
+        let applied = try query { try store.appliedMigrations() }
+        print("\(database.db): migrated; its schema now has \(applied.joined(separator: ", "))")
     }
 }

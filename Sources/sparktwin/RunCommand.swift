@@ -12,8 +12,11 @@ struct Run: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: ArgumentHelp("Seed that replaces each scenario's run.seed.", valueName: "n"))
-    var seed: UInt64?
+    // Read as text so that "-1" is a value to reject, not an unknown option.
+    @Option(name: .customLong("seed"), parsing: .unconditional, help: ArgumentHelp("Seed that replaces each scenario's run.seed (0 to 18446744073709551615).", valueName: "n"))
+    var seedText: String?
+
+    var seed: UInt64? { seedText.flatMap { UInt64($0.replacingOccurrences(of: "_", with: "")) } }
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a scenario value, e.g. machine.memory.tRCD=18ns.", valueName: "key.path=value"))
     var assignments: [String] = []
@@ -25,6 +28,9 @@ struct Run: ParsableCommand {
     var progress = false
 
     func validate() throws {
+        if let seedText, seed == nil {
+            throw ValidationError("--seed: expected a whole number from 0 to 18446744073709551615, found \"\(seedText)\"")
+        }
         for label in labels where label.isEmpty || !label.allSatisfy({ $0.isLetter || $0.isNumber || "._-/:+".contains($0) }) {
             throw ValidationError("--label: expected letters, digits or . _ - / : +, found \"\(label)\"")
         }
@@ -34,9 +40,9 @@ struct Run: ParsableCommand {
         var overrides = assignments
         if let seed { overrides.append("run.seed=\(seed)") }
         let loaded = try loadScenarios(scenarios, overrides: overrides)
-        let store: ResultStore
-        do { store = try ResultStore(path: database.db) } catch { throw CleanExit.message(error: "\(error)") }
+        let store = try database.openForWriting()
         let showProgress = progress || isatty(STDERR_FILENO) == 1
+        Interruption.install()
         var summary: [[String]] = [["run", "scenario", "status", "simulated", "wall", "events/s", "GEMM TFLOPS", "read GB/s",
                                     "GPU MHz", "package W", "die max C"]]
         var failures = 0
@@ -45,6 +51,11 @@ struct Run: ParsableCommand {
                 FileHandle.standardError.write(Data(("\r\u{1B}[K" + "\(scenario.name): " + update.line).utf8))
             } : nil)
             if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            if outcome.interrupted {
+                if summary.count > 1 { printTable(summary, rightAligned: [3, 4, 5, 6, 7, 8, 9, 10]) }
+                printError("interrupted: \(scenario.file) was not finished and nothing of it was stored")
+                throw ExitCode(130)
+            }
             do { try ScenarioRunner.store(outcome, in: store, labels: labels) } catch { throw CleanExit.message(error: "\(error)") }
             let record = outcome.record
             func metric(_ name: String) -> String { outcome.metrics.first { $0.name == name }.map { formatNumber($0.value) } ?? "-" }
@@ -108,7 +119,7 @@ extension CleanExit {
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Validate scenarios, calibration curves and sweeps without running them.",
-        discussion: "A sweep is checked point by point: every point's scenario must load.")
+        discussion: "A sweep is checked value by value: each value of each key over the base scenario, then its first point whole; each problem is reported once, where it is in the sweep file.")
 
     @Argument(help: ArgumentHelp("Scenario, calibration or sweep files.", valueName: "file.yaml"))
     var scenarios: [String]
@@ -116,22 +127,22 @@ struct Check: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a scenario value.", valueName: "key.path=value"))
     var assignments: [String] = []
 
-    /// What a file holds, from its top-level keys.
-    static func kind(of path: String) -> String {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return "scenario" }
-        for line in text.split(separator: "\n") where !line.hasPrefix(" ") && !line.hasPrefix("#") {
-            if line.hasPrefix("curve:") { return "curve" }
-            if line.hasPrefix("sweep:") { return "sweep" }
-        }
-        return "scenario"
-    }
-
     func run() throws {
         var failed = false
         var scenarioPaths: [String] = []
         for path in scenarios {
-            switch Self.kind(of: path) {
-            case "curve":
+            // A file that cannot be read is left to the scenario loader, which says why.
+            let kind = (try? ScenarioLoader.readText(path: path)).map(InputKind.init(text:)) ?? .scenario
+            switch kind {
+            case .tolerances:
+                do {
+                    let table = try ToleranceFileLoader.load(path: path)
+                    print("\(path): ok (tolerances, \(table.perMetric.count) metric pattern\(table.perMetric.count == 1 ? "" : "s"))")
+                } catch let error as ScenarioError {
+                    printError(error.description)
+                    failed = true
+                }
+            case .curve:
                 do {
                     if case .curve(let curve) = try CalibrationLoader.load(path: path) {
                         print("\(path): ok (curve \(curve.name), \(curve.points.count) points of \(curve.metric))")
@@ -140,22 +151,21 @@ struct Check: ParsableCommand {
                     printError(error.description)
                     failed = true
                 }
-            case "sweep":
+            case .sweep:
                 do {
                     let sweep = try SweepLoader.load(path: path)
-                    var bad = 0
-                    for point in sweep.points {
-                        do { _ = try ScenarioLoader.load(path: sweep.scenarioPath, overrides: point.overrides + assignments) } catch let error as ScenarioError {
-                            bad += 1
-                            printError("\(path): point \(point.index) (\(point.overrides.joined(separator: " "))):\n\(error.description)")
-                        }
+                    let problems = checkSweep(sweep, extra: assignments, progress: isatty(STDERR_FILENO) == 1)
+                    if !problems.isEmpty {
+                        printError(problems.map(\.description).joined(separator: "\n"))
+                        failed = true
+                    } else {
+                        print("\(path): ok (sweep \(sweep.name), \(grouped(sweep.count)) points)")
                     }
-                    if bad > 0 { failed = true } else { print("\(path): ok (sweep \(sweep.name), \(sweep.points.count) points)") }
                 } catch let error as ScenarioError {
                     printError(error.description)
                     failed = true
                 }
-            default:
+            case .scenario:
                 scenarioPaths.append(path)
             }
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TwinResults
 import TwinRun
 
 @main
@@ -8,14 +9,35 @@ struct SparkTwin: ParsableCommand {
         commandName: "sparktwin",
         abstract: "A discrete-event digital twin of the NVIDIA DGX Spark (GB10).",
         version: SparkTwinVersion.current,
-        subcommands: [Run.self, Check.self, Validate.self, SweepCommand.self, Merge.self, Runs.self, Show.self, Export.self, Compare.self, Report.self, Delete.self, Describe.self, Bench.self]
+        subcommands: [Run.self, Check.self, Validate.self, SweepCommand.self, Merge.self, Runs.self, Show.self, Export.self, Compare.self, Report.self, Delete.self, Migrate.self, Fuzz.self, Describe.self, Bench.self]
     )
 }
 
 /// The option shared by every command that reads or writes results.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Results database.", valueName: "path"))
-    var db: String = "Results/sparktwin.sqlite"
+    static let defaultPath = "Results/sparktwin.sqlite"
+
+    @Option(name: .customLong("db"), help: ArgumentHelp("Results database (default: \(defaultPath)); its folder must exist.", valueName: "path"))
+    var given: String?
+
+    var db: String { given ?? Self.defaultPath }
+
+    /// Opens the database for writing. Only the default's folder is created: a missing folder
+    /// in a given path is more likely a typo than a wish for a new database.
+    func openForWriting() throws -> ResultStore {
+        do { return try ResultStore(path: db, access: .write(createFolder: given == nil)) } catch { throw CleanExit.message(error: "\(error)") }
+    }
+
+    /// Opens a database that must already exist for writing (a deletion, a migration).
+    func openExistingForWriting() throws -> ResultStore {
+        guard FileManager.default.fileExists(atPath: db) else { throw CleanExit.message(error: "no results database at \(db)") }
+        return try openForWriting()
+    }
+
+    /// Opens an existing database for reading only; it is never changed, not even migrated.
+    func openForReading() throws -> ResultStore {
+        do { return try ResultStore(path: db, access: .read) } catch { throw CleanExit.message(error: "\(error)") }
+    }
 }
 
 /// Writes a line to standard error.

@@ -53,14 +53,21 @@ struct SweepCommand: ParsableCommand {
             printError(error.description)
             throw ExitCode.validationFailure
         }
+        let show = progress || isatty(STDERR_FILENO) == 1
+        Interruption.install()
+        // The whole file is checked before any point runs; each problem is said once.
+        let problems = checkSweep(sweep, extra: [], progress: show)
+        if !problems.isEmpty {
+            printError(problems.map(\.description).joined(separator: "\n"))
+            printError("\(problems.count) error\(problems.count == 1 ? "" : "s"); nothing was run")
+            throw ExitCode.validationFailure
+        }
         let points = shard.flatMap(parseShard).map { sweep.points(shard: $0.0, of: $0.1) } ?? sweep.points
         if list {
             for point in points { print("\(point.index)  \(point.overrides.joined(separator: " "))") }
             return
         }
-        let store: ResultStore
-        do { store = try ResultStore(path: database.db) } catch { throw CleanExit.message(error: "\(error)") }
-        let show = progress || isatty(STDERR_FILENO) == 1
+        let store = try database.openForWriting()
         let name = sweep.name
         var report: (@Sendable (SweepProgress) -> Void)?
         if show {
@@ -77,10 +84,14 @@ struct SweepCommand: ParsableCommand {
         }
         if show { FileHandle.standardError.write(Data("\n".utf8)) }
         for failure in summary.failed {
-            let overrides = sweep.points[failure.point].overrides.joined(separator: " ")
+            let overrides = sweep.point(failure.point).overrides.joined(separator: " ")
             printError("error: point \(failure.point) (\(overrides)) failed: \(failure.message)")
         }
         print("sweep=\(sweep.name) points=\(points.count) ran=\(summary.ran) skipped=\(summary.skipped) failed=\(summary.failed.count) label=\(sweep.label) db=\(database.db)")
+        if Interruption.requested {
+            printError("interrupted: \(summary.abandoned) point\(summary.abandoned == 1 ? "" : "s") not run and nothing of them stored; run the sweep again to finish it")
+            throw ExitCode(130)
+        }
         if !summary.failed.isEmpty { throw ExitCode.failure }
     }
 }
@@ -92,15 +103,29 @@ struct Merge: ParsableCommand {
     @Argument(help: ArgumentHelp("Databases to merge in.", valueName: "db"))
     var sources: [String]
 
-    @Option(name: .customLong("into"), help: ArgumentHelp("The database to merge into (created if missing).", valueName: "path"))
-    var target: String = "Results/sparktwin.sqlite"
+    @Option(name: .customLong("into"), help: ArgumentHelp("The database to merge into (created if missing; its folder must exist).", valueName: "path"))
+    var target: String = DatabaseOptions.defaultPath
 
     func run() throws {
         let store: ResultStore
-        do { store = try ResultStore(path: target) } catch { throw CleanExit.message(error: "\(error)") }
+        do {
+            store = try ResultStore(path: target, access: .write(createFolder: target == DatabaseOptions.defaultPath))
+        } catch { throw CleanExit.message(error: "\(error)") }
         for source in sources {
             let copied = try query { try store.merge(from: source) }
             print("\(source): \(copied) runs merged into \(target)")
         }
     }
+}
+
+/// Checks a sweep file's points (see `SweepLoader.check`), with a progress line on a terminal.
+func checkSweep(_ sweep: Sweep, extra: [String], progress: Bool) -> [Diagnostic] {
+    var lastShown = Date.distantPast
+    let problems = SweepLoader.check(sweep, extra: extra, progress: progress ? { done, total in
+        guard Date().timeIntervalSince(lastShown) > 0.25 || done == total else { return }
+        lastShown = Date()
+        FileHandle.standardError.write(Data("\r\u{1B}[Kchecking \(sweep.name): \(done)/\(total) values".utf8))
+    } : nil)
+    if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    return problems
 }

@@ -19,9 +19,9 @@ func temporaryPath(_ name: String) -> String {
         let outcome = ScenarioRunner.run(scenario)
         #expect(outcome.finished)
         #expect(outcome.expectationsPassed)
-        try ScenarioRunner.store(outcome, in: ResultStore(path: path))
+        try ScenarioRunner.store(outcome, in: ResultStore(path: path, access: .write(createFolder: true)))
 
-        let store = try ResultStore(path: path, mustExist: true)
+        let store = try ResultStore(path: path, access: .read)
         let run = try store.run(outcome.record.id)
         #expect(run.status == "finished")
         #expect(run.scenarioName == "quickstart")

@@ -73,16 +73,16 @@ import TwinResults
     @Test func aDatabaseFromANewerToolIsLeftAlone() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("newer-\(UUID().uuidString).sqlite").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        _ = try ResultStore(path: path)
+        _ = try ResultStore(path: path, access: .write())
         let queue = try DatabaseQueue(path: path)
         try queue.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99 from the future')") }
         try queue.close()
-        #expect(throws: ResultStoreError.self) { try ResultStore(path: path) }
+        #expect(throws: ResultStoreError.self) { try ResultStore(path: path, access: .write()) }
     }
 
     @Test func readingCommandsDoNotCreateADatabase() {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("absent-\(UUID().uuidString).sqlite").path
-        #expect(throws: ResultStoreError.self) { try ResultStore(path: path, mustExist: true) }
+        #expect(throws: ResultStoreError.self) { try ResultStore(path: path, access: .read) }
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 }

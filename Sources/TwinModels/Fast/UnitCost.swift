@@ -318,4 +318,6 @@ public enum ScenarioDefaults {
     public static let seed: UInt64 = 1
     /// `run.samplePeriod` when a scenario gives none: the duration over this many samples.
     public static let samplesPerRun = 1_000.0
+    /// The most samples a run may take (one per whole sample period), bounding its memory.
+    public static let maximumSamplesPerRun: UInt64 = 10_000_000
 }
