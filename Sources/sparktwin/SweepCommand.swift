@@ -18,7 +18,7 @@ struct SweepCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Sweep file.", valueName: "sweep.yaml"))
     var file: String
 
-    @Option(name: .customLong("jobs"), help: ArgumentHelp("Points run at once (default: the number of cores).", valueName: "n"))
+    @Option(name: .customLong("jobs"), parsing: .unconditional, help: ArgumentHelp("Points run at once (default: the number of cores).", valueName: "n"))
     var jobsGiven: Int?
 
     var jobs: Int { jobsGiven ?? ProcessInfo.processInfo.activeProcessorCount }

@@ -19,7 +19,7 @@ struct Validate: ParsableCommand {
     @Flag(help: "Also list every point of every curve.")
     var points = false
 
-    @Option(name: .customLong("jobs"), help: ArgumentHelp("Runs at once: scenarios and curve points spread over this many threads (default: one per processor). Results do not depend on it.", valueName: "n"))
+    @Option(name: .customLong("jobs"), parsing: .unconditional, help: ArgumentHelp("Runs at once: scenarios and curve points spread over this many threads (default: one per processor). Results do not depend on it.", valueName: "n"))
     var jobsGiven: Int?
 
     var jobs: Int { jobsGiven ?? ProcessInfo.processInfo.activeProcessorCount }
@@ -46,8 +46,13 @@ struct Validate: ParsableCommand {
                 FileHandle.standardError.write(Data(("\r\u{1B}[K" + "validate " + update.line).utf8))
             }
         }
+        Interruption.install()
         let results = Validator.validate(loaded, jobs: jobs, progress: report)
         if show { FileHandle.standardError.write(Data("\n".utf8)) }
+        if Interruption.requested {
+            printError("interrupted: validation stopped before its end (validate stores nothing)")
+            throw ExitCode(130)
+        }
         let elapsed = clock.now - start
         for result in results {
             let path = result.file

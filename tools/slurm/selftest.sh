@@ -12,6 +12,12 @@ root=$(cd "$here/../.." && pwd)
 sweep=${1:-$root/Scenarios/sweeps/quick.yaml}
 shards=${2:-4}
 
+# What ran before: a munged that was not running then is stopped at the end, whether this
+# script started it or the package install did (Debian's munge starts its daemon).
+# Zombies do not count: a daemon whose parent never reaps it still matches a plain pgrep.
+live_munged() { pgrep -r R,S,D -x munged || true; }
+munge_before=$(live_munged)
+
 if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
     [ "$(id -u)" = 0 ] || { echo "selftest: Slurm is missing and installing it needs root" >&2; exit 1; }
     echo "selftest: installing slurm-wlm and munge from Debian's packages"
@@ -20,24 +26,24 @@ if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
 fi
 
 tmp=$(mktemp -d /tmp/sparktwin-slurm.XXXXXX)
-started_munge=""
 cleanup() {
     [ -n "${SLURM_CONF:-}" ] && scontrol shutdown >/dev/null 2>&1 || true
     [ -f "$tmp/slurmd.pid" ] && kill "$(cat "$tmp/slurmd.pid")" 2>/dev/null || true
     [ -f "$tmp/slurmctld.pid" ] && kill "$(cat "$tmp/slurmctld.pid")" 2>/dev/null || true
-    [ -n "$started_munge" ] && kill "$started_munge" 2>/dev/null || true
+    for pid in $(live_munged); do
+        case " $munge_before " in *" $pid "*) ;; *) kill "$pid" 2>/dev/null || true ;; esac
+    done
     sleep 1
 }
 trap cleanup EXIT
 
 # MUNGE authenticates the daemons and the commands to each other.
-if ! pgrep -x munged >/dev/null; then
+if [ -z "$(live_munged)" ]; then
     [ -f /etc/munge/munge.key ] || mungekey --create --keyfile=/etc/munge/munge.key
     chown munge:munge /etc/munge/munge.key && chmod 600 /etc/munge/munge.key
     mkdir -p /run/munge /var/log/munge /var/lib/munge && chown munge:munge /run/munge /var/log/munge /var/lib/munge
     runuser -u munge -- /usr/sbin/munged
     sleep 1
-    started_munge=$(pgrep -x munged | head -1)
 fi
 
 # One node, localhost, every core; no cgroups (containers rarely allow them).
