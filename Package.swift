@@ -49,7 +49,8 @@ let package = Package(
         ),
         // Files the tests hand to the tool by path, not resources: calibration curves, results
         // databases of every schema version, and the fuzzer's regression inputs.
-        .testTarget(name: "SparkTwinCLITests", dependencies: ["TwinCore", "TwinRun", "TwinScenario", "TwinResults"],
+        .testTarget(name: "SparkTwinCLITests",
+                    dependencies: ["TwinCore", "TwinRun", "TwinScenario", "TwinResults", .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["Curves", "SchemaFixtures", "FuzzCases"]),
     ]
 )

@@ -13,15 +13,7 @@ func sparktwinBinary() -> URL? {
 
 /// Runs the built `sparktwin` binary (which `swift test` builds) and captures its output.
 func sparktwin(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let binary = try #require(sparktwinBinary(), "sparktwin binary not built")
-    let process = Process()
-    process.executableURL = binary
-    process.arguments = arguments
-    process.currentDirectoryURL = packageRoot
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
+    let (process, out, err) = try startSparktwin(arguments)
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()

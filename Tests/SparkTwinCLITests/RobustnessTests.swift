@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import TwinCore
 import TwinResults
@@ -6,7 +7,7 @@ import TwinRun
 import TwinScenario
 
 /// Starts the built `sparktwin` without waiting for it.
-func startSparktwin(_ arguments: [String], output: Bool = false) throws -> (process: Process, stdout: Pipe, stderr: Pipe) {
+func startSparktwin(_ arguments: [String]) throws -> (process: Process, stdout: Pipe, stderr: Pipe) {
     let binary = try #require(sparktwinBinary(), "sparktwin binary not built")
     let process = Process()
     process.executableURL = binary
@@ -24,23 +25,26 @@ func digest(_ path: String) throws -> String {
     SHA256.digest(Array(try Data(contentsOf: URL(fileURLWithPath: path)))).map { String(format: "%02x", $0) }.joined()
 }
 
-/// A tiny scenario (milliseconds to run) in a fresh folder.
+/// A scenario that runs in milliseconds.
+let tinyScenarioText = """
+    name: tiny
+    machine:
+      preset: dgx-spark
+    workload:
+      - kind: stream-read
+        buffer: 1 MiB
+        bytes: 64 KiB
+    run:
+      duration: 1 ms
+      seed: 1
+      samplePeriod: 100 us
+    """
+
+/// The tiny scenario in a fresh folder.
 func tinyFolder() throws -> String {
     let folder = temporaryPath("robust-\(UUID().uuidString)")
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    try """
-        name: tiny
-        machine:
-          preset: dgx-spark
-        workload:
-          - kind: stream-read
-            buffer: 1 MiB
-            bytes: 64 KiB
-        run:
-          duration: 1 ms
-          seed: 1
-          samplePeriod: 100 us
-        """.write(toFile: folder + "/tiny.yaml", atomically: true, encoding: .utf8)
+    try tinyScenarioText.write(toFile: folder + "/tiny.yaml", atomically: true, encoding: .utf8)
     return folder
 }
 
@@ -122,12 +126,24 @@ func expectFinishedRunsAreComplete(_ db: String, sourceLocation: SourceLocation 
 @Suite(.serialized) struct ResultsDatabaseTests {
     static let fixtures = packageRoot.appendingPathComponent("Tests/SparkTwinCLITests/SchemaFixtures").path
 
-    /// A fixture copied to a fresh folder, so tests never touch the committed files.
+    /// A database made in a fresh folder from a fixture's SQL dump (`schema-v1.sql`, dumped
+    /// from a database of that schema version), in WAL mode as the tool writes them.
     func copy(_ name: String) throws -> String {
         let folder = temporaryPath("schema-\(UUID().uuidString)")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = folder + "/" + name
-        try FileManager.default.copyItem(atPath: Self.fixtures + "/" + name, toPath: path)
+        let dump = try String(contentsOfFile: Self.fixtures + "/" + name.replacingOccurrences(of: ".sqlite", with: ".sql"), encoding: .utf8)
+        let queue = try DatabaseQueue(path: path)
+        // The dump's own BEGIN and COMMIT lines give way to GRDB's transaction.
+        let statements = dump.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { $0 != "BEGIN TRANSACTION;" && $0 != "COMMIT;" }.joined(separator: "\n")
+        // The dump creates tables alphabetically, children before the runs they refer to.
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+            try db.inTransaction { try db.execute(sql: statements); return .commit }
+        }
+        try queue.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
+        try queue.close()
         return path
     }
 

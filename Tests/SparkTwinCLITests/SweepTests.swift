@@ -11,19 +11,7 @@ import TwinScenario
     func fixture() throws -> (folder: String, sweep: String) {
         let folder = temporaryPath("sweep-\(UUID().uuidString)")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try """
-            name: tiny
-            machine:
-              preset: dgx-spark
-            workload:
-              - kind: stream-read
-                buffer: 1 MiB
-                bytes: 64 KiB
-            run:
-              duration: 1 ms
-              seed: 1
-              samplePeriod: 100 us
-            """.write(toFile: folder + "/tiny.yaml", atomically: true, encoding: .utf8)
+        try tinyScenarioText.write(toFile: folder + "/tiny.yaml", atomically: true, encoding: .utf8)
         try """
             sweep: tiny-grid
             scenario: tiny.yaml
