@@ -213,7 +213,10 @@ func expectFinishedRunsAreComplete(_ db: String, sourceLocation: SourceLocation 
         #expect(try sparktwin(["run", folder + "/tiny.yaml", "--db", db]).status == 0)
         chmod(db, 0o644)
         let before = try digest(db)
-        let binary = try #require(sparktwinBinary()).path
+        // A copy the other user can reach: the build folder may sit in a private one.
+        let binary = folder + "/sparktwin"
+        try FileManager.default.copyItem(atPath: try #require(sparktwinBinary()).path, toPath: binary)
+        chmod(binary, 0o755)
         let id = try #require(try ResultStore(path: db, access: .read).runs().first?.id)
         for command in [["runs"], ["show", id], ["export", id, "--series", "--format", "json"]] {
             let process = Process()
