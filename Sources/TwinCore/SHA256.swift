@@ -61,9 +61,12 @@ public enum SHA256 {
     }
 
     /// The digest of `text`'s UTF-8 bytes as 64 lowercase hex digits.
-    public static func hexDigest(_ text: String) -> String {
+    public static func hexDigest(_ text: String) -> String { hexDigest(of: text.utf8) }
+
+    /// The digest of `bytes` as 64 lowercase hex digits.
+    public static func hexDigest<Bytes: Collection<UInt8>>(of bytes: Bytes) -> String {
         let hexDigits = Array("0123456789abcdef")
-        return String(digest(text.utf8).flatMap { [hexDigits[Int($0 >> 4)], hexDigits[Int($0 & 0xf)]] })
+        return String(digest(bytes).flatMap { [hexDigits[Int($0 >> 4)], hexDigits[Int($0 & 0xf)]] })
     }
 
     private static func rotateRight(_ value: UInt32, _ count: UInt32) -> UInt32 {

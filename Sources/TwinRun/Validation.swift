@@ -58,7 +58,11 @@ public enum Validator {
     }
 
     /// Runs `scenarios` on up to `jobs` threads, each taking the next run not yet started.
-    static func runAll(_ scenarios: [Scenario], jobs: Int, progress: (@Sendable (SweepProgress) -> Void)?) -> [RunOutcome] {
+    ///
+    /// - Parameter keepSignals: validation reads metrics and expectations only, and drops the
+    ///   series to keep memory flat; snapshots keep them.
+    static func runAll(_ scenarios: [Scenario], jobs: Int, keepSignals: Bool = false,
+                       progress: (@Sendable (SweepProgress) -> Void)?) -> [RunOutcome] {
         let queue = RunQueue(total: scenarios.count)
         let results = OutcomeSlots(count: scenarios.count)
         let start = Date()
@@ -67,7 +71,7 @@ public enum Validator {
             while let index = queue.next(limit: scenarios.count) {
                 report()
                 var outcome = ScenarioRunner.run(scenarios[index])
-                outcome.signals = []  // validation reads metrics and expectations; keep memory flat
+                if !keepSignals { outcome.signals = [] }
                 results.store(outcome, at: index)
                 queue.finish(point: index, failure: outcome.finished ? nil : outcome.record.statusMessage)
                 report()

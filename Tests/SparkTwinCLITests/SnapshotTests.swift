@@ -3,35 +3,51 @@ import Testing
 import TwinRun
 import TwinScenario
 
-/// Golden results: each scenario listed here has `Tests/Snapshots/<name>.txt` holding its
-/// metrics as integers (seconds in ps, ratios in millionths, the rest in thousandths of the
-/// unit), so any change to a model's output shows up as
-/// a diff to review. `RECORD_SNAPSHOTS=1 swift test` rewrites them and fails on purpose.
+/// Golden results: every run the files of `Scenarios/` describe has its metrics, to the last
+/// bit, and the digest of its series in `Tests/Snapshots/scenarios/`. The suite runs the
+/// quick ones; `sparktwin snapshot` (release build, minutes) runs them all, and
+/// `sparktwin snapshot --record` rewrites them after a change meant to move values.
 @Suite struct SnapshotTests {
-    static let scenarios = ["Scenarios/quickstart.yaml", "Scenarios/examples/random-read.yaml"]
+    static let scenariosFolder = packageRoot.appendingPathComponent("Scenarios").path
+    static let snapshotsFolder = packageRoot.appendingPathComponent("Tests/Snapshots/scenarios").path
 
-    @Test(arguments: scenarios)
-    func scenarioResultsMatchTheirSnapshot(path: String) throws {
-        let scenario = try ScenarioLoader.load(path: packageRoot.appendingPathComponent(path).path)
-        let outcome = ScenarioRunner.run(scenario)
-        #expect(outcome.finished)
-        var text = "# \(path): metric, integer value, unit of that integer\n"
-        for metric in outcome.metrics {
-            let (scale, unit) = switch metric.unit {
-            case "s": (1e12, "ps")
-            case "ratio": (1e6, "ppm")
-            default: (1e3, "milli-\(metric.unit)")
-            }
-            text += "\(metric.name) \(Int64((metric.value * scale).rounded())) \(unit)\n"
+    /// Input files whose runs take well under a second each in a release build.
+    static let quickFiles = [
+        "quickstart.yaml", "examples/random-read.yaml", "calibration/gb10-c1-stream-read.yaml",
+        "calibration/gb10-c5-chase-l3.yaml", "calibration/gb10-c5-chase-dram.yaml", "calibration/h100-h2d-pinned.yaml",
+        "calibration/h100-gpu-chase-latency.yaml",
+    ]
+
+    @Test func everyInputFileHasASnapshotWithASectionPerRun() throws {
+        let cases = try ScenarioSnapshots.cases(in: Self.scenariosFolder)
+        #expect(cases.count > 100)
+        for (file, runs) in Dictionary(grouping: cases, by: \.file) {
+            let path = ScenarioSnapshots.snapshotPath(of: file, in: Self.snapshotsFolder)
+            let text = try? String(contentsOfFile: path, encoding: .utf8)
+            #expect(text != nil, "no snapshot for \(file): run `sparktwin snapshot --record --only \(file)`")
+            let sections = text?.split(separator: "\n").filter { $0.hasPrefix("## ") }.map { String($0.dropFirst(3)) } ?? []
+            #expect(sections == runs.map(\.point).filter { !$0.isEmpty }, "\(file): its snapshot's points are not the file's")
         }
-        text += "samples \(outcome.sampleTimesPs.count)\n"
-        let snapshot = packageRoot.appendingPathComponent("Tests/Snapshots/\(scenario.name).txt")
-        if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
-            try text.write(to: snapshot, atomically: true, encoding: .utf8)
-            Issue.record("recorded \(snapshot.lastPathComponent); run again without RECORD_SNAPSHOTS")
-            return
+    }
+
+    @Test(arguments: quickFiles)
+    func runsMatchTheirSnapshotToTheLastBit(file: String) throws {
+        let cases = try ScenarioSnapshots.cases(in: Self.scenariosFolder).filter { $0.file == file }
+        #expect(!cases.isEmpty)
+        let outcomes = ScenarioSnapshots.run(cases, jobs: 1)
+        for (_, text) in ScenarioSnapshots.texts(cases, outcomes) {
+            let expected = try String(contentsOfFile: ScenarioSnapshots.snapshotPath(of: file, in: Self.snapshotsFolder), encoding: .utf8)
+            let moved = ScenarioSnapshots.differences(expected: expected, actual: text)
+            #expect(moved.isEmpty, "\(file): \(moved.prefix(10).joined(separator: "; "))")
         }
-        let expected = try String(contentsOf: snapshot, encoding: .utf8)
-        #expect(text == expected)
+    }
+
+    @Test func differencesNameTheValuesThatMoved() {
+        let old = "# f\n## a=1\nx 1.0 s\ny 2.0 B\n## a=2\nx 3.0 s\n"
+        let new = "# f\n## a=1\nx 1.0 s\ny 2.5 B\n## a=2\nz 4.0 s\n"
+        #expect(ScenarioSnapshots.differences(expected: old, actual: new) == [
+            "a=1: y 2.0 B → 2.5 B", "a=2: z (new) 4.0 s", "a=2: x 3.0 s (gone)",
+        ])
+        #expect(ScenarioSnapshots.differences(expected: old, actual: old).isEmpty)
     }
 }
