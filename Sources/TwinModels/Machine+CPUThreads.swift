@@ -129,8 +129,8 @@ extension Machine {
 
     /// A stream line's read reaches the memory controller, where it meets every other requester.
     mutating func threadLineAtController(_ slot: Int) {
-        let done = memory.read(address: grace.lines[slot].address, bytes: config.cpu.lineBytes, at: now)
-        queue.push(Event(time: done + config.cpu.fabricLatency, kind: EventKind.cpuLineDone.rawValue, payload: UInt64(slot)))
+        let back = path.cpuReadLine(grace.lines[slot].address, bytes: config.cpu.lineBytes, arrivingAt: now)
+        queue.push(Event(time: back, kind: EventKind.cpuLineDone.rawValue, payload: UInt64(slot)))
     }
 
     mutating func threadLineDone(_ slot: Int) {
@@ -157,7 +157,7 @@ extension Machine {
         let level = threadLookUp(index, address)
         var ready = now + threadLatency(index, level)
         if level == .dram {
-            ready = memory.read(address: address, bytes: config.cpu.lineBytes, at: ready) + config.cpu.fabricLatency
+            ready = path.cpuReadLine(address, bytes: config.cpu.lineBytes, arrivingAt: ready)
         }
         chaseStats.loads += 1
         chaseStats.latencyPs += (ready - now).picoseconds

@@ -5,6 +5,8 @@ struct CopyState: Sendable {
     var phase: CopyPhase?
     var phaseIndex = 0
     var copiesLeft: UInt64 = 0
+    /// Bytes of the copy in progress not yet on the link.
+    var bytesLeft: UInt64 = 0
     var phaseStartedAt = SimTime.zero
     // Counters since the start of the run.
     var copies: UInt64 = 0
@@ -22,13 +24,27 @@ extension Machine {
     }
 
     /// One copy: its fixed cost (setup, synchronisation), then the bytes in packets over the host
-    /// link. Copies run one after the other, as synchronous copies from one thread do.
+    /// link (NVLink-C2C on GB10, shared with the GPU's DRAM traffic), a chunk at a time so that
+    /// other traffic interleaves. Copies run one after the other, as synchronous copies from one
+    /// thread do.
     mutating func nextCopy() {
-        let phase = copy.phase!
-        let direction: C2CLink.Direction = phase.direction == .hostToDevice ? .cpuToGPU : .gpuToCPU
-        let done = hostLink.sendBulk(direction, bytes: phase.bytes, at: now + phase.overhead)
         copy.copiesLeft -= 1
-        queue.push(Event(time: done, kind: EventKind.copyDone.rawValue))
+        copy.bytesLeft = copy.phase!.bytes
+        queue.push(Event(time: now + copy.phase!.overhead, kind: EventKind.copyChunk.rawValue))
+    }
+
+    /// Puts the copy's next chunk on the link. The engine keeps one chunk queued behind the one
+    /// on the wire: the next is queued when this one starts, so that on a busy link the copy
+    /// takes its turn among the other packets instead of waiting for the whole queue each time.
+    mutating func sendCopyChunk() {
+        let bytes = min(copy.bytesLeft, config.copyChunkBytes)
+        let sent = path.hostCopy(copy.phase!.direction, bytes: bytes, at: now)
+        copy.bytesLeft -= bytes
+        if copy.bytesLeft > 0 {
+            queue.push(Event(time: SimTime.latest(now, sent.starts), kind: EventKind.copyChunk.rawValue))
+        } else {
+            queue.push(Event(time: sent.arrives, kind: EventKind.copyDone.rawValue))
+        }
     }
 
     mutating func finishCopy() {

@@ -190,7 +190,7 @@ extension Machine {
                     bytes += line / sharedBy
                     if !machine.l2.access(address) {
                         machine.writeBackVictim()
-                        missesDone = SimTime.latest(missesDone, machine.fetchLine(address, at: time))
+                        missesDone = SimTime.latest(missesDone, machine.path.gpuFetchLine(address, at: time))
                     }
                     address += line
                 }
@@ -211,15 +211,4 @@ extension Machine {
         return l2FreeAt + config.compute.l2HitLatency
     }
 
-    /// Fetches one line that missed in the L2 from DRAM, across NVLink-C2C on GB10.
-    ///
-    /// Calls need not come in time order: the link and the controller serve them in call order.
-    /// - Returns: when the line is back at the L2.
-    mutating func fetchLine(_ address: UInt64, at time: SimTime) -> SimTime {
-        let port = time + config.gpu.fabricLatency
-        let atController = config.compute.memoryOverC2C ? c2c.send(.gpuToCPU, payloadBytes: 0, at: port) : port
-        let done = memory.read(address: address, bytes: config.gpu.lineBytes, at: atController)
-        let back = config.compute.memoryOverC2C ? c2c.send(.cpuToGPU, payloadBytes: config.gpu.lineBytes, at: done) : done
-        return back + config.gpu.fabricLatency
-    }
 }

@@ -51,7 +51,7 @@ extension Machine {
             } else {
                 writeBackVictim()
                 level = .dram
-                ready = fetchLine(address, at: ready)
+                ready = path.gpuFetchLine(address, at: ready)
             }
         }
         let latency = ready - now

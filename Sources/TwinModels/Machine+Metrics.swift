@@ -63,21 +63,21 @@ extension Machine {
         add("gpu.chase.l1_tlb_miss.fraction", gc.loads > 0 ? Double(gc.l1TLBMisses) / gpuLoads : 0, "ratio")
         add("gpu.chase.l2_tlb_miss.fraction", gc.loads > 0 ? Double(gc.l2TLBMisses) / gpuLoads : 0, "ratio")
 
-        let m = memory.totalStats
-        let mc = memory.config
+        let m = path.controller.totalStats
+        let mc = path.controller.config
         let elapsedCycles = Double(elapsed.picoseconds) * 1e-12 * Double(mc.clockHz)
         add("memory.bandwidth", elapsed.seconds > 0 ? Double(m.bytes + m.writeBytes) / elapsed.seconds / 1e9 : 0, "GB/s")
         add("memory.write.bytes", Double(m.writeBytes), "B")
         add("memory.write.drains", Double(m.writeDrains), "count")
         add("memory.peak_bandwidth", mc.peakBandwidthBytesPerSecond / 1e9, "GB/s")
         add("memory.row_hit_rate", m.rowHits + m.rowMisses == 0 ? 0 : Double(m.rowHits) / Double(m.rowHits + m.rowMisses), "ratio")
-        let readLatency = memory.readLatency
+        let readLatency = path.controller.readLatency
         add("memory.read.latency.mean", readLatency.meanNs, "ns")
         add("memory.read.latency.p50", readLatency.quantileNs(0.5), "ns")
         add("memory.read.latency.p99", readLatency.quantileNs(0.99), "ns")
         var utilizations: [Double] = []
         for c in 0..<mc.channels {
-            let busy = Double(memory.stats(channel: c).busyCycles)
+            let busy = Double(path.controller.stats(channel: c).busyCycles)
             utilizations.append(elapsedCycles > 0 ? min(1, busy / elapsedCycles) : 0)
         }
         add("memory.channel.utilization.mean", utilizations.reduce(0, +) / Double(max(1, utilizations.count)), "ratio")
@@ -88,9 +88,9 @@ extension Machine {
         }
         add("memory.refresh.overhead",
             elapsedCycles > 0 ? Double(m.refreshCycles) / (elapsedCycles * Double(mc.channels)) : 0, "ratio")
-        add("c2c.gpu_to_cpu.utilization", c2c.utilization(.gpuToCPU, over: elapsed), "ratio")
-        add("c2c.cpu_to_gpu.utilization", c2c.utilization(.cpuToGPU, over: elapsed), "ratio")
-        add("c2c.cpu_to_gpu.bytes", Double(c2c.stats(.cpuToGPU).payloadBytes), "B")
+        add("c2c.gpu_to_cpu.utilization", path.c2c.utilization(.gpuToCPU, over: elapsed), "ratio")
+        add("c2c.cpu_to_gpu.utilization", path.c2c.utilization(.cpuToGPU, over: elapsed), "ratio")
+        add("c2c.cpu_to_gpu.bytes", Double(path.c2c.stats(.cpuToGPU).payloadBytes), "B")
 
         let times = sampleTimesPs.map { Double($0) * 1e-12 }
         out += Self.loadMetrics(times: times, series: series, power: power, spec: SpecPeaks(config: config, workload: phases))

@@ -32,9 +32,9 @@ extension Machine {
     /// Notes the counters at the end of a unit of work.
     mutating func markUnit() {
         guard recordUnitMarks else { return }
-        let m = memory.totalStats
+        let m = path.controller.totalStats
         unitMarks.append(UnitMark(time: now, tensorBusyCycles: gemm.tensorBusyCycles, memoryBytes: m.bytes + m.writeBytes,
-                                  c2cBytes: c2c.stats(.cpuToGPU).payloadBytes + c2c.stats(.gpuToCPU).payloadBytes,
+                                  c2cBytes: path.c2cPayloadBytes,
                                   firstWave: gemm.firstWaveDoneAt.map { $0 - gemm.kernelStartedAt }))
     }
 
@@ -61,9 +61,9 @@ extension Machine {
         activity.gpuBusy = min(1, Double(busyTotal - powerCounters.gpuBusyPs) / periodPs)
         let smCycles = elapsed.seconds * power.gpuHz * Double(config.compute.sms)
         activity.tensorUtilization = min(1, Double(gemm.tensorBusyCycles - powerCounters.tensorBusyCycles) / max(smCycles, 1))
-        let m = memory.totalStats
+        let m = path.controller.totalStats
         activity.memoryBytes = Double(m.bytes + m.writeBytes - powerCounters.memoryBytes)
-        let c2cBytes = c2c.stats(.cpuToGPU).payloadBytes + c2c.stats(.gpuToCPU).payloadBytes
+        let c2cBytes = path.c2cPayloadBytes
         activity.c2cBytes = Double(c2cBytes - powerCounters.c2cBytes)
         accountBusyCores()
         for cluster in 0..<PowerConfig.clusters {
@@ -117,21 +117,14 @@ extension Machine {
         powerCounters.busyCoresSince = now
     }
 
-    /// Sets the busy cores for the phase starting now: the phase's background job, plus one core
-    /// of cluster 0 for the host thread of a GPU phase or the chasing thread.
-    mutating func setBusyCores(phase index: Int) {
-        accountBusyCores()
-        powerCounters.busyCores = PowerConfig.busyCores(phase: phases[index],
-                                                        background: index < cpuCoresPerPhase.count ? cpuCoresPerPhase[index] : 0)
-    }
-
-    /// Busy cores of phases running together: their sums, at most a cluster's cores each.
+    /// Sets the busy cores for the phases running now: each phase's background job, plus one
+    /// core of cluster 0 for the host thread of a GPU phase or the chasing thread; summed over
+    /// phases running together, at most a cluster's cores each.
     mutating func setBusyCores(phases indices: [Int]) {
         accountBusyCores()
         var busy = [UInt64](repeating: 0, count: PowerConfig.clusters)
         for index in indices {
-            let cores = PowerConfig.busyCores(phase: phases[index],
-                                              background: index < cpuCoresPerPhase.count ? cpuCoresPerPhase[index] : 0)
+            let cores = PowerConfig.busyCores(phase: phases[index], background: program.background(index))
             for cluster in busy.indices { busy[cluster] = min(UInt64(PowerConfig.coresPerCluster), busy[cluster] + cores[cluster]) }
         }
         powerCounters.busyCores = busy

@@ -70,9 +70,7 @@ extension Machine {
     /// waits for it, but it takes its share of the link and the channel).
     mutating func writeBackVictim() {
         guard l2.victimDirty, let victim = l2.victim else { return }
-        let port = now + config.gpu.fabricLatency
-        let atController = config.compute.memoryOverC2C ? c2c.send(.gpuToCPU, payloadBytes: config.gpu.lineBytes, at: port) : port
-        memory.write(address: victim, bytes: config.gpu.lineBytes, at: atController)
+        path.gpuWriteLine(victim, at: now)
     }
 
     mutating func accountStreamTime() {

@@ -22,8 +22,8 @@ public struct SignalSeries: Sendable, Equatable {
 public struct Machine: ~Copyable {
     /// What an event does; the meaning of `payload` depends on it.
     enum EventKind: UInt8 {
-        /// Start workload phase number `payload`.
-        case phaseStart
+        /// Start step number `payload` of the program: its phases, together.
+        case stepStart
         /// An idle phase is over.
         case phaseEnd
         /// Read request `payload` reaches the memory controller's front end.
@@ -44,6 +44,8 @@ public struct Machine: ~Copyable {
         case cpuLoad
         /// A streaming phase's next pass starts.
         case streamPass
+        /// A host copy's next chunk may go on the link.
+        case copyChunk
         /// A host copy's last byte has arrived.
         case copyDone
         /// A governor period is over.
@@ -85,10 +87,8 @@ public struct Machine: ~Copyable {
 
     var queue: EventQueue
     var gpu: GPUReadEngine
-    var c2c: C2CLink
-    var hostLink: C2CLink
+    var path: MemoryPath
     var copy = CopyState()
-    var memory: MemoryController
     var l2: SetAssociativeCache
     /// When the L2's data path to the SMs is next free, and what one byte costs on it.
     var l2FreeAt = SimTime.zero
@@ -98,13 +98,15 @@ public struct Machine: ~Copyable {
     var chase: PointerChase?
     var chaseStats = PointerChaseStats()
     var grace = GraceThreadsState()
-    /// A `cpu` phase and the phase running alongside it, and how many of the two still run.
-    var alongside: (cpu: Int, partner: Int, running: Int)?
     var gpuChase: GPUPointerChase?
     var gpuChaseStats = GPUChaseStats()
-    let phases: [WorkloadPhase]
-    /// Cores a background CPU job keeps busy during each phase.
-    let cpuCoresPerPhase: [UInt64]
+    let program: Program
+    /// The program's step now running, and its phases that have not ended yet.
+    var currentStep = 0
+    var stepPhasesRunning: [Int] = []
+    /// The phases the CPU and the GPU pointer chases belong to.
+    var cpuChasePhase = 0
+    var gpuChasePhase = 0
     var power: PowerSystem
     var powerCounters = PowerCounters()
     let powerPeriod: SimDuration
@@ -114,8 +116,6 @@ public struct Machine: ~Copyable {
     var unitMarks: [UnitMark] = []
     /// Set when the dies reached the shutdown temperature; the run ends there.
     public internal(set) var shutdownAt: SimTime?
-    /// The phase now running (streaming phases end when their last read returns).
-    var currentPhaseIndex = 0
     var requests: [ReadRequest]
     var freeRequests: [UInt32]
 
@@ -132,21 +132,23 @@ public struct Machine: ~Copyable {
     var lastSampleFlops: Double = 0
     var lastSampleCPUBytes: UInt64 = 0
 
-    /// Builds the machine and schedules the first phase and the first sample.
+    /// A machine running `workload`'s phases one after the other.
     public init(config: MachineConfig, workload: [WorkloadPhase], settings: RunSettings, cpuCores: [UInt64] = []) {
+        self.init(config: config, program: Program(phases: workload, cpuCores: cpuCores), settings: settings)
+    }
+
+    /// Builds the machine and schedules the program's first step and the first sample.
+    public init(config: MachineConfig, program: Program, settings: RunSettings) {
         precondition(settings.samplePeriod.picoseconds > 0, "sample period must be positive")
         self.config = config
         self.settings = settings
-        self.phases = workload
-        self.cpuCoresPerPhase = cpuCores
+        self.program = program
         self.power = PowerSystem(config: config.power)
         self.powerPeriod = SimDuration(seconds: config.power.stepSeconds)
         var gpuConfig = config.gpu
         gpuConfig.smClockHz = UInt64(config.power.gpuCurve.entry(atOrBelow: Double(config.gpu.smClockHz)).rounded())
         self.gpu = GPUReadEngine(config: gpuConfig, random: RandomStream(seed: settings.seed, streamID: 1))
-        self.c2c = C2CLink(config: config.c2c)
-        self.hostLink = C2CLink(config: config.host)
-        self.memory = MemoryController(config: config.memory)
+        self.path = MemoryPath(config: config)
         self.l2 = SetAssociativeCache(config: config.compute.l2)
         self.l2PicosecondsPerByte = config.compute.l2PicosecondsPerByte(smHz: Double(gpuConfig.smClockHz))
         let slots = config.gpu.readsInFlightLimit
@@ -164,8 +166,8 @@ public struct Machine: ~Copyable {
             values.reserveCapacity(samples)
             return values
         }
-        if !workload.isEmpty {
-            queue.push(Event(time: .zero, phase: .control, kind: EventKind.phaseStart.rawValue, payload: 0))
+        if !program.phases.isEmpty {
+            queue.push(Event(time: .zero, phase: .control, kind: EventKind.stepStart.rawValue, payload: 0))
         }
         queue.push(Event(time: .zero + settings.samplePeriod, phase: .sample, kind: EventKind.sample.rawValue))
     }
@@ -196,15 +198,14 @@ public struct Machine: ~Copyable {
 
     mutating func dispatch(_ event: Event) {
         switch EventKind(rawValue: event.kind) {
-        case .phaseStart: startPhase(Int(event.payload))
+        case .stepStart: startStep(Int(event.payload))
         case .phaseEnd: finishPhase(Int(event.payload))
         case .memoryArrive:
             let request = requests[Int(event.payload)]
-            let done = memory.read(address: request.address, bytes: config.gpu.lineBytes, at: now)
+            let done = path.controller.read(address: request.address, bytes: config.gpu.lineBytes, at: now)
             queue.push(Event(time: done, kind: EventKind.memoryDone.rawValue, payload: event.payload))
         case .memoryDone:
-            let arrival = config.compute.memoryOverC2C ? c2c.send(.cpuToGPU, payloadBytes: config.gpu.lineBytes, at: now) : now
-            queue.push(Event(time: arrival + config.gpu.fabricLatency, kind: EventKind.gpuReceive.rawValue, payload: event.payload))
+            queue.push(Event(time: path.gpuDataReturns(leavingChannelAt: now), kind: EventKind.gpuReceive.rawValue, payload: event.payload))
         case .gpuReceive: receive(Int(event.payload))
         case .sample:
             takeSample()
@@ -213,19 +214,20 @@ public struct Machine: ~Copyable {
         case .ctaStep: runCTAStep(slot: Int(event.payload))
         case .ctaDone: retireCTA(slot: Int(event.payload))
         case .streamPass: startStreamPass()
+        case .copyChunk: sendCopyChunk()
         case .copyDone: finishCopy()
         case .powerTick: powerTick()
         case .cpuLoad:
             if chase!.walk.stepsLeft == 0 {
                 chase = nil
-                finishPhase(currentPhaseIndex)
+                finishPhase(cpuChasePhase)
             } else {
                 issueChaseLoad()
             }
         case .gpuLoad:
             if gpuChase!.walk.stepsLeft == 0 {
                 gpuChase = nil
-                finishPhase(currentPhaseIndex)
+                finishPhase(gpuChasePhase)
             } else {
                 issueGPUChaseLoad()
             }
@@ -236,16 +238,20 @@ public struct Machine: ~Copyable {
         }
     }
 
+    /// The phases the program runs, in order.
+    var phases: [WorkloadPhase] { program.phases }
+
+    /// Starts every phase of step `step`, in order; the next step starts when all have ended.
+    mutating func startStep(_ step: Int) {
+        currentStep = step
+        let members = program.steps[step]
+        stepPhasesRunning = Array(members)
+        for index in members { startPhase(index) }
+        if members.count > 1 { setBusyCores(phases: stepPhasesRunning) }
+    }
+
     mutating func startPhase(_ index: Int) {
-        setBusyCores(phase: index)
-        if case .cpuThreads(let threads) = phases[index], threads.alongsideNext {
-            // Both run now; the workload goes on when both have ended.
-            alongside = (cpu: index, partner: index + 1, running: 2)
-            startCPUThreads(threads, phaseIndex: index)
-            startPhase(index + 1)
-            setBusyCores(phases: [index, index + 1])
-            return
-        }
+        setBusyCores(phases: [index])
         switch phases[index] {
         case .streamRead(let phase):
             gpuWorkBegins()
@@ -256,14 +262,14 @@ public struct Machine: ~Copyable {
         case .copy(let phase):
             startCopy(phase, phaseIndex: index)
         case .cpuChase(let phase):
-            currentPhaseIndex = index
+            cpuChasePhase = index
             chase = PointerChase(phase, config: config.cpu, random: RandomStream(seed: settings.seed, streamID: 2))
             if phase.steps == 0 { finishPhase(index) } else { issueChaseLoad() }
         case .cpuThreads(let phase):
             startCPUThreads(phase, phaseIndex: index)
         case .gpuChase(let phase):
             gpuWorkBegins()
-            currentPhaseIndex = index
+            gpuChasePhase = index
             startGPUChase(phase)
         case .idle(let span):
             queue.push(Event(time: now + span, phase: .control, kind: EventKind.phaseEnd.rawValue, payload: UInt64(index)))
@@ -271,22 +277,16 @@ public struct Machine: ~Copyable {
     }
 
     mutating func finishPhase(_ index: Int) {
-        var index = index
-        if var pair = alongside {
-            pair.running -= 1
-            alongside = pair.running > 0 ? pair : nil
-            if pair.running > 0 {
-                // One of the two goes on alone.
-                if index == pair.partner { gpuWorkEnds() }
-                setBusyCores(phase: index == pair.cpu ? pair.partner : pair.cpu)
-                return
-            }
-            index = pair.partner
+        stepPhasesRunning.removeAll { $0 == index }
+        if !stepPhasesRunning.isEmpty {
+            // The others go on; a step holds at most one GPU phase.
+            if Engine(phases[index]) == .gpu { gpuWorkEnds() }
+            setBusyCores(phases: stepPhasesRunning)
+            return
         }
         gpuWorkEnds()
-        currentPhaseIndex = index + 1
-        if index + 1 < phases.count {
-            queue.push(Event(time: now, phase: .control, kind: EventKind.phaseStart.rawValue, payload: UInt64(index + 1)))
+        if currentStep + 1 < program.steps.count {
+            queue.push(Event(time: now, phase: .control, kind: EventKind.stepStart.rawValue, payload: UInt64(currentStep + 1)))
         } else {
             clearBusyCores()
             workloadFinishedAt = now
@@ -304,7 +304,7 @@ public struct Machine: ~Copyable {
             queue.push(Event(time: arrival, kind: EventKind.gpuReceive.rawValue, payload: UInt64(slot)))
             return
         }
-        let atController = config.compute.memoryOverC2C ? c2c.send(.gpuToCPU, payloadBytes: 0, at: portTime) : portTime
+        let atController = path.gpuRequestArrives(leavingPortAt: portTime)
         queue.push(Event(time: atController, kind: EventKind.memoryArrive.rawValue, payload: UInt64(slot)))
     }
 
@@ -315,9 +315,7 @@ public struct Machine: ~Copyable {
         let level = chase!.lookUp(address)
         var latency = chase!.cacheLatency(level)
         if level == .dram {
-            let fabric = config.cpu.fabricLatency
-            let done = memory.read(address: address, bytes: config.cpu.lineBytes, at: now + latency + fabric)
-            latency = done + fabric - now
+            latency = path.cpuReadLine(address, bytes: config.cpu.lineBytes, arrivingAt: now + latency + config.cpu.fabricLatency) - now
         }
         chase!.walk.stepsLeft -= 1
         chaseStats.loads += 1
@@ -340,8 +338,8 @@ public struct Machine: ~Copyable {
         let window = now - lastSampleTime
         guard window.picoseconds > 0 else { return }
         let stats = gpu.stats
-        let memoryStats = memory.totalStats
-        let flits = c2c.stats(.cpuToGPU).busyFlits
+        let memoryStats = path.controller.totalStats
+        let flits = path.c2c.stats(.cpuToGPU).busyFlits
         let reads = stats.readsCompleted - lastSampleReads
         let hits = memoryStats.rowHits - lastSampleHits
         let misses = memoryStats.rowMisses - lastSampleMisses
@@ -369,7 +367,7 @@ public struct Machine: ~Copyable {
     public mutating func finish() {
         if stream.phase != nil { accountStreamTime() }
         if !grace.threads.isEmpty { grace.account(to: now) }
-        memory.drainAllWrites(at: now)
+        path.controller.drainAllWrites(at: now)
         if shutdownAt == nil { advancePower(partial: true) }
         gpuWorkEnds()
         accountBusyCores()

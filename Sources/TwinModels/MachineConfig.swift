@@ -3,6 +3,8 @@ public struct MachineConfig: Sendable, Equatable {
     public var gpu: GPUReadEngine.Config
     public var c2c: C2CLink.Config
     public var host: C2CLink.Config
+    /// Bytes a host copy puts on its link at once (`copy.chunkSize`).
+    public var copyChunkBytes: UInt64
     public var memory: MemoryController.Config
     public var compute: GPUComputeConfig
     public var cpu: GraceConfig
@@ -16,6 +18,7 @@ public struct MachineConfig: Sendable, Equatable {
         gpu = GPUReadEngine.Config(parameters)
         c2c = C2CLink.Config(parameters)
         host = C2CLink.Config(parameters, prefix: "host")
+        copyChunkBytes = UInt64(parameters["copy.chunkSize"])
         memory = MemoryController.Config(parameters)
         power = PowerConfig(parameters)
     }

@@ -78,7 +78,7 @@ public enum ScenarioRunner {
         var interrupted = false
         let result: (metrics: [MetricValue], series: [SignalSeries], times: [UInt64], events: UInt64, now: SimTime)
         if scenario.run.fidelity == .fast {
-            var machine = FastMachine(config: scenario.machine, workload: scenario.workload, settings: scenario.run, cpuCores: scenario.cpuCores)
+            var machine = FastMachine(config: scenario.machine, program: scenario.program, settings: scenario.run)
             // Fast mode advances a governor period at a time; report every simulated second or so.
             var reported = 0.0
             var outcome = StopReason.reachedEnd
@@ -100,7 +100,7 @@ public enum ScenarioRunner {
             result = (machine.metrics, machine.series, machine.sampleTimes, machine.eventsHandled,
                       SimTime.zero + SimDuration(seconds: machine.now))
         } else {
-            var machine = Machine(config: scenario.machine, workload: scenario.workload, settings: scenario.run, cpuCores: scenario.cpuCores)
+            var machine = Machine(config: scenario.machine, program: scenario.program, settings: scenario.run)
             var outcome = StopReason.sliceExhausted
             while outcome == .sliceExhausted {
                 outcome = machine.run(until: end, maxEvents: sliceEvents)

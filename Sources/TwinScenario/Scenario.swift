@@ -48,9 +48,10 @@ public struct Scenario: Sendable {
     public var preset: String
     public var parameters: ParameterValues
     public var machine: MachineConfig
-    public var workload: [WorkloadPhase]
-    /// Cores a background CPU job keeps busy during each phase (`cpuCores:` on a phase).
-    public var cpuCores: [UInt64]
+    /// The workload: its phases in steps, with each phase's background cores.
+    public var program: Program
+    /// The program's phases, in order.
+    public var workload: [WorkloadPhase] { program.phases }
     public var run: RunSettings
     public var expectations: [Expectation]
     /// Things that run but may not be what was meant (a value carried from another preset).

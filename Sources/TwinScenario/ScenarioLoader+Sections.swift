@@ -22,8 +22,7 @@ extension ScenarioLoader {
         let machine = top.required("machine", "a mapping with a preset", sink: &sink).flatMap { readMachine($0, sink: &sink) }
         let workloadNode = top.required("workload", "a list of phases", sink: &sink)
         let gemmDefaults = machine.map { GEMMPhase.defaults(on: $0.values) } ?? GEMMPhase(m: 1, n: 1, k: 1, precision: .bf16)
-        let workloadAndCores = workloadNode.flatMap { readWorkload($0, gemmDefaults: gemmDefaults, sink: &sink) }
-        let workload = workloadAndCores?.phases
+        let read = workloadNode.flatMap { readProgram($0, gemmDefaults: gemmDefaults, sink: &sink) }
         let run = top.required("run", "a mapping with a duration (seed and samplePeriod optional)", sink: &sink).flatMap { readRun($0, sink: &sink) }
         let expectNode = top.optional("expect")
         top.rejectUnknownKeys(sink: &sink)
@@ -33,16 +32,16 @@ extension ScenarioLoader {
             let catalog = machine.map { Machine.metricCatalog(config: $0.config, fidelity: run?.fidelity ?? .detailed) }
             expectations = readExpectations(expectNode, catalog: catalog, sink: &sink)
         }
-        if let machine, let workload, case .sequence(let nodes)? = workloadNode {
-            checkFits(workload, nodes: Array(nodes), on: machine.config, sink: &sink)
+        if let machine, let read {
+            checkFits(read, on: machine.config, sink: &sink)
         }
-        if let workload, case .sequence(let nodes)? = workloadNode {
-            checkAlongside(workload, nodes: Array(nodes), sink: &sink)
+        if let read, run?.fidelity == .fast {
+            checkFastSteps(read, sink: &sink)
         }
-        guard let name, let machine, let workload, let run, let expectations, sink.diagnostics.isEmpty else { return nil }
+        guard let name, let machine, let read, let run, let expectations, sink.diagnostics.isEmpty else { return nil }
         var scenario = Scenario(name: name, summary: summary, file: file, text: text, overrides: overrides,
                                 preset: machine.preset, parameters: machine.values, machine: machine.config,
-                                workload: workload, cpuCores: workloadAndCores?.cpuCores ?? [], run: run, expectations: expectations)
+                                program: read.program, run: run, expectations: expectations)
         scenario.warnings = sink.warnings + presetWarnings(preset: machine.preset, setInFile: machine.setInFile, file: file, overrides: overrides)
         return scenario
     }
@@ -157,66 +156,182 @@ extension ScenarioLoader {
     /// Keys of every phase kind, so that a phase of unknown kind does not also report them as unknown.
     static let phaseKeys = ["buffer", "bytes", "pattern", "duration", "m", "n", "k", "precision", "sparse", "tile",
                             "stages", "threads", "cluster", "rasterGroup", "count", "launchOverhead", "hostInterval", "passOverhead",
-                            "core", "steps", "direction", "overhead", "threads", "alongsideNext"]
+                            "core", "steps", "direction", "overhead", "threads"]
 
-    /// A `cpu` phase with `alongsideNext` needs a next phase that is not threads too.
-    static func checkAlongside(_ workload: [WorkloadPhase], nodes: [Node], sink: inout DiagnosticSink) {
-        for (index, phase) in workload.enumerated() {
-            guard case .cpuThreads(let threads) = phase, threads.alongsideNext else { continue }
-            let path = "workload.\(index).alongsideNext"
-            if index + 1 == workload.count {
-                sink.error(nodes[index], path, "expected a phase after this one to run alongside, found none")
-            } else if case .cpuThreads = workload[index + 1] {
-                sink.error(nodes[index + 1], path, "expected a next phase of another kind than cpu, found a cpu phase")
+    /// A program as read, with the node and key path of each of its phases (a repeated phase
+    /// keeps its one place in the file).
+    struct ProgramRead {
+        var program: Program
+        var nodes: [Node]
+        var paths: [String]
+    }
+
+    /// What `readSteps` builds: phases, their places, and the steps as ranges over them.
+    struct StepsRead {
+        var phases: [WorkloadPhase] = []
+        var cores: [UInt64] = []
+        var nodes: [Node] = []
+        var paths: [String] = []
+        var steps: [Range<Int>] = []
+
+        mutating func append(_ other: StepsRead) {
+            let offset = phases.count
+            phases += other.phases
+            cores += other.cores
+            nodes += other.nodes
+            paths += other.paths
+            steps += other.steps.map { ($0.lowerBound + offset)..<($0.upperBound + offset) }
+        }
+    }
+
+    /// The workload: a list whose items are phases (`kind:`), `together:` lists of phases that
+    /// start at once (the next item starts when all have ended), and `repeat: N` with `phases:`,
+    /// a block of items run N times.
+    static func readProgram(_ node: Node, gemmDefaults: GEMMPhase, sink: inout DiagnosticSink) -> ProgramRead? {
+        guard let read = readSteps(node, path: "workload", gemmDefaults: gemmDefaults, sink: &sink) else { return nil }
+        return ProgramRead(program: Program(phases: read.phases, cpuCores: read.cores, steps: read.steps),
+                           nodes: read.nodes, paths: read.paths)
+    }
+
+    static func readSteps(_ node: Node, path: String, gemmDefaults: GEMMPhase, sink: inout DiagnosticSink) -> StepsRead? {
+        guard case .sequence(let sequence) = node else {
+            sink.error(node, path, "expected a list of phases, found \(found(node))")
+            return nil
+        }
+        if sequence.isEmpty {
+            sink.error(node, path, "expected at least one phase, found an empty list")
+            return nil
+        }
+        var read = StepsRead()
+        var failed = false
+        for (index, item) in sequence.enumerated() {
+            let itemPath = join(path, "\(index)")
+            guard case .mapping(let mapping) = item else {
+                sink.error(item, itemPath, "expected a phase (a mapping with kind:), together: or repeat:, found \(found(item))")
+                failed = true
+                continue
             }
+            if let members = mapping["together"] {
+                guard let group = readTogether(members, mapping: item, path: itemPath, gemmDefaults: gemmDefaults, sink: &sink) else {
+                    failed = true
+                    continue
+                }
+                read.append(group)
+            } else if mapping["repeat"] != nil {
+                guard let block = readRepeat(item, path: itemPath, gemmDefaults: gemmDefaults, sink: &sink) else {
+                    failed = true
+                    continue
+                }
+                read.append(block)
+            } else if let phase = readPhaseWithCores(item, path: itemPath, gemmDefaults: gemmDefaults, sink: &sink) {
+                read.append(phase)
+            } else {
+                failed = true
+            }
+            if read.phases.count > Program.maximumPhases {
+                sink.error(item, itemPath, "expected at most \(grouped(Program.maximumPhases)) phases once repeats are expanded, found \(grouped(read.phases.count)) by here")
+                return nil
+            }
+        }
+        return failed ? nil : read
+    }
+
+    /// One phase as a step of its own, with its background job (`cpuCores:`).
+    static func readPhaseWithCores(_ item: Node, path: String, gemmDefaults: GEMMPhase, sink: inout DiagnosticSink) -> StepsRead? {
+        var cores: UInt64 = 0
+        if case .mapping(let mapping) = item, let coresNode = mapping["cpuCores"] {
+            let limit = Double(PowerConfig.coresPerCluster * PowerConfig.clusters)
+            cores = sink.quantity(coresNode, join(path, "cpuCores"), .count, range: 0...limit, integral: true).map { UInt64($0) } ?? 0
+        }
+        guard let phase = readPhase(item, path: path, gemmDefaults: gemmDefaults, sink: &sink) else { return nil }
+        return StepsRead(phases: [phase], cores: [cores], nodes: [item], paths: [path], steps: [0..<1])
+    }
+
+    /// `together:` phases: one step; each engine (the SMs, the copy engine, the chase thread,
+    /// the cpu threads) runs one phase at a time, so they must occupy different ones.
+    static func readTogether(_ members: Node, mapping: Node, path: String, gemmDefaults: GEMMPhase, sink: inout DiagnosticSink) -> StepsRead? {
+        guard var reader = MappingReader(mapping, path: path, sink: &sink) else { return nil }
+        _ = reader.optional("together")
+        reader.rejectUnknownKeys(sink: &sink)
+        let listPath = join(path, "together")
+        guard case .sequence(let items) = members, items.count >= 2 else {
+            let what = if case .sequence(let items) = members { items.count == 1 ? "a list of one" : "an empty list" } else { found(members) }
+            sink.error(members, listPath, "expected a list of at least two phases to run together, found \(what)")
+            return nil
+        }
+        var group = StepsRead()
+        var engines: [Engine: String] = [:]
+        var failed = false
+        for (index, item) in items.enumerated() {
+            let itemPath = join(listPath, "\(index)")
+            guard let phase = readPhaseWithCores(item, path: itemPath, gemmDefaults: gemmDefaults, sink: &sink) else {
+                failed = true
+                continue
+            }
+            let engine = Engine(phase.phases[0])
+            if engine != .none, let first = engines[engine] {
+                sink.error(item, itemPath, "expected a phase on another engine than \(first)'s: each engine (here \(engine.rawValue)) runs one phase at a time")
+                failed = true
+            }
+            engines[engine] = engines[engine] ?? itemPath
+            group.append(phase)
+        }
+        if failed { return nil }
+        group.steps = [0..<group.phases.count]
+        return group
+    }
+
+    /// `repeat: N` with `phases:`: the block's steps N times over.
+    static func readRepeat(_ item: Node, path: String, gemmDefaults: GEMMPhase, sink: inout DiagnosticSink) -> StepsRead? {
+        guard var reader = MappingReader(item, path: path, sink: &sink) else { return nil }
+        let times = sink.quantity(reader.required("repeat", "a count such as 10", sink: &sink), join(path, "repeat"), .count,
+                                  range: 1...Double(Program.maximumPhases), integral: true)
+        let blockNode = reader.required("phases", "the list of phases to repeat", sink: &sink)
+        reader.rejectUnknownKeys(sink: &sink)
+        guard let blockNode, let block = readSteps(blockNode, path: join(path, "phases"), gemmDefaults: gemmDefaults, sink: &sink),
+              let times else { return nil }
+        let total = block.phases.count * Int(times)
+        guard total <= Program.maximumPhases else {
+            sink.error(item, join(path, "repeat"), "expected at most \(grouped(Program.maximumPhases)) phases once repeats are expanded, found \(grouped(total)) (\(grouped(block.phases.count)) × \(grouped(Int(times))))")
+            return nil
+        }
+        var read = StepsRead()
+        for _ in 0..<Int(times) { read.append(block) }
+        return read
+    }
+
+    /// Fast mode runs a `together:` step only as a `cpu` phase first and one phase of another kind.
+    static func checkFastSteps(_ read: ProgramRead, sink: inout DiagnosticSink) {
+        var reported: Set<String> = []
+        for step in read.program.steps where step.count > 1 && !FastMachine.runsAsTrack(read.program, step) {
+            let path = String(read.paths[step.lowerBound].dropLast(2))
+            guard reported.insert(path).inserted else { continue }
+            sink.error(read.nodes[step.lowerBound], path,
+                       "expected, in fast mode, a cpu phase first and one phase of another kind; run.mode: detailed runs any phases on different engines together")
         }
     }
 
     /// Reports kernels that cannot run on the machine (a CTA larger than an SM, say).
-    static func checkFits(_ workload: [WorkloadPhase], nodes: [Node], on machine: MachineConfig, sink: inout DiagnosticSink) {
-        for (index, phase) in workload.enumerated() {
+    static func checkFits(_ read: ProgramRead, on machine: MachineConfig, sink: inout DiagnosticSink) {
+        var checked: Set<String> = []
+        for (index, phase) in read.program.phases.enumerated() where checked.insert(read.paths[index]).inserted {
+            let node = read.nodes[index], path = read.paths[index]
             switch phase {
             case .gemm(let gemm):
                 let kernel = GEMMKernel(gemm, on: machine.compute)
                 if let reason = kernel.unrunnableReason {
-                    sink.error(nodes[index], "workload.\(index)", "expected a kernel that fits the machine; \(reason)")
+                    sink.error(node, path, "expected a kernel that fits the machine; \(reason)")
                 }
             case .gpuChase(let chase) where chase.bufferBytes < machine.gpu.lineBytes:
-                sink.error(nodes[index], "workload.\(index).buffer",
+                sink.error(node, join(path, "buffer"),
                            "expected at least one GPU line (\(machine.gpu.lineBytes) B), found \(chase.bufferBytes) B")
             case .streamRead(let stream) where stream.bufferBytes < machine.gpu.lineBytes:
-                sink.error(nodes[index], "workload.\(index).buffer",
+                sink.error(node, join(path, "buffer"),
                            "expected at least one GPU line (\(machine.gpu.lineBytes) B), found \(stream.bufferBytes) B")
             default:
                 continue
             }
         }
-    }
-
-    static func readWorkload(_ node: Node, gemmDefaults: GEMMPhase, sink: inout DiagnosticSink) -> (phases: [WorkloadPhase], cpuCores: [UInt64])? {
-        guard case .sequence(let sequence) = node else {
-            sink.error(node, "workload", "expected a list of phases, found \(found(node))")
-            return nil
-        }
-        if sequence.isEmpty {
-            sink.error(node, "workload", "expected at least one phase, found an empty list")
-            return nil
-        }
-        var phases: [WorkloadPhase] = []
-        var cores: [UInt64] = []
-        var failed = false
-        for (index, item) in sequence.enumerated() {
-            let path = "workload.\(index)"
-            // A background CPU job on any phase: cores kept busy while it runs.
-            if case .mapping(let mapping) = item, let coresNode = mapping["cpuCores"] {
-                let limit = Double(PowerConfig.coresPerCluster * PowerConfig.clusters)
-                cores.append(sink.quantity(coresNode, join(path, "cpuCores"), .count, range: 0...limit, integral: true).map { UInt64($0) } ?? 0)
-            } else {
-                cores.append(0)
-            }
-            if let phase = readPhase(item, path: path, gemmDefaults: gemmDefaults, sink: &sink) { phases.append(phase) } else { failed = true }
-        }
-        return failed ? nil : (phases, cores)
     }
 
     static func readPhase(_ node: Node, path: String, gemmDefaults: GEMMPhase, sink: inout DiagnosticSink) -> WorkloadPhase? {
@@ -258,10 +373,9 @@ extension ScenarioLoader {
             guard let core, let buffer, let steps else { return nil }
             return .cpuChase(CPUChasePhase(core: core, bufferBytes: UInt64(buffer), steps: UInt64(steps)))
         case .cpu:
-            let alongside = reader.optional("alongsideNext").map { sink.bool($0, join(path, "alongsideNext")) } ?? false
             guard let threadsNode = reader.required("threads", "a list of threads", sink: &sink),
-                  let threads = readThreads(threadsNode, path: join(path, "threads"), sink: &sink), let alongside else { return nil }
-            return .cpuThreads(CPUThreadsPhase(threads: threads, alongsideNext: alongside))
+                  let threads = readThreads(threadsNode, path: join(path, "threads"), sink: &sink) else { return nil }
+            return .cpuThreads(CPUThreadsPhase(threads: threads))
         case .gpuChase:
             let buffer = sink.quantity(reader.required("buffer", "the buffer size, such as 1 GiB", sink: &sink),
                                        join(path, "buffer"), .size, range: 1...1e13, integral: true)

@@ -73,17 +73,18 @@ struct FastModeTests {
         p.set("governor.period", 50e-6)
         let config = MachineConfig(p)
         let threads = (0..<10).map { CPUThread(core: .x925, cluster: $0 / 5, program: [.stream(bytes: 4 << 20)]) }
-        func workload(together: Bool) -> [WorkloadPhase] {
-            [.cpuThreads(CPUThreadsPhase(threads: threads, alongsideNext: together)),
-             .streamRead(StreamReadPhase(bufferBytes: 1 << 30, totalBytes: 32 << 20, pattern: .sequential, count: 1))]
+        func workload(together: Bool) -> Program {
+            Program(phases: [.cpuThreads(CPUThreadsPhase(threads: threads)),
+                             .streamRead(StreamReadPhase(bufferBytes: 1 << 30, totalBytes: 32 << 20, pattern: .sequential, count: 1))],
+                    steps: together ? [0..<2] : nil)
         }
         let settings = RunSettings(duration: SimDuration(seconds: 0.01), seed: 1, samplePeriod: SimDuration(seconds: 1e-4),
                                    eventBudget: 100_000_000)
-        var detailed = Machine(config: config, workload: workload(together: true), settings: settings)
+        var detailed = Machine(config: config, program: workload(together: true), settings: settings)
         _ = detailed.run(until: .zero + settings.duration)
         detailed.finish()
         func fast(together: Bool) -> FastMachine {
-            var machine = FastMachine(config: config, workload: workload(together: together), settings: settings)
+            var machine = FastMachine(config: config, program: workload(together: together), settings: settings)
             _ = machine.run(until: settings.duration.seconds)
             machine.finish()
             return machine

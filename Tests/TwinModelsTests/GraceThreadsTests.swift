@@ -5,9 +5,11 @@ import TwinModels
 @Suite struct GraceThreadsTests {
     let config = MachineConfig(MachineParameters.values(preset: "dgx-spark")!)
 
-    func run(_ workload: [WorkloadPhase]) -> [String: Double] {
+    /// Runs `workload` one phase after the other, or all in one step when `together`.
+    func run(_ workload: [WorkloadPhase], together: Bool = false) -> [String: Double] {
         let settings = RunSettings(duration: SimDuration(seconds: 1), seed: 5, samplePeriod: SimDuration(seconds: 1e-3), eventBudget: 100_000_000)
-        var machine = Machine(config: config, workload: workload, settings: settings)
+        let program = Program(phases: workload, steps: together ? [0..<workload.count] : nil)
+        var machine = Machine(config: config, program: program, settings: settings)
         #expect(machine.run(until: SimTime.zero + settings.duration) == .idle)
         machine.finish()
         return Dictionary(uniqueKeysWithValues: machine.metrics.map { ($0.name, $0.value) })
@@ -74,7 +76,7 @@ import TwinModels
         let gpu = WorkloadPhase.streamRead(StreamReadPhase(bufferBytes: 1 << 30, totalBytes: 16 << 20, pattern: .sequential))
         let gpuAlone = run([gpu])
         let cpuAlone = run([.cpuThreads(CPUThreadsPhase(threads: cpu))])
-        let together = run([.cpuThreads(CPUThreadsPhase(threads: cpu, alongsideNext: true)), gpu])
+        let together = run([.cpuThreads(CPUThreadsPhase(threads: cpu)), gpu], together: true)
         #expect(together["gpu.read.bandwidth"]! < gpuAlone["gpu.read.bandwidth"]! * 0.95)
         #expect(together["cpu.stream.latency.mean"]! > cpuAlone["cpu.stream.latency.mean"]! * 1.1)
         // Both finished, and the run ended with the later of the two.

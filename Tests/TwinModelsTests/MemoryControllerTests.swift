@@ -204,7 +204,7 @@ import TwinModels
         let config = C2CLink.Config(MachineParameters.values(preset: "h100-sxm")!, prefix: "host")
         var link = C2CLink(config: config)
         let bytes: UInt64 = 1 << 20
-        let done = link.sendBulk(.cpuToGPU, bytes: bytes, at: .zero)
+        let done = link.sendBulk(.cpuToGPU, bytes: bytes, at: .zero).arrives
         let flits = bytes / 256 * (280 / 4)
         #expect(link.stats(.cpuToGPU).busyFlits == flits)
         let lastEdge = SimDuration(picoseconds: (flits * 1_000_000_000_000 + config.flitRateHz - 1) / config.flitRateHz)

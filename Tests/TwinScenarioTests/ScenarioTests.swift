@@ -82,20 +82,31 @@ import TwinScenario
             name: threads
             machine: {preset: dgx-spark}
             workload:
-              - kind: cpu
-                alongsideNext: true
-                threads:
-                  - {core: x925, cluster: 1, count: 2, program: [stream: 1 MiB, compute: 500]}
-                  - core: a725
-                    program:
-                      - chase: {buffer: 64 MiB, steps: 100}
-              - {kind: idle, duration: 1 us}
+              - together:
+                  - kind: cpu
+                    threads:
+                      - {core: x925, cluster: 1, count: 2, program: [stream: 1 MiB, compute: 500]}
+                      - core: a725
+                        program:
+                          - chase: {buffer: 64 MiB, steps: 100}
+                  - {kind: idle, duration: 1 us}
+              - repeat: 3
+                phases:
+                  - {kind: idle, duration: 2 us}
+                  - together: [{kind: idle, duration: 1 us}, {kind: copy, direction: h2d, bytes: 1 MiB, cpuCores: 2}]
             run: {duration: 1 ms, seed: 1, samplePeriod: 1 us}
             """
         let scenario = try ScenarioLoader.parse(text: text, file: "threads.yaml")
         let streamer = CPUThread(core: .x925, cluster: 1, program: [.stream(bytes: 1 << 20), .compute(cycles: 500)])
         let chaser = CPUThread(core: .a725, program: [.chase(bufferBytes: 64 << 20, steps: 100)])
-        #expect(scenario.workload[0] == .cpuThreads(CPUThreadsPhase(threads: [streamer, streamer, chaser], alongsideNext: true)))
+        #expect(scenario.workload[0] == .cpuThreads(CPUThreadsPhase(threads: [streamer, streamer, chaser])))
+        // A together step, then the repeated block's steps three times, flat.
+        #expect(scenario.program.phases.count == 2 + 3 * 3)
+        let steps: [Range<Int>] = [0..<2, 2..<3, 3..<5, 5..<6, 6..<8, 8..<9, 9..<11]
+        #expect(scenario.program.steps == steps)
+        let cores: [UInt64] = [0, 0, 0, 0, 2, 0, 0, 2, 0, 0, 2]
+        #expect(scenario.program.cpuCores == cores)
+        #expect(scenario.program.step(of: 4) == 2 && scenario.program.step(of: 10) == 6)
     }
 
     @Test func badOverridesAreReportedAsCommandLineErrors() {

@@ -9,8 +9,8 @@ import TwinCore
 public struct FastMachine: ~Copyable {
     public let config: MachineConfig
     public let settings: RunSettings
-    let phases: [WorkloadPhase]
-    let cpuCoresPerPhase: [UInt64]
+    let program: Program
+    var phases: [WorkloadPhase] { program.phases }
     var costs: UnitCostTable
     var power: PowerSystem
 
@@ -28,8 +28,9 @@ public struct FastMachine: ~Copyable {
     var firstUnit = true
     /// When the phase's next unit may start (launch overheads, host pacing, idle spans).
     var waitSeconds = 0.0
-    /// A `cpu` phase with `alongsideNext` runs as a second track beside the next phase: its
-    /// index and the fraction of it left. The workload moves on once both are done.
+    /// A `cpu` phase in a `together:` step runs as a second track beside the step's other phase
+    /// (the loader allows only that pair in fast mode): its index and the fraction of it left.
+    /// The workload moves on once both are done.
     var cpuTrack: (phase: Int, left: Double)?
     /// The partner of the CPU track has finished and waits for the track.
     var waitingForCPUTrack = false
@@ -58,10 +59,16 @@ public struct FastMachine: ~Copyable {
         [("gpu.read.bandwidth", "GB/s"), ("gpu.gemm.throughput", "TFLOPS")] + PowerSystem.signals
 
     public init(config: MachineConfig, workload: [WorkloadPhase], settings: RunSettings, cpuCores: [UInt64] = []) {
+        self.init(config: config, program: Program(phases: workload, cpuCores: cpuCores), settings: settings)
+    }
+
+    public init(config: MachineConfig, program: Program, settings: RunSettings) {
+        precondition(program.steps.allSatisfy { $0.count == 1 || Self.runsAsTrack(program, $0) },
+                     "fast mode runs a together step of a cpu phase and one other phase only")
+        let workload = program.phases
         self.config = config
         self.settings = settings
-        self.phases = workload
-        self.cpuCoresPerPhase = cpuCores
+        self.program = program
         self.costs = UnitCostTable(config: config, phases: workload, seed: settings.seed)
         self.power = PowerSystem(config: config.power)
         self.nextSample = settings.samplePeriod.seconds
@@ -69,8 +76,16 @@ public struct FastMachine: ~Copyable {
         if workload.isEmpty { workloadFinished = true } else { enterPhase(0) }
     }
 
+    /// Whether fast mode can run `step`: a `cpu` phase first, then one phase of another kind.
+    public static func runsAsTrack(_ program: Program, _ step: Range<Int>) -> Bool {
+        guard step.count == 2, case .cpuThreads = program.phases[step.lowerBound] else { return false }
+        if case .cpuThreads = program.phases[step.lowerBound + 1] { return false }
+        return true
+    }
+
     mutating func enterPhase(_ index: Int) {
-        if case .cpuThreads(let threads) = phases[index], threads.alongsideNext {
+        let step = program.steps[program.step(of: index)]
+        if step.count == 2 && index == step.lowerBound {
             // The threads run as a track of their own; the next phase starts with them.
             cpuTrack = (index, 1)
             enterPhase(index + 1)
@@ -113,7 +128,7 @@ public struct FastMachine: ~Copyable {
     /// plus the host or chasing thread).
     var busyCores: [Double] {
         guard !workloadFinished else { return Array(repeating: 0, count: PowerConfig.clusters) }
-        let background = phaseIndex < cpuCoresPerPhase.count ? cpuCoresPerPhase[phaseIndex] : 0
+        let background = program.background(phaseIndex)
         if let track = cpuTrack {
             // The threads' cores, and the partner's host thread and background job beside them.
             var host: UInt64 = waitingForCPUTrack ? 0 : 1

@@ -79,7 +79,7 @@ struct UnitCostTable {
         }
     }
 
-    /// How much a `cpu` phase and the phase that runs alongside it (`alongsideNext`) slow each
+    /// How much a `cpu` phase and the phase that runs together with it (`together:`) slow each
     /// other, as factors on their times alone: each is the work it did alone over the work it
     /// did together, in the same window of a detailed run (90 % of the shorter one's time alone,
     /// so both run throughout). Work is bytes for the streams and copies, tensor cycles for a
@@ -91,8 +91,7 @@ struct UnitCostTable {
         var pinned = config
         pinned.power.governorEnabled = false
         guard case .cpuThreads(let given) = phases[cpu] else { preconditionFailure("phase \(cpu) is not a cpu phase") }
-        var (threads, _) = Self.sampled(given)
-        threads.alongsideNext = false
+        let (threads, _) = Self.sampled(given)
         let sample = Self.contentionSample(phases[partner], on: config)
         let long = RunSettings(duration: SimDuration(seconds: 1e5), seed: seed, samplePeriod: SimDuration(seconds: 1e4),
                                eventBudget: ScenarioDefaults.eventBudget)
@@ -101,7 +100,8 @@ struct UnitCostTable {
         let window = 0.9 * min(cpuAlone, partnerAlone)
         guard window > 0 else { return (1, 1) }
         func work(_ workload: [WorkloadPhase]) -> (partner: Double, cpu: Double) {
-            var machine = Machine(config: pinned, workload: workload, settings: long)
+            // One step: the phases given run together.
+            var machine = Machine(config: pinned, program: Program(phases: workload, steps: [0..<workload.count]), settings: long)
             _ = machine.run(until: .zero + SimDuration(seconds: window))
             detailedRuns += 1
             detailedEvents += machine.eventsHandled
@@ -110,7 +110,6 @@ struct UnitCostTable {
             return (partnerWork, Double(machine.grace.stats.streamBytes))
         }
         let alonePartner = work([sample]).partner, aloneCPU = work([.cpuThreads(threads)]).cpu
-        threads.alongsideNext = true
         let together = work([.cpuThreads(threads), sample])
         func factor(_ alone: Double, _ together: Double) -> Double { alone > 0 && together > 0 ? alone / together : 1 }
         let factors = (partner: factor(alonePartner, together.partner), cpu: factor(aloneCPU, together.cpu))
@@ -247,7 +246,6 @@ struct UnitCostTable {
             var phase = phases[index]
             var scale = 1.0
             if case .cpuThreads(var threads) = phase {
-                threads.alongsideNext = false
                 (threads, scale) = Self.sampled(threads)
                 phase = .cpuThreads(threads)
             }
@@ -302,8 +300,8 @@ struct UnitCostTable {
     }
 
     private func counters(_ machine: inout Machine, gpuBusy: Bool, seconds: Double) -> UnitCost {
-        let m = machine.memory.totalStats
-        let c2c = machine.c2c.stats(.cpuToGPU).payloadBytes + machine.c2c.stats(.gpuToCPU).payloadBytes
+        let m = machine.path.controller.totalStats
+        let c2c = machine.path.c2cPayloadBytes
         return UnitCost(seconds: seconds, tensorBusyCycles: Double(machine.gemm.tensorBusyCycles),
                         memoryBytes: Double(m.bytes + m.writeBytes), c2cBytes: Double(c2c), gpuBusy: gpuBusy)
     }

@@ -102,20 +102,29 @@ public struct C2CLink: Sendable {
 
     /// Sends `bytes` as packets of at most `maxPayloadBytes`, back to back, at `time`.
     ///
-    /// - Returns: when the last packet's last flit arrives at the far end.
-    public mutating func sendBulk(_ direction: Direction, bytes: UInt64, at time: SimTime) -> SimTime {
+    /// - Returns: when the first packet's first flit goes, when the last packet's last flit
+    ///   leaves, and when it arrives at the far end.
+    public mutating func sendBulk(_ direction: Direction, bytes: UInt64, at time: SimTime) -> (starts: SimTime, leaves: SimTime, arrives: SimTime) {
         let d = direction.rawValue
         let fullPackets = bytes / config.maxPayloadBytes
         let rest = bytes % config.maxPayloadBytes
         let flitsPerFull = (config.maxPayloadBytes + config.headerBytes + config.flitBytes - 1) / config.flitBytes
         let lastFlits = rest == 0 ? 0 : (rest + config.headerBytes + config.flitBytes - 1) / config.flitBytes
         var end: UInt64 = 0
-        for _ in 0..<fullPackets { end = serialize(d, flits: flitsPerFull, at: time) }
-        if lastFlits > 0 { end = serialize(d, flits: lastFlits, at: time) }
+        var first: UInt64?
+        for _ in 0..<fullPackets {
+            end = serialize(d, flits: flitsPerFull, at: time)
+            first = first ?? end - flitsPerFull
+        }
+        if lastFlits > 0 {
+            end = serialize(d, flits: lastFlits, at: time)
+            first = first ?? end - lastFlits
+        }
         lanes[d].stats.packets += fullPackets + (rest == 0 ? 0 : 1)
         lanes[d].stats.payloadBytes += bytes
         lanes[d].stats.busyFlits += fullPackets * flitsPerFull + lastFlits
-        return lanes[d].clock.time(ofCycle: end) + config.latency
+        let leaves = lanes[d].clock.time(ofCycle: end)
+        return (lanes[d].clock.time(ofCycle: first ?? end), leaves, leaves + config.latency)
     }
 
     /// Counters of one direction.

@@ -6,7 +6,7 @@
 /// by public DRAM simulators). "estimate" marks values no public source gives; they are
 /// overridable and listed as such by `sparktwin describe`.
 public enum MachineParameters {
-    public static let all: [ParameterSpec] = cpu + gpu + dvfs + c2c + host + memory + power + thermal + governor
+    public static let all: [ParameterSpec] = cpu + gpu + dvfs + c2c + host + copyEngine + memory + power + thermal + governor
 
     static let cpu: [ParameterSpec] = [
         ParameterSpec("cpu.x925.clock", .frequency, default: 3_900e6, unit: "GHz", range: 1e8...1e10,
@@ -190,7 +190,7 @@ public enum MachineParameters {
                       source: "estimate: link transfer unit",
                       "Unit of transfer on the link; packets occupy whole flits."),
         ParameterSpec("c2c.maxPayload", .size, default: 128, unit: "B", range: 1...65_536, integral: true,
-                      source: "estimate: one GPU line per packet", "Largest payload of one C2C packet."),
+                      source: "estimate: one GPU line per packet", "Largest payload of one C2C packet: a host copy over C2C is cut into packets of this size."),
         ParameterSpec("c2c.headerSize", .size, default: 32, unit: "B", range: 0...1024, integral: true,
                       source: "calibrated: C1 (231–243 GB/s streaming read); two flits of header and framing per packet, as the link's protocol overhead is not public",
                       "Header bytes carried by every request and response packet."),
@@ -199,11 +199,13 @@ public enum MachineParameters {
                       "Packet buffers at the far end of each direction; a packet waits for a free one (credit-based flow control)."),
     ]
 
-    /// The link host copies cross. On GB10 the host is the CPU die, so it is NVLink-C2C itself.
+    /// The link host copies cross on a GPU with local memory (PCIe on `h100-sxm`). On GB10
+    /// (`gpu.memoryOverC2C` = 1) the host is the CPU die, so copies cross NVLink-C2C itself, shared
+    /// with the GPU's DRAM traffic, and these parameters have no effect there.
     static let host: [ParameterSpec] = [
         ParameterSpec("host.bandwidthPerDirection", .bandwidth, default: 300e9, unit: "GB/s", range: 1e6...1e13,
-                      source: "GB10 README: NVLink-C2C, ~600 GB/s aggregate (spec)",
-                      "Raw bandwidth of the host link in each direction."),
+                      source: "as c2c.bandwidthPerDirection; only read when gpu.memoryOverC2C is 0",
+                      "Raw bandwidth of the host link in each direction (when the GPU has local memory; on GB10 copies cross C2C)."),
         ParameterSpec("host.latency", .time, default: 30e-9, unit: "ns", range: 0...1e-3,
                       source: "as c2c.latency (estimate)", "One-way latency of the host link."),
         ParameterSpec("host.flitSize", .size, default: 16, unit: "B", range: 1...1024, integral: true,
@@ -214,6 +216,12 @@ public enum MachineParameters {
                       source: "estimate: one GPU line per C2C packet", "Largest payload of one host-link packet."),
         ParameterSpec("host.credits", .count, default: 256, unit: "", range: 1...1_048_576, integral: true,
                       source: "as c2c.credits (estimate)", "Packet buffers at the far end of each host-link direction."),
+    ]
+
+    static let copyEngine: [ParameterSpec] = [
+        ParameterSpec("copy.chunkSize", .size, default: 4_096, unit: "KiB", range: 1...1_073_741_824, integral: true,
+                      source: "estimate: a DMA engine moves a copy a page at a time; a multiple of both links' packet payloads, so a copy alone is timed as one burst of packets",
+                      "Bytes a host copy puts on its link at once; other traffic on the link (GPU DRAM reads over C2C on GB10) interleaves between chunks."),
     ]
 
     static let memory: [ParameterSpec] = [

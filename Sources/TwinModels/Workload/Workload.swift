@@ -203,20 +203,16 @@ public struct CPUThread: Sendable, Equatable {
 
 /// Threads on the Grace cores, all started together; the phase ends when the last one does.
 /// Each has its own buffers and its own L1 and L2; their misses meet at the memory controller.
-///
-/// With `alongsideNext`, the next phase starts with the threads and the workload moves on once
-/// both have ended: CPU and GPU traffic then meet at the memory controller.
+/// In a `together:` step beside a GPU phase, CPU and GPU traffic meet there.
 public struct CPUThreadsPhase: Sendable, Equatable {
     public var threads: [CPUThread]
-    public var alongsideNext: Bool
 
-    public init(threads: [CPUThread], alongsideNext: Bool = false) {
+    public init(threads: [CPUThread]) {
         self.threads = threads
-        self.alongsideNext = alongsideNext
     }
 }
 
-/// One step of a workload program; phases run one after the other.
+/// One phase of a workload program (see `Program` for how phases follow or run together).
 public enum WorkloadPhase: Sendable, Equatable {
     case streamRead(StreamReadPhase)
     case gemm(GEMMPhase)

@@ -1,0 +1,61 @@
+/// A machine's workload: phases in steps. The phases of one step start together; the next step
+/// starts when all of them have ended. A plain list of phases is one phase per step; a scenario's
+/// `together:` makes a step of several, and `repeat:` copies a block of steps.
+public struct Program: Sendable, Equatable {
+    /// The most phases a program may have once its repeats are expanded.
+    public static let maximumPhases = 100_000
+
+    public var phases: [WorkloadPhase]
+    /// Cores a background CPU job keeps busy during each phase (`cpuCores:` on a phase).
+    public var cpuCores: [UInt64]
+    /// Each step's phases, as a range of `phases`: in order, together covering every phase once.
+    public var steps: [Range<Int>]
+
+    /// A program of `phases` with `steps` (nil: one phase per step, one after the other).
+    public init(phases: [WorkloadPhase], cpuCores: [UInt64] = [], steps: [Range<Int>]? = nil) {
+        self.phases = phases
+        self.cpuCores = cpuCores
+        self.steps = steps ?? phases.indices.map { $0..<($0 + 1) }
+        precondition(self.steps.map(\.count).reduce(0, +) == phases.count
+                     && zip(self.steps, self.steps.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound },
+                     "a program's steps must cover its phases in order")
+    }
+
+    /// Background cores of phase `index`.
+    public func background(_ index: Int) -> UInt64 { index < cpuCores.count ? cpuCores[index] : 0 }
+
+    /// The step that holds phase `index`.
+    public func step(of index: Int) -> Int {
+        var low = 0, high = steps.count - 1
+        while low < high {
+            let middle = (low + high) / 2
+            if steps[middle].upperBound <= index { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+}
+
+/// The part of the machine a phase occupies. Phases that run together must occupy different
+/// ones: each engine runs one phase at a time.
+public enum Engine: String, Sendable, CaseIterable {
+    /// The SMs: streaming reads and copies, GEMM kernels, the GPU pointer chase.
+    case gpu = "the SMs"
+    /// The copy engine over the host link.
+    case copyEngine = "the copy engine"
+    /// The Grace core of the pointer chase.
+    case cpuChase = "the cpu-chase thread"
+    /// The Grace threads of a `cpu` phase.
+    case cpuThreads = "the cpu threads"
+    /// An `idle` phase occupies nothing: in a together step it makes the step last at least its span.
+    case none
+
+    public init(_ phase: WorkloadPhase) {
+        switch phase {
+        case .streamRead, .gemm, .gpuChase: self = .gpu
+        case .copy: self = .copyEngine
+        case .cpuChase: self = .cpuChase
+        case .cpuThreads: self = .cpuThreads
+        case .idle: self = .none
+        }
+    }
+}
