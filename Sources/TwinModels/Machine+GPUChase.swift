@@ -4,7 +4,7 @@ extension Machine {
     /// Starts a GPU pointer chase: an untimed warm-up walk first, then the timed loads.
     mutating func startGPUChase(_ phase: GPUChasePhase) {
         var chase = GPUPointerChase(phase, config: config.gpuChase, lineBytes: config.gpu.lineBytes,
-                                    random: RandomStream(seed: settings.seed, streamID: 3))
+                                    random: RandomStream(seed: settings.seed, purpose: .gpuChaseWalk))
         // Initialisation writes the buffer front to back through the L2 (the SM's L1 does not
         // keep stores): what it leaves there is the buffer's tail.
         let l2Lines = config.compute.l2.capacityBytes / config.gpu.lineBytes

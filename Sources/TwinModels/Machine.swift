@@ -147,7 +147,7 @@ public struct Machine: ~Copyable {
         self.powerPeriod = SimDuration(seconds: config.power.stepSeconds)
         var gpuConfig = config.gpu
         gpuConfig.smClockHz = UInt64(config.power.gpuCurve.entry(atOrBelow: Double(config.gpu.smClockHz)).rounded())
-        self.gpu = GPUReadEngine(config: gpuConfig, random: RandomStream(seed: settings.seed, streamID: 1))
+        self.gpu = GPUReadEngine(config: gpuConfig, random: RandomStream(seed: settings.seed, purpose: .gpuReadAddresses))
         self.path = MemoryPath(config: config)
         self.l2 = SetAssociativeCache(config: config.compute.l2)
         self.l2PicosecondsPerByte = config.compute.l2PicosecondsPerByte(smHz: Double(gpuConfig.smClockHz))
@@ -263,7 +263,7 @@ public struct Machine: ~Copyable {
             startCopy(phase, phaseIndex: index)
         case .cpuChase(let phase):
             cpuChasePhase = index
-            chase = PointerChase(phase, config: config.cpu, random: RandomStream(seed: settings.seed, streamID: 2))
+            chase = PointerChase(phase, config: config.cpu, random: RandomStream(seed: settings.seed, purpose: .cpuChaseWalk))
             if phase.steps == 0 { finishPhase(index) } else { issueChaseLoad() }
         case .cpuThreads(let phase):
             startCPUThreads(phase, phaseIndex: index)
