@@ -16,14 +16,14 @@ struct CTASlot: Sendable {
 struct GEMMState: Sendable {
     var kernel: GEMMKernel?
     var phaseIndex = 0
-    /// Kernels of the phase launched so far.
-    var kernelsLaunched: UInt64 = 0
-    var phaseStartedAt = SimTime.zero
+    /// Where A and B start (B on the page after A).
+    var aBase: UInt64 = 0
+    var bBase: UInt64 = 0
+    var launches = KernelLaunches()
     var nextCTA: UInt64 = 0
     var ctasDone: UInt64 = 0
-    /// Per SM: the cycle its tensor pipe is free, and the CTAs it holds.
+    /// Per SM: the cycle its tensor pipe is free.
     var tensorFreeCycle: [UInt64] = []
-    var residentCTAs: [UInt64] = []
     var slots: [CTASlot] = []
     var freeSlots: [UInt32] = []
     /// When the operands of each pipeline stage of each slot are in shared memory:
@@ -45,36 +45,31 @@ struct GEMMState: Sendable {
 }
 
 extension Machine {
-    mutating func startGEMM(_ phase: GEMMPhase, phaseIndex: Int) {
+    mutating func startGEMM(_ phase: GEMMPhase, phaseIndex: Int, base: UInt64) {
         let kernel = GEMMKernel(phase, on: config.compute)
         precondition(kernel.unrunnableReason == nil, kernel.unrunnableReason ?? "")
         let slots = config.compute.sms * Int(kernel.ctasPerSM)
         gemm.kernel = kernel
         gemm.phaseIndex = phaseIndex
-        gemm.kernelsLaunched = 0
-        gemm.phaseStartedAt = now
+        gemm.aBase = base
+        gemm.bBase = base + kernel.bOffset
+        gemm.launches = KernelLaunches(startingAt: now, hostInterval: phase.hostInterval,
+                                       launchOverhead: phase.launchOverhead ?? config.compute.launchOverhead)
         gemm.phaseAccountedTo = now
         gemm.tensorFreeCycle = Array(repeating: 0, count: config.compute.sms)
-        gemm.residentCTAs = Array(repeating: 0, count: config.compute.sms)
         gemm.slots = Array(repeating: CTASlot(sm: 0, mBlock: 0, nBlock: 0, step: 0), count: slots)
         gemm.freeSlots = (0..<UInt32(slots)).reversed()
         gemm.stageReady = Array(repeating: .zero, count: slots * Int(phase.stages))
         launchKernel()
     }
 
-    /// Queues the phase's next kernel on the stream. The host enqueues kernel i at
-    /// `i × hostInterval` after the phase starts; the GPU starts it `launchOverhead` after that,
-    /// or when the kernel before it ends, whichever is later. A caller slower than the kernels
-    /// therefore sets the pace, as in timed loops of small kernels.
+    /// Queues the phase's next kernel on its stream (`KernelLaunches` paces it).
     mutating func launchKernel() {
-        let phase = gemm.kernel!.phase
-        let overhead = phase.launchOverhead ?? config.compute.launchOverhead
-        let enqueued = gemm.phaseStartedAt + SimDuration(picoseconds: phase.hostInterval.picoseconds * gemm.kernelsLaunched)
-        gemm.kernelsLaunched += 1
-        queue.push(Event(time: SimTime.latest(now, enqueued + overhead), phase: .control, kind: EventKind.kernelStart.rawValue))
+        queue.push(Event(time: gemm.launches.next(after: now), phase: .control, kind: EventKind.kernelStart.rawValue))
     }
 
-    /// The kernel's first CTAs reach the SMs, breadth-first up to the occupancy limit.
+    /// The kernel's first CTAs reach the SMs, breadth-first over the SMs as long as they fit
+    /// beside what other streams' kernels hold.
     mutating func startKernel() {
         let kernel = gemm.kernel!
         gemm.kernelStartedAt = now
@@ -82,10 +77,21 @@ extension Machine {
         gemm.nextCTA = 0
         gemm.ctasDone = 0
         for _ in 0..<kernel.ctasPerSM {
-            for sm in 0..<config.compute.sms where gemm.nextCTA < kernel.ctas {
+            for sm in 0..<config.compute.sms where gemm.nextCTA < kernel.ctas && occupancy.fits(kernel.footprint, on: sm) {
                 dispatchCTA(on: sm)
             }
         }
+    }
+
+    /// Whether the GEMM kernel has CTAs waiting for room on the SMs.
+    var gemmCTAsWaiting: Bool {
+        guard let kernel = gemm.kernel else { return false }
+        return gemm.nextCTA < kernel.ctas
+    }
+
+    /// Places the GEMM's waiting CTAs on `sm` while they fit.
+    mutating func placeGEMMCTAs(on sm: Int) {
+        while gemmCTAsWaiting && occupancy.fits(gemm.kernel!.footprint, on: sm) { dispatchCTA(on: sm) }
     }
 
     mutating func dispatchCTA(on sm: Int) {
@@ -93,7 +99,7 @@ extension Machine {
         let slot = Int(gemm.freeSlots.removeLast())
         let tile = kernel.tile(ofCTA: gemm.nextCTA)
         gemm.nextCTA += 1
-        gemm.residentCTAs[sm] += 1
+        occupancy.place(kernel.footprint, on: sm)
         gemm.slots[slot] = CTASlot(sm: sm, mBlock: tile.mBlock, nBlock: tile.nBlock, step: 0)
         let stages = kernel.phase.stages
         for step in 0..<min(stages - 1, kernel.steps) {
@@ -135,21 +141,21 @@ extension Machine {
     mutating func retireCTA(slot: Int) {
         let kernel = gemm.kernel!
         let sm = gemm.slots[slot].sm
-        gemm.residentCTAs[sm] -= 1
+        occupancy.release(kernel.footprint, on: sm)
         gemm.freeSlots.append(UInt32(slot))
         gemm.ctasDone += 1
         gemm.ctaFlops += kernel.phase.flops / Double(kernel.gridCTAs)
         if gemm.ctasDone == UInt64(config.compute.sms) * kernel.ctasPerSM {
             gemm.firstWaveDoneAt = now
         }
-        if gemm.nextCTA < kernel.ctas { dispatchCTA(on: sm) }
+        offerSM(sm)
         guard gemm.ctasDone == kernel.ctas else { return }
         gemm.kernelsCompleted += 1
         gemm.flops += kernel.phase.flops * Double(kernel.ctas) / Double(kernel.gridCTAs)
         gemm.phasePs += (now - gemm.phaseAccountedTo).picoseconds
         gemm.phaseAccountedTo = now
         markUnit()
-        if gemm.kernelsLaunched < kernel.phase.count {
+        if gemm.launches.launched < kernel.phase.count {
             launchKernel()
         } else {
             gemm.kernel = nil
@@ -171,8 +177,6 @@ extension Machine {
         let line = config.gpu.lineBytes
         let k0 = step * p.tileK
         let kEnd = min(p.k, k0 + p.tileK)
-        // B starts on the page after A.
-        let bBase = (p.m * p.k * bits / 8 + 4095) / 4096 * 4096
         var bytes: UInt64 = 0
         var missesDone = time
         // Rows ahead whose L2 sets are prefetched: the lookups of a stage are known in advance,
@@ -196,8 +200,8 @@ extension Machine {
                 }
             }
         }
-        rows(cta.mBlock * p.tileM, min(p.m, (cta.mBlock + 1) * p.tileM), base: 0, sharedBy: p.clusterN, machine: &self)
-        rows(cta.nBlock * p.tileN, min(p.n, (cta.nBlock + 1) * p.tileN), base: bBase, sharedBy: p.clusterM, machine: &self)
+        rows(cta.mBlock * p.tileM, min(p.m, (cta.mBlock + 1) * p.tileM), base: gemm.aBase, sharedBy: p.clusterN, machine: &self)
+        rows(cta.nBlock * p.tileN, min(p.n, (cta.nBlock + 1) * p.tileN), base: gemm.bBase, sharedBy: p.clusterM, machine: &self)
         return SimTime.latest(l2Transfer(bytes: bytes, at: time), missesDone)
     }
 

@@ -1,11 +1,22 @@
 import TwinCore
 
 /// The streaming-read phase now running: its passes over the buffer, each one kernel.
+///
+/// A pass's kernel is a grid of persistent CTAs, `readCTAsPerSM` per SM, that together keep the
+/// GPU's reads in flight; each CTA resident carries its share. Beside another stream's kernel
+/// the CTAs that do not fit wait for room, and the pass has fewer reads in flight meanwhile.
 struct StreamState: Sendable {
     var phase: StreamReadPhase?
     var phaseIndex = 0
-    var passesLaunched: UInt64 = 0
-    var phaseStartedAt = SimTime.zero
+    /// Where the source buffer starts (the destination of a copy follows it).
+    var base: UInt64 = 0
+    var launches = KernelLaunches()
+    /// Whether a pass's kernel is on the SMs, when it started, its CTAs on each SM and those waiting.
+    var passRunning = false
+    var passStartedAt = SimTime.zero
+    var residentCTAs: [UInt64] = []
+    var residentTotal: UInt64 = 0
+    var ctasWaiting: UInt64 = 0
     /// Time stream phases ran, launches included, up to `accountedTo`.
     var phasePs: UInt64 = 0
     var accountedTo = SimTime.zero
@@ -15,23 +26,20 @@ struct StreamState: Sendable {
 }
 
 extension Machine {
-    mutating func startStream(_ phase: StreamReadPhase, phaseIndex: Int) {
+    mutating func startStream(_ phase: StreamReadPhase, phaseIndex: Int, base: UInt64) {
         stream.phase = phase
         stream.phaseIndex = phaseIndex
-        stream.passesLaunched = 0
-        stream.phaseStartedAt = now
+        stream.base = base
+        stream.launches = KernelLaunches(startingAt: now, hostInterval: phase.hostInterval, launchOverhead: phase.launchOverhead)
         stream.accountedTo = now
+        if stream.residentCTAs.isEmpty { stream.residentCTAs = Array(repeating: 0, count: config.compute.sms) }
         launchStreamPass()
     }
 
-    /// Queues the next pass as a kernel on the stream, paced like GEMM launches: enqueued every
-    /// `hostInterval`, started `launchOverhead` later or when the pass before it ends, and
-    /// reading `passOverhead` after its start.
+    /// Queues the next pass as a kernel on the stream (`KernelLaunches` paces it); it reads
+    /// `passOverhead` after its start.
     mutating func launchStreamPass() {
-        let phase = stream.phase!
-        let enqueued = stream.phaseStartedAt + SimDuration(picoseconds: phase.hostInterval.picoseconds * stream.passesLaunched)
-        stream.passesLaunched += 1
-        let start = SimTime.latest(now, enqueued + phase.launchOverhead) + phase.passOverhead
+        let start = stream.launches.next(after: now) + stream.phase!.passOverhead
         if start == now {
             startStreamPass()
         } else {
@@ -39,17 +47,61 @@ extension Machine {
         }
     }
 
+    /// A pass's kernel reaches the SMs: its CTAs go breadth-first over the SMs as long as they
+    /// fit beside other streams' kernels, and the reads they carry start.
     mutating func startStreamPass() {
-        gpu.begin(stream.phase!)
-        while gpu.canIssue { issueRead() }
+        gpu.begin(stream.phase!, base: stream.base)
+        stream.passRunning = true
+        stream.passStartedAt = now
+        stream.ctasWaiting = UInt64(config.compute.sms) * readCTAsPerSM
+        for _ in 0..<readCTAsPerSM {
+            for sm in 0..<config.compute.sms where occupancy.fits(config.gpu.ctaFootprint, on: sm) {
+                placeReadCTA(on: sm)
+            }
+        }
+        allowReads()
         if gpu.phaseComplete { finishStreamPass() }
     }
 
-    /// The last read of a pass is back: launch the next pass or end the phase.
+    /// Places waiting CTAs of the running pass on `sm` while they fit.
+    mutating func placeReadCTAs(on sm: Int) {
+        guard stream.passRunning, stream.ctasWaiting > 0 else { return }
+        let before = stream.residentTotal
+        while stream.ctasWaiting > 0 && stream.residentCTAs[sm] < readCTAsPerSM && occupancy.fits(config.gpu.ctaFootprint, on: sm) {
+            placeReadCTA(on: sm)
+        }
+        if stream.residentTotal != before { allowReads() }
+    }
+
+    mutating func placeReadCTA(on sm: Int) {
+        occupancy.place(config.gpu.ctaFootprint, on: sm)
+        stream.residentCTAs[sm] += 1
+        stream.residentTotal += 1
+        stream.ctasWaiting -= 1
+    }
+
+    /// Sets the reads in flight the resident CTAs carry and issues up to it.
+    mutating func allowReads() {
+        let grid = UInt64(config.compute.sms) * readCTAsPerSM
+        gpu.readsAllowed = Int(UInt64(config.gpu.readsInFlightLimit) * stream.residentTotal / grid)
+        while gpu.canIssue { issueRead() }
+    }
+
+    /// The last read of a pass is back: its CTAs leave the SMs; launch the next pass or end the phase.
     mutating func finishStreamPass() {
         accountStreamTime()
         markUnit()
-        if stream.passesLaunched < stream.phase!.count {
+        stream.passRunning = false
+        stream.ctasWaiting = 0
+        for sm in 0..<config.compute.sms where stream.residentCTAs[sm] > 0 {
+            for _ in 0..<stream.residentCTAs[sm] { occupancy.release(config.gpu.ctaFootprint, on: sm) }
+            stream.residentCTAs[sm] = 0
+        }
+        stream.residentTotal = 0
+        if gemmCTAsWaiting {
+            for sm in 0..<config.compute.sms { placeGEMMCTAs(on: sm) }
+        }
+        if stream.launches.launched < stream.phase!.count {
             launchStreamPass()
         } else {
             stream.phase = nil

@@ -94,6 +94,10 @@ public struct Machine: ~Copyable {
     var l2FreeAt = SimTime.zero
     var l2PicosecondsPerByte: Double
     var gemm = GEMMState()
+    /// What the resident CTAs of every GPU stream's kernel hold on each SM.
+    var occupancy: SMOccupancy
+    /// CTAs of a streaming-read kernel per SM when it runs alone.
+    let readCTAsPerSM: UInt64
     var stream = StreamState()
     var chase: PointerChase?
     var chaseStats = PointerChaseStats()
@@ -150,6 +154,10 @@ public struct Machine: ~Copyable {
         self.gpu = GPUReadEngine(config: gpuConfig, random: RandomStream(seed: settings.seed, purpose: .gpuReadAddresses))
         self.path = MemoryPath(config: config)
         self.l2 = SetAssociativeCache(config: config.compute.l2)
+        self.occupancy = SMOccupancy(config.compute)
+        let readCTAsPerSM = config.gpu.ctaFootprint.ctasPerSM(on: config.compute).count
+        precondition(readCTAsPerSM > 0, "a read kernel's CTA must fit on an SM (MachineConfig.crossCheck)")
+        self.readCTAsPerSM = readCTAsPerSM
         self.l2PicosecondsPerByte = config.compute.l2PicosecondsPerByte(smHz: Double(gpuConfig.smClockHz))
         let slots = config.gpu.readsInFlightLimit
         self.requests = Array(repeating: ReadRequest(address: 0, issuedAt: .zero), count: slots)
@@ -242,23 +250,40 @@ public struct Machine: ~Copyable {
     var phases: [WorkloadPhase] { program.phases }
 
     /// Starts every phase of step `step`, in order; the next step starts when all have ended.
+    ///
+    /// The GPU buffers of the step's phases lie one after the other from address 0, page
+    /// aligned, so phases that run together never share lines; the next step reuses the space.
     mutating func startStep(_ step: Int) {
         currentStep = step
         let members = program.steps[step]
         stepPhasesRunning = Array(members)
-        for index in members { startPhase(index) }
+        var base: UInt64 = 0
+        for index in members {
+            startPhase(index, base: base)
+            base += (Self.gpuBufferBytes(phases[index], on: config.compute) + 4095) / 4096 * 4096
+        }
         if members.count > 1 { setBusyCores(phases: stepPhasesRunning) }
     }
 
-    mutating func startPhase(_ index: Int) {
+    /// Bytes of GPU-addressed memory a phase reads or writes from its base.
+    static func gpuBufferBytes(_ phase: WorkloadPhase, on compute: GPUComputeConfig) -> UInt64 {
+        switch phase {
+        case .streamRead(let read): read.copy ? read.destinationOffset + read.bufferBytes : read.bufferBytes
+        case .gemm(let gemm): GEMMKernel(gemm, on: compute).operandBytes
+        case .gpuChase(let chase): chase.bufferBytes
+        case .cpuChase, .cpuThreads, .copy, .idle: 0
+        }
+    }
+
+    mutating func startPhase(_ index: Int, base: UInt64) {
         setBusyCores(phases: [index])
         switch phases[index] {
         case .streamRead(let phase):
             gpuWorkBegins()
-            startStream(phase, phaseIndex: index)
+            startStream(phase, phaseIndex: index, base: base)
         case .gemm(let phase):
             gpuWorkBegins()
-            startGEMM(phase, phaseIndex: index)
+            startGEMM(phase, phaseIndex: index, base: base)
         case .copy(let phase):
             startCopy(phase, phaseIndex: index)
         case .cpuChase(let phase):
@@ -268,6 +293,7 @@ public struct Machine: ~Copyable {
         case .cpuThreads(let phase):
             startCPUThreads(phase, phaseIndex: index)
         case .gpuChase(let phase):
+            // It runs alone on the GPU (the loader refuses it beside other GPU work), from address 0.
             gpuWorkBegins()
             gpuChasePhase = index
             startGPUChase(phase)
@@ -279,8 +305,8 @@ public struct Machine: ~Copyable {
     mutating func finishPhase(_ index: Int) {
         stepPhasesRunning.removeAll { $0 == index }
         if !stepPhasesRunning.isEmpty {
-            // The others go on; a step holds at most one GPU phase.
-            if Engine(phases[index]) == .gpu { gpuWorkEnds() }
+            // The others go on; the GPU is idle once none of them is on it.
+            if !stepPhasesRunning.contains(where: { Engine(phases[$0]).isGPU }) { gpuWorkEnds() }
             setBusyCores(phases: stepPhasesRunning)
             return
         }
@@ -290,6 +316,18 @@ public struct Machine: ~Copyable {
         } else {
             clearBusyCores()
             workloadFinishedAt = now
+        }
+    }
+
+    /// The block scheduler: an SM a CTA has left goes to the kernels with CTAs waiting, the one
+    /// that started first served first, as CUDA's scheduler favours the earlier launch.
+    mutating func offerSM(_ sm: Int) {
+        if stream.passRunning && stream.ctasWaiting > 0 && stream.passStartedAt < gemm.kernelStartedAt {
+            placeReadCTAs(on: sm)
+            placeGEMMCTAs(on: sm)
+        } else {
+            placeGEMMCTAs(on: sm)
+            placeReadCTAs(on: sm)
         }
     }
 

@@ -49,6 +49,9 @@ public struct MachineConfig: Sendable, Equatable {
         if cpuLine.truncatingRemainder(dividingBy: burst) != 0 {
             problems.append(("cpu.lineSize", "expected a multiple of the burst size (\(Int(burst)) B), found \(Int(cpuLine)) B"))
         }
+        if p["gpu.read.threadsPerCTA"] > p["gpu.maxThreadsPerSM"] || p["gpu.read.threadsPerCTA"] * p["gpu.read.registersPerThread"] > p["gpu.registersPerSM"] {
+            problems.append(("gpu.read.threadsPerCTA", "expected a CTA that fits on an SM (at most gpu.maxThreadsPerSM = \(Int(p["gpu.maxThreadsPerSM"])) threads and gpu.registersPerSM = \(Int(p["gpu.registersPerSM"])) registers), found \(Int(p["gpu.read.threadsPerCTA"])) threads × \(Int(p["gpu.read.registersPerThread"])) registers"))
+        }
         if p["memory.banks"].truncatingRemainder(dividingBy: p["memory.bankGroups"]) != 0 {
             problems.append(("memory.bankGroups", "expected a divisor of memory.banks (\(Int(p["memory.banks"]))), found \(Int(p["memory.bankGroups"]))"))
         }

@@ -247,8 +247,9 @@ extension ScenarioLoader {
         return StepsRead(phases: [phase], cores: [cores], nodes: [item], paths: [path], steps: [0..<1])
     }
 
-    /// `together:` phases: one step; each engine (the SMs, the copy engine, the chase thread,
-    /// the cpu threads) runs one phase at a time, so they must occupy different ones.
+    /// `together:` phases: one step; each engine (a GPU stream per kind of kernel, the copy
+    /// engine, the chase thread, the cpu threads) runs one phase at a time, so they must occupy
+    /// different ones.
     static func readTogether(_ members: Node, mapping: Node, path: String, gemmDefaults: GEMMPhase, sink: inout DiagnosticSink) -> StepsRead? {
         guard var reader = MappingReader(mapping, path: path, sink: &sink) else { return nil }
         _ = reader.optional("together")
@@ -261,6 +262,7 @@ extension ScenarioLoader {
         }
         var group = StepsRead()
         var engines: [Engine: String] = [:]
+        var gpuPhases: [(engine: Engine, path: String)] = []
         var failed = false
         for (index, item) in items.enumerated() {
             let itemPath = join(listPath, "\(index)")
@@ -272,7 +274,11 @@ extension ScenarioLoader {
             if engine != .none, let first = engines[engine] {
                 sink.error(item, itemPath, "expected a phase on another engine than \(first)'s: each engine (here \(engine.rawValue)) runs one phase at a time")
                 failed = true
+            } else if engine.isGPU, let other = gpuPhases.first(where: { $0.engine == .gpuChase || engine == .gpuChase }) {
+                sink.error(item, itemPath, "expected a phase off the GPU beside \(other.path)'s: a gpu-chase runs alone on the GPU")
+                failed = true
             }
+            if engine.isGPU { gpuPhases.append((engine, itemPath)) }
             engines[engine] = engines[engine] ?? itemPath
             group.append(phase)
         }

@@ -75,7 +75,9 @@ public struct GEMMKernel: Sendable, Equatable {
     public let steps: UInt64
     public let sharedMemoryPerCTA: UInt64
     public let registersPerThread: UInt64
-    /// CTAs one SM holds at once, and which resource sets the limit.
+    /// What one CTA holds on its SM.
+    public let footprint: CTAFootprint
+    /// CTAs one SM holds at once when the kernel runs alone, and which resource sets the limit.
     public let ctasPerSM: UInt64
     public let occupancyLimit: String
     /// SM cycles of tensor (or SIMT) work for one K step of one CTA.
@@ -90,19 +92,16 @@ public struct GEMMKernel: Sendable, Equatable {
         sharedMemoryPerCTA = phase.stages * (phase.tileM + phase.tileN) * phase.tileK * phase.precision.elementBits / 8
         // One fp32 accumulator register per output element per thread, plus addressing and fragments.
         registersPerThread = min(255, (phase.tileM * phase.tileN + phase.threadsPerCTA - 1) / phase.threadsPerCTA + 32)
-        let limits: [(String, UInt64)] = [
-            ("threads", gpu.maxThreadsPerSM / phase.threadsPerCTA),
-            ("registers", gpu.registersPerSM / (registersPerThread * phase.threadsPerCTA)),
-            ("shared memory", sharedMemoryPerCTA > gpu.sharedMemoryPerCTA ? 0 : gpu.sharedMemoryPerSM / max(1, sharedMemoryPerCTA)),
-            ("CTA slots", gpu.maxCTAsPerSM),
-        ]
-        let binding = limits.min { $0.1 < $1.1 }!
-        ctasPerSM = binding.1
-        occupancyLimit = binding.0
+        footprint = CTAFootprint(threads: phase.threadsPerCTA, registersPerThread: registersPerThread, sharedMemoryBytes: sharedMemoryPerCTA)
+        (ctasPerSM, occupancyLimit) = footprint.ctasPerSM(on: gpu)
         let flops = 2 * Double(phase.tileM * phase.tileN * phase.tileK)
         let rate = gpu.peakFlopsPerCycle(phase.precision, sparse: phase.sparse) * gpu.mmaEfficiency
         cyclesPerStep = rate > 0 ? max(1, UInt64((flops / rate).rounded(.up))) : .max
     }
+
+    /// Bytes of A and B, laid out from the kernel's base address: B starts on the page after A.
+    public var bOffset: UInt64 { (phase.m * phase.k * phase.precision.elementBits / 8 + 4095) / 4096 * 4096 }
+    public var operandBytes: UInt64 { bOffset + phase.n * phase.k * phase.precision.elementBits / 8 }
 
     /// CTAs of the whole grid.
     public var gridCTAs: UInt64 { gridM * gridN }

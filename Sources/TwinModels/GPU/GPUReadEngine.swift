@@ -15,6 +15,8 @@ public struct GPUReadEngine: Sendable {
         public var requestsPerCycle: UInt64
         public var lineBytes: UInt64
         public var fabricLatency: SimDuration
+        /// What one CTA of a read kernel holds on its SM.
+        public var ctaFootprint: CTAFootprint
 
         public init(_ p: ParameterValues) {
             smClockHz = UInt64(p["gpu.smClock"].rounded())
@@ -22,6 +24,7 @@ public struct GPUReadEngine: Sendable {
             requestsPerCycle = UInt64(p["gpu.requestsPerCycle"])
             lineBytes = UInt64(p["gpu.lineSize"])
             fabricLatency = SimDuration(seconds: p["gpu.fabricLatency"])
+            ctaFootprint = CTAFootprint(threads: UInt64(p["gpu.read.threadsPerCTA"]), registersPerThread: UInt64(p["gpu.read.registersPerThread"]), sharedMemoryBytes: 0)
         }
     }
 
@@ -40,6 +43,9 @@ public struct GPUReadEngine: Sendable {
     public private(set) var clock: ClockDomain
     public private(set) var stats = Stats()
     public private(set) var readsInFlight = 0
+    /// Reads the kernel's resident CTAs may have in flight: all `readsInFlightLimit` when it has
+    /// every SM, fewer when other kernels hold part of them.
+    public var readsAllowed: Int
     private var issueCycle: UInt64 = 0
     private var issuedInCycle: UInt64 = 0
     private var random: RandomStream
@@ -49,18 +55,22 @@ public struct GPUReadEngine: Sendable {
     private var bytesIssued: UInt64 = 0
     private var bytesArrived: UInt64 = 0
     private var nextOffset: UInt64 = 0
+    /// Where the buffer starts.
+    private var base: UInt64 = 0
 
     public init(config: Config, random: RandomStream) {
         precondition(config.readsInFlightLimit > 0, "the GPU needs at least one read in flight")
         self.config = config
         self.clock = ClockDomain(frequencyHz: config.smClockHz)
         self.random = random
+        self.readsAllowed = config.readsInFlightLimit
     }
 
     /// Starts a streaming phase.
-    public mutating func begin(_ phase: StreamReadPhase) {
+    public mutating func begin(_ phase: StreamReadPhase, base: UInt64) {
         precondition(phase.bufferBytes >= config.lineBytes, "buffer smaller than one line")
         self.phase = phase
+        self.base = base
         bytesIssued = 0
         bytesArrived = 0
         nextOffset = 0
@@ -68,7 +78,7 @@ public struct GPUReadEngine: Sendable {
 
     /// Whether another read may be issued now.
     public var canIssue: Bool {
-        readsInFlight < config.readsInFlightLimit && bytesIssued < phase.totalBytes
+        readsInFlight < readsAllowed && bytesIssued < phase.totalBytes
     }
 
     /// Whether every byte of the phase has arrived.
@@ -99,7 +109,7 @@ public struct GPUReadEngine: Sendable {
         readsInFlight += 1
         bytesIssued += config.lineBytes
         stats.readsIssued += 1
-        return (line * config.lineBytes, issueTime + config.fabricLatency, issueTime)
+        return (base + line * config.lineBytes, issueTime + config.fabricLatency, issueTime)
     }
 
     /// Accounts for a read whose data reached the SM at `time`.

@@ -36,10 +36,15 @@ public struct Program: Sendable, Equatable {
 }
 
 /// The part of the machine a phase occupies. Phases that run together must occupy different
-/// ones: each engine runs one phase at a time.
+/// ones: each engine runs one phase at a time. The GPU's kernels run on streams, one per kind
+/// of kernel, whose CTAs share the SMs (`SMOccupancy`).
 public enum Engine: String, Sendable, CaseIterable {
-    /// The SMs: streaming reads and copies, GEMM kernels, the GPU pointer chase.
-    case gpu = "the SMs"
+    /// A GPU stream of streaming-read (or copy) kernels.
+    case gpuReadStream = "a GPU stream of streaming reads"
+    /// A GPU stream of GEMM kernels.
+    case gemmStream = "a GPU stream of GEMM kernels"
+    /// One SM thread's pointer chase; it runs alone on the GPU.
+    case gpuChase = "the GPU pointer chase"
     /// The copy engine over the host link.
     case copyEngine = "the copy engine"
     /// The Grace core of the pointer chase.
@@ -51,11 +56,16 @@ public enum Engine: String, Sendable, CaseIterable {
 
     public init(_ phase: WorkloadPhase) {
         switch phase {
-        case .streamRead, .gemm, .gpuChase: self = .gpu
+        case .streamRead: self = .gpuReadStream
+        case .gemm: self = .gemmStream
+        case .gpuChase: self = .gpuChase
         case .copy: self = .copyEngine
         case .cpuChase: self = .cpuChase
         case .cpuThreads: self = .cpuThreads
         case .idle: self = .none
         }
     }
+
+    /// Whether the engine runs on the SMs.
+    public var isGPU: Bool { self == .gpuReadStream || self == .gemmStream || self == .gpuChase }
 }
