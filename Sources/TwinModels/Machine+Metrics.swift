@@ -95,6 +95,7 @@ extension Machine {
         let times = sampleTimesPs.map { Double($0) * 1e-12 }
         out += Self.loadMetrics(times: times, series: series, power: power, spec: SpecPeaks(config: config, workload: phases))
         out += power.metrics(teraflops: g.ctaFlops / 1e12, gigabytes: Double(gpuStats.bytesReceived) / 1e9)
+        out += program.stepMetrics(stepWork, fidelity: .detailed)
         return out
     }
 
@@ -111,18 +112,14 @@ extension Machine {
             + (gemm.peak > 0 ? gemm : stream).loadMetrics(applicationClockMHz: applicationMHz)
     }
 
-    /// Names and units of the metrics a machine with this config reports, for validating
-    /// `expect:` entries before a run.
-    public static func metricCatalog(config: MachineConfig, fidelity: Fidelity = .detailed) -> [(name: String, unit: String)] {
-        if fidelity == .fast {
-            let machine = FastMachine(config: config, workload: [], settings: RunSettings(duration: SimDuration(picoseconds: 1), seed: 0,
-                                                                                        samplePeriod: SimDuration(picoseconds: 1), eventBudget: 0))
-            return machine.metrics.map { ($0.name, $0.unit) }
-        }
-        let machine = Machine(config: config, workload: [],
-                              settings: RunSettings(duration: SimDuration(picoseconds: 1), seed: 0,
-                                                    samplePeriod: SimDuration(picoseconds: 1), eventBudget: 0))
-        return machine.metrics.map { ($0.name, $0.unit) }
+    /// Names and units of the metrics a machine with this config reports for `program`, for
+    /// validating `expect:` entries before a run.
+    public static func metricCatalog(config: MachineConfig, program: Program = Program(phases: []),
+                                     fidelity: Fidelity = .detailed) -> [(name: String, unit: String)] {
+        let settings = RunSettings(duration: SimDuration(picoseconds: 1), seed: 0, samplePeriod: SimDuration(picoseconds: 1), eventBudget: 0)
+        let base = fidelity == .fast ? FastMachine(config: config, workload: [], settings: settings).metrics
+            : Machine(config: config, workload: [], settings: settings).metrics
+        return (base + program.stepMetrics([], fidelity: fidelity)).map { ($0.name, $0.unit) }
     }
 }
 

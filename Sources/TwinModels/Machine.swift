@@ -108,6 +108,10 @@ public struct Machine: ~Copyable {
     /// The program's step now running, and its phases that have not ended yet.
     var currentStep = 0
     var stepPhasesRunning: [Int] = []
+    /// The counters when the current step started, and the work of each reported step so far.
+    var stepStart = StepWork()
+    var stepStartedAt = SimTime.zero
+    var stepWork: [StepWork] = []
     /// The phases the CPU and the GPU pointer chases belong to.
     var cpuChasePhase = 0
     var gpuChasePhase = 0
@@ -255,6 +259,8 @@ public struct Machine: ~Copyable {
     /// aligned, so phases that run together never share lines; the next step reuses the space.
     mutating func startStep(_ step: Int) {
         currentStep = step
+        stepStart = stepCounters
+        stepStartedAt = now
         let members = program.steps[step]
         stepPhasesRunning = Array(members)
         var base: UInt64 = 0
@@ -311,6 +317,7 @@ public struct Machine: ~Copyable {
             return
         }
         gpuWorkEnds()
+        endStep()
         if currentStep + 1 < program.steps.count {
             queue.push(Event(time: now, phase: .control, kind: EventKind.stepStart.rawValue, payload: UInt64(currentStep + 1)))
         } else {
@@ -401,8 +408,28 @@ public struct Machine: ~Copyable {
         lastSampleCPUBytes = grace.stats.streamBytes
     }
 
+    /// The counters a step's work is read from.
+    var stepCounters: StepWork {
+        var counters = StepWork()
+        counters.readBytes = Double(gpu.stats.bytesReceived)
+        counters.flops = gemm.ctaFlops
+        counters.copyBytes = Double(copy.bytes)
+        counters.cpuStreamBytes = Double(grace.stats.streamBytes)
+        return counters
+    }
+
+    /// Records the work of the current step, finished or cut short by the end of the run, if it
+    /// is reported and not recorded yet.
+    mutating func endStep() {
+        guard currentStep < program.reportedSteps, stepWork.count == currentStep else { return }
+        var work = stepCounters.since(stepStart)
+        work.seconds = (now - stepStartedAt).seconds
+        stepWork.append(work)
+    }
+
     /// Ends the run at the current time: closes open phases and takes a last, partial sample.
     public mutating func finish() {
+        if workloadFinishedAt == nil && !stepPhasesRunning.isEmpty { endStep() }
         if stream.phase != nil { accountStreamTime() }
         if !grace.threads.isEmpty { grace.account(to: now) }
         path.controller.drainAllWrites(at: now)

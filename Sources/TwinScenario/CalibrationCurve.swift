@@ -111,7 +111,7 @@ public enum CalibrationLoader {
         if let base, let metric {
             do {
                 let scenario = try ScenarioLoader.parse(text: base.text, file: base.path)
-                let catalog = Machine.metricCatalog(config: scenario.machine)
+                let catalog = Machine.metricCatalog(config: scenario.machine, program: scenario.program, fidelity: scenario.run.fidelity)
                 unit = catalog.first { $0.name == metric }?.unit
                 if unit == nil { sink.error(metricNode, "metric", "unknown metric \"\(metric)\"") }
                 if let curveSetNode, !curveOverrides.isEmpty {

@@ -29,7 +29,8 @@ extension ScenarioLoader {
         var expectations: [Expectation]? = []
         if let expectNode {
             // Metric names can only be checked against a consistent machine.
-            let catalog = machine.map { Machine.metricCatalog(config: $0.config, fidelity: run?.fidelity ?? .detailed) }
+            let catalog = machine.map { Machine.metricCatalog(config: $0.config, program: read?.program ?? Program(phases: []),
+                                                              fidelity: run?.fidelity ?? .detailed) }
             expectations = readExpectations(expectNode, catalog: catalog, sink: &sink)
         }
         if let machine, let read {

@@ -47,6 +47,12 @@ public struct FastMachine: ~Copyable {
     var gemmSeconds = 0.0
     var streamSeconds = 0.0
 
+    /// The time within the running period, seconds: where a phase that ends now ends.
+    var clock = 0.0
+    /// The counters when the current step started, and the work of each reported step so far.
+    var stepStart = StepWork()
+    var stepWork: [StepWork] = []
+
     // Sampling.
     var nextSample: Double
     var lastSampleTime = 0.0
@@ -85,6 +91,7 @@ public struct FastMachine: ~Copyable {
 
     mutating func enterPhase(_ index: Int) {
         let step = program.steps[program.step(of: index)]
+        if index == step.lowerBound { stepStart = stepCounters }
         if step.count == 2 && index == step.lowerBound {
             // The threads run as a track of their own; the next phase starts with them.
             cpuTrack = (index, 1)
@@ -155,6 +162,8 @@ public struct FastMachine: ~Copyable {
 
     /// One governor period: work at the current clocks, then power, heat and the governor.
     mutating func runPeriod(_ period: Double) {
+        let periodStart = Double(periodsDone) * period
+        clock = periodStart
         var activity = Activity()
         activity.busyCores = busyCores
         var left = period
@@ -169,6 +178,7 @@ public struct FastMachine: ~Copyable {
                 // Time is summed in steps; a remainder below a picosecond is rounding, not a wait.
                 if waitSeconds < 1e-12 { waitSeconds = 0 }
                 left -= wait
+                clock = periodStart + (period - left)
                 if gpuPhase { busySeconds += wait }
                 accountPhaseTime(wait)
                 if waitSeconds > 0 { break }
@@ -188,6 +198,7 @@ public struct FastMachine: ~Copyable {
             unitFractionLeft -= fraction
             if unitFractionLeft < 1e-12 { unitFractionLeft = 0 }
             left -= spent
+            clock = periodStart + (period - left)
             if cost.gpuBusy { busySeconds += spent }
             tensorCycles += cost.tensorBusyCycles * fraction
             activity.memoryBytes += cost.memoryBytes * fraction
@@ -231,6 +242,7 @@ public struct FastMachine: ~Copyable {
             activity.c2cBytes += alone.c2cBytes * done
             eventsHandled += 1
             cpuTrack = track.left - done > 1e-12 ? (track.phase, track.left - done) : nil
+            if cpuTrack == nil { clock = max(clock, periodStart + done * seconds) }
             if cpuTrack == nil && waitingForCPUTrack {
                 waitingForCPUTrack = false
                 finishPhase()
@@ -287,6 +299,9 @@ public struct FastMachine: ~Copyable {
             waitingForCPUTrack = true
             return
         }
+        if phaseIndex + 1 == phases.count || program.step(of: phaseIndex + 1) != program.step(of: phaseIndex) {
+            endStep()
+        }
         if phaseIndex + 1 < phases.count {
             enterPhase(phaseIndex + 1)
         } else {
@@ -306,8 +321,29 @@ public struct FastMachine: ~Copyable {
         lastSampleBytes = bytesRead
     }
 
-    /// Ends the run: a last, partial sample.
+    /// The counters a step's work is read from, at `clock`.
+    var stepCounters: StepWork {
+        var counters = StepWork()
+        counters.seconds = clock
+        counters.readBytes = bytesRead
+        counters.flops = flops
+        return counters
+    }
+
+    /// Records the work of the step now running, finished or cut short by the end of the run,
+    /// if it is reported and not recorded yet.
+    mutating func endStep() {
+        let step = program.step(of: phaseIndex)
+        guard step < program.reportedSteps, stepWork.count == step else { return }
+        stepWork.append(stepCounters.since(stepStart))
+    }
+
+    /// Ends the run: the step cut short, and a last, partial sample.
     public mutating func finish() {
+        if !workloadFinished && !phases.isEmpty {
+            clock = now
+            endStep()
+        }
         takeSample()
     }
 
@@ -342,6 +378,7 @@ public struct FastMachine: ~Copyable {
         out += Machine.loadMetrics(times: sampleTimesPs.map { Double($0) * 1e-12 }, series: series, power: power,
                                    spec: SpecPeaks(config: config, workload: phases))
         out += power.metrics(teraflops: flops / 1e12, gigabytes: bytesRead / 1e9)
+        out += program.stepMetrics(stepWork, fidelity: .fast)
         return out
     }
 }
