@@ -2,19 +2,23 @@ import TwinCore
 
 extension Machine {
     /// Starts a GPU pointer chase: an untimed warm-up walk first, then the timed loads.
-    mutating func startGPUChase(_ phase: GPUChasePhase) {
+    ///
+    /// Its one thread is not counted against the SMs' occupancy: beside another stream's kernel
+    /// it starts at once, as a one-warp kernel nearly always finds room.
+    mutating func startGPUChase(_ phase: GPUChasePhase, base: UInt64) {
         var chase = GPUPointerChase(phase, config: config.gpuChase, lineBytes: config.gpu.lineBytes,
                                     random: RandomStream(seed: settings.seed, purpose: .gpuChaseWalk))
+        chase.walk.base = base
         // Initialisation writes the buffer front to back through the L2 (the SM's L1 does not
         // keep stores): what it leaves there is the buffer's tail.
         let l2Lines = config.compute.l2.capacityBytes / config.gpu.lineBytes
         for line in (chase.walk.lines - min(chase.walk.lines, 2 * l2Lines))..<chase.walk.lines {
-            if !l2.access(line * config.gpu.lineBytes) { writeBackVictim() }
+            if !l2.access(base + line * config.gpu.lineBytes) { writeBackVictim() }
         }
         // It also leaves the shared L2 TLB holding the buffer's pages (the SM's own L1 TLB saw
         // only its share of them).
         let page = config.gpuChase.l2TLB.lineBytes
-        for address in stride(from: 0, to: chase.walk.lines * config.gpu.lineBytes, by: Int(page)) {
+        for address in stride(from: base, to: base + chase.walk.lines * config.gpu.lineBytes, by: Int(page)) {
             chase.l2TLB.access(UInt64(address))
         }
         // Then a warm-up walk as long as the timed one, capped: past a few passes over the

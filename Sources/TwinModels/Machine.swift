@@ -299,10 +299,9 @@ public struct Machine: ~Copyable {
         case .cpuThreads(let phase):
             startCPUThreads(phase, phaseIndex: index)
         case .gpuChase(let phase):
-            // It runs alone on the GPU (the loader refuses it beside other GPU work), from address 0.
             gpuWorkBegins()
             gpuChasePhase = index
-            startGPUChase(phase)
+            startGPUChase(phase, base: base)
         case .idle(let span):
             queue.push(Event(time: now + span, phase: .control, kind: EventKind.phaseEnd.rawValue, payload: UInt64(index)))
         }

@@ -263,7 +263,6 @@ extension ScenarioLoader {
         }
         var group = StepsRead()
         var engines: [Engine: String] = [:]
-        var gpuPhases: [(engine: Engine, path: String)] = []
         var failed = false
         for (index, item) in items.enumerated() {
             let itemPath = join(listPath, "\(index)")
@@ -275,11 +274,7 @@ extension ScenarioLoader {
             if engine != .none, let first = engines[engine] {
                 sink.error(item, itemPath, "expected a phase on another engine than \(first)'s: each engine (here \(engine.rawValue)) runs one phase at a time")
                 failed = true
-            } else if engine.isGPU, let other = gpuPhases.first(where: { $0.engine == .gpuChase || engine == .gpuChase }) {
-                sink.error(item, itemPath, "expected a phase off the GPU beside \(other.path)'s: a gpu-chase runs alone on the GPU")
-                failed = true
             }
-            if engine.isGPU { gpuPhases.append((engine, itemPath)) }
             engines[engine] = engines[engine] ?? itemPath
             group.append(phase)
         }

@@ -7,6 +7,8 @@ import TwinCore
 struct ChaseWalk: Sendable {
     let lines: UInt64
     let lineBytes: UInt64
+    /// Where the buffer starts.
+    var base: UInt64 = 0
     var stepsLeft: UInt64
     var random: RandomStream
 
@@ -18,5 +20,5 @@ struct ChaseWalk: Sendable {
     }
 
     /// Draws the next address.
-    mutating func nextAddress() -> UInt64 { random.next(below: lines) * lineBytes }
+    mutating func nextAddress() -> UInt64 { base + random.next(below: lines) * lineBytes }
 }

@@ -43,7 +43,7 @@ public enum Engine: String, Sendable, CaseIterable {
     case gpuReadStream = "a GPU stream of streaming reads"
     /// A GPU stream of GEMM kernels.
     case gemmStream = "a GPU stream of GEMM kernels"
-    /// One SM thread's pointer chase; it runs alone on the GPU.
+    /// One SM thread's pointer chase (beside another stream's kernel: latency under load).
     case gpuChase = "the GPU pointer chase"
     /// The copy engine over the host link.
     case copyEngine = "the copy engine"
