@@ -46,7 +46,7 @@ extension Machine {
         grace.shared = GraceSharedCaches(config: config.cpu)
         grace.threads = phase.threads.enumerated().map { index, thread in
             GraceThread(thread, index: index, config: config.cpu,
-                        random: RandomStream(seed: settings.seed, purpose: .graceThread(index)))
+                        random: RandomStream(seed: settings.seed, node: node, purpose: .graceThread(index)))
         }
         let slots = phase.threads.reduce(0) { $0 + config.cpu.linesInFlight[$1.core]! }
         grace.lines = Array(repeating: GraceLineRequest(thread: 0, address: 0, issuedAt: .zero), count: slots)

@@ -7,7 +7,7 @@ extension Machine {
     /// it starts at once, as a one-warp kernel nearly always finds room.
     mutating func startGPUChase(_ phase: GPUChasePhase, base: UInt64) {
         var chase = GPUPointerChase(phase, config: config.gpuChase, lineBytes: config.gpu.lineBytes,
-                                    random: RandomStream(seed: settings.seed, purpose: .gpuChaseWalk))
+                                    random: RandomStream(seed: settings.seed, node: node, purpose: .gpuChaseWalk))
         chase.walk.base = base
         // Initialisation writes the buffer front to back through the L2 (the SM's L1 does not
         // keep stores): what it leaves there is the buffer's tail.

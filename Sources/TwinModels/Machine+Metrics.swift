@@ -118,7 +118,7 @@ extension Machine {
                                      fidelity: Fidelity = .detailed) -> [(name: String, unit: String)] {
         let settings = RunSettings(duration: SimDuration(picoseconds: 1), seed: 0, samplePeriod: SimDuration(picoseconds: 1), eventBudget: 0)
         let base = fidelity == .fast ? FastMachine(config: config, workload: [], settings: settings).metrics
-            : Machine(config: config, workload: [], settings: settings).metrics
+            : Simulation(config: config, workload: [], settings: settings).metrics
         return (base + program.stepMetrics([], fidelity: fidelity)).map { ($0.name, $0.unit) }
     }
 }

@@ -14,11 +14,11 @@ public struct SignalSeries: Sendable, Equatable {
     public var values: [Double]
 }
 
-/// The simulated GB10 and its workload: owns the event loop and dispatches every event to a
-/// concrete component in one `switch`.
+/// One node of a simulation: a GB10's hardware (or another preset's) and its workload. The
+/// simulation hands it the events it scheduled; it dispatches each to a concrete component in
+/// one `switch`.
 ///
-/// Noncopyable because it owns the event queue's buffers; components are stored inline and
-/// mutated in place.
+/// Noncopyable: components are stored inline and mutated in place.
 public struct Machine: ~Copyable {
     /// What an event does; the meaning of `payload` depends on it.
     enum EventKind: UInt8 {
@@ -79,13 +79,17 @@ public struct Machine: ~Copyable {
 
     public let config: MachineConfig
     public let settings: RunSettings
-    public private(set) var now = SimTime.zero
-    /// Events dispatched so far.
-    public private(set) var eventsHandled: UInt64 = 0
+    /// Set by the simulation before each event it hands over.
+    public internal(set) var now = SimTime.zero
+    /// Events dispatched to this node so far.
+    public internal(set) var eventsHandled: UInt64 = 0
     /// Set when the last phase of the workload has finished.
     public private(set) var workloadFinishedAt: SimTime?
 
-    var queue: EventQueue
+    /// The simulation's event queue, as this node's events go in.
+    let queue: NodeQueue
+    /// The node's index in its simulation: its random streams derive from it.
+    let node: Int
     var gpu: GPUReadEngine
     var path: MemoryPath
     var copy = CopyState()
@@ -140,14 +144,17 @@ public struct Machine: ~Copyable {
     var lastSampleFlops: Double = 0
     var lastSampleCPUBytes: UInt64 = 0
 
-    /// A machine running `workload`'s phases one after the other.
-    public init(config: MachineConfig, workload: [WorkloadPhase], settings: RunSettings, cpuCores: [UInt64] = []) {
-        self.init(config: config, program: Program(phases: workload, cpuCores: cpuCores), settings: settings)
+    /// Events a node of `config` may have pending at once: each read and each CTA has at most
+    /// one, with room for phases and sampling.
+    static func eventCapacity(_ config: MachineConfig) -> Int {
+        config.gpu.readsInFlightLimit + config.compute.sms * Int(config.compute.maxCTAsPerSM) + 16
     }
 
-    /// Builds the machine and schedules the program's first step and the first sample.
-    public init(config: MachineConfig, program: Program, settings: RunSettings) {
+    /// Builds the machine and schedules the program's first step and the first sample on `queue`.
+    init(config: MachineConfig, program: Program, settings: RunSettings, queue: NodeQueue) {
         precondition(settings.samplePeriod.picoseconds > 0, "sample period must be positive")
+        self.queue = queue
+        self.node = Int(queue.target)
         self.config = config
         self.settings = settings
         self.program = program
@@ -155,7 +162,7 @@ public struct Machine: ~Copyable {
         self.powerPeriod = SimDuration(seconds: config.power.stepSeconds)
         var gpuConfig = config.gpu
         gpuConfig.smClockHz = UInt64(config.power.gpuCurve.entry(atOrBelow: Double(config.gpu.smClockHz)).rounded())
-        self.gpu = GPUReadEngine(config: gpuConfig, random: RandomStream(seed: settings.seed, purpose: .gpuReadAddresses))
+        self.gpu = GPUReadEngine(config: gpuConfig, random: RandomStream(seed: settings.seed, node: Int(queue.target), purpose: .gpuReadAddresses))
         self.path = MemoryPath(config: config)
         self.l2 = SetAssociativeCache(config: config.compute.l2)
         self.occupancy = SMOccupancy(config.compute)
@@ -166,9 +173,6 @@ public struct Machine: ~Copyable {
         let slots = config.gpu.readsInFlightLimit
         self.requests = Array(repeating: ReadRequest(address: 0, issuedAt: .zero), count: slots)
         self.freeRequests = (0..<UInt32(slots)).reversed()
-        // Each read and each CTA has at most one event pending; add room for phases and sampling.
-        let ctaSlots = config.compute.sms * Int(config.compute.maxCTAsPerSM)
-        self.queue = EventQueue(capacity: slots + ctaSlots + 16)
         queue.push(Event(time: .zero + powerPeriod, phase: .control, kind: EventKind.powerTick.rawValue))
         let samples = Int(min(settings.duration.picoseconds / settings.samplePeriod.picoseconds + 2, ScenarioDefaults.maximumSamplesPerRun + 2))
         self.sampleTimesPs = []
@@ -182,30 +186,6 @@ public struct Machine: ~Copyable {
             queue.push(Event(time: .zero, phase: .control, kind: EventKind.stepStart.rawValue, payload: 0))
         }
         queue.push(Event(time: .zero + settings.samplePeriod, phase: .sample, kind: EventKind.sample.rawValue))
-    }
-
-    /// Runs events up to and including time `end`, at most `maxEvents` of them in this call.
-    ///
-    /// The run's total event budget (`settings.eventBudget`) is enforced across calls.
-    /// - Returns: why the call stopped.
-    public mutating func run(until end: SimTime, maxEvents: UInt64 = .max) -> StopReason {
-        var handled: UInt64 = 0
-        while let next = queue.nextTime(), next <= end {
-            if workloadFinishedAt != nil { return .idle }
-            if shutdownAt != nil { return .halted }
-            if eventsHandled >= settings.eventBudget { return .budgetExhausted(limit: settings.eventBudget) }
-            if handled >= maxEvents { return .sliceExhausted }
-            let event = queue.pop()
-            precondition(event.time >= now, "time went backwards")
-            now = event.time
-            dispatch(event)
-            handled += 1
-            eventsHandled += 1
-        }
-        if workloadFinishedAt != nil { return .idle }
-        if shutdownAt != nil { return .halted }
-        now = SimTime.latest(now, end)
-        return .reachedEnd
     }
 
     mutating func dispatch(_ event: Event) {
@@ -294,7 +274,7 @@ public struct Machine: ~Copyable {
             startCopy(phase, phaseIndex: index)
         case .cpuChase(let phase):
             cpuChasePhase = index
-            chase = PointerChase(phase, config: config.cpu, random: RandomStream(seed: settings.seed, purpose: .cpuChaseWalk))
+            chase = PointerChase(phase, config: config.cpu, random: RandomStream(seed: settings.seed, node: node, purpose: .cpuChaseWalk))
             if phase.steps == 0 { finishPhase(index) } else { issueChaseLoad() }
         case .cpuThreads(let phase):
             startCPUThreads(phase, phaseIndex: index)

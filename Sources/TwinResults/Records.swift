@@ -102,11 +102,15 @@ public struct SignalData: Sendable, Equatable {
     public var name: String
     public var unit: String
     public var values: [Double]
+    /// This signal's sample times, picoseconds, where they are not the run's: in a run of
+    /// several nodes, a node that ended before the others sampled until its own end.
+    public var timesPs: [UInt64]?
 
-    public init(name: String, unit: String, values: [Double]) {
+    public init(name: String, unit: String, values: [Double], timesPs: [UInt64]? = nil) {
         self.name = name
         self.unit = unit
         self.values = values
+        self.timesPs = timesPs
     }
 }
 

@@ -215,10 +215,11 @@ public final class ResultStore: Sendable {
             for metric in metrics { try metric.insert(db) }
             for expectation in expectations { try expectation.insert(db) }
             for signal in signals {
-                precondition(signal.values.count == sampleTimesPs.count, "signal \(signal.name) has the wrong number of samples")
+                let times = signal.timesPs ?? sampleTimesPs
+                precondition(signal.values.count == times.count, "signal \(signal.name) has the wrong number of samples")
                 try db.execute(sql: "INSERT INTO signal (runId, name, unit) VALUES (?, ?, ?)",
                                arguments: [run.id, signal.name, signal.unit])
-                try Self.insertSamples(db, signalId: db.lastInsertedRowID, timesPs: sampleTimesPs, values: signal.values)
+                try Self.insertSamples(db, signalId: db.lastInsertedRowID, timesPs: times, values: signal.values)
             }
         }
     }

@@ -76,44 +76,54 @@ public enum ScenarioRunner {
         var status = "finished"
         var message = ""
         var interrupted = false
-        let result: (metrics: [MetricValue], series: [SignalSeries], times: [UInt64], events: UInt64, now: SimTime)
+        var result = NodesResult()
         if scenario.run.fidelity == .fast {
-            var machine = FastMachine(config: scenario.machine, program: scenario.program, settings: scenario.run)
-            // Fast mode advances a governor period at a time; report every simulated second or so.
-            var reported = 0.0
-            var outcome = StopReason.reachedEnd
-            while true {
-                outcome = machine.run(until: min(end.seconds, reported + 1))
-                reported = machine.now
-                if outcome != .reachedEnd || machine.now + machine.config.power.stepSeconds > end.seconds + 1e-12 { break }
-                if stop() { interrupted = true; break }
-                if let progress, clock.now - lastReport > .milliseconds(500) {
-                    lastReport = clock.now
-                    // The ETA counts to the workload's end where the unit costs tell it, not to run.duration.
-                    let workloadEnd = machine.estimatedSecondsLeft.map { SimTime.zero + SimDuration(seconds: min(end.seconds, machine.now + $0)) }
-                    progress(RunProgress(simulated: SimTime.zero + SimDuration(seconds: machine.now), end: workloadEnd ?? end,
-                                         events: machine.eventsHandled, wallSeconds: seconds(clock.now - start)))
+            // Nodes share nothing yet, so each node's fast run is its own, one after the other.
+            for (index, node) in scenario.nodes.enumerated() {
+                var machine = FastMachine(config: node.machine, program: node.program, settings: scenario.run)
+                // Fast mode advances a governor period at a time; report every simulated second or so.
+                var reported = 0.0
+                var outcome = StopReason.reachedEnd
+                while true {
+                    outcome = machine.run(until: min(end.seconds, reported + 1))
+                    reported = machine.now
+                    if outcome != .reachedEnd || machine.now + machine.config.power.stepSeconds > end.seconds + 1e-12 { break }
+                    if stop() { interrupted = true; break }
+                    if let progress, clock.now - lastReport > .milliseconds(500) {
+                        lastReport = clock.now
+                        // The ETA counts to the workload's end where the unit costs tell it, not to run.duration.
+                        let workloadEnd = machine.estimatedSecondsLeft.map { SimTime.zero + SimDuration(seconds: min(end.seconds, machine.now + $0)) }
+                        progress(RunProgress(simulated: SimTime.zero + SimDuration(seconds: machine.now), end: workloadEnd ?? end,
+                                             events: result.events + machine.eventsHandled, wallSeconds: seconds(clock.now - start)))
+                    }
                 }
+                if interrupted { break }
+                let (nodeStatus, nodeMessage) = describe(outcome, at: machine.now, shutdownC: node.machine.power.shutdownC)
+                if status == "finished" { (status, message) = (nodeStatus, nodeMessage) }
+                machine.finish()
+                result.add(metrics: machine.metrics.named(node.name), series: machine.series.named(node.name), times: machine.sampleTimes,
+                           events: machine.eventsHandled, now: SimTime.zero + SimDuration(seconds: machine.now))
             }
-            (status, message) = describe(outcome, at: machine.now, shutdownC: scenario.machine.power.shutdownC)
-            machine.finish()
-            result = (machine.metrics, machine.series, machine.sampleTimes, machine.eventsHandled,
-                      SimTime.zero + SimDuration(seconds: machine.now))
+            if scenario.nodes.count > 1 && status == "finished" { message = "every node's workload complete or its duration reached" }
         } else {
-            var machine = Machine(config: scenario.machine, program: scenario.program, settings: scenario.run)
+            var simulation = Simulation(nodes: scenario.nodes.map(\.spec), settings: scenario.run)
             var outcome = StopReason.sliceExhausted
             while outcome == .sliceExhausted {
-                outcome = machine.run(until: end, maxEvents: sliceEvents)
+                outcome = simulation.run(until: end, maxEvents: sliceEvents)
                 if outcome == .sliceExhausted && stop() { interrupted = true; break }
                 if outcome == .sliceExhausted, let progress, clock.now - lastReport > .milliseconds(500) {
                     lastReport = clock.now
-                    progress(RunProgress(simulated: machine.now, end: end, events: machine.eventsHandled,
+                    progress(RunProgress(simulated: simulation.now, end: end, events: simulation.eventsHandled,
                                          wallSeconds: seconds(clock.now - start)))
                 }
             }
-            (status, message) = describe(outcome, at: machine.now.seconds, shutdownC: scenario.machine.power.shutdownC)
-            machine.finish()
-            result = (machine.metrics, machine.series, machine.sampleTimes, machine.eventsHandled, machine.now)
+            (status, message) = describe(outcome, at: simulation.now.seconds, shutdownC: scenario.machine.power.shutdownC)
+            simulation.finish()
+            for index in scenario.nodes.indices {
+                result.add(metrics: simulation.metrics(of: index), series: simulation.series(of: index),
+                           times: simulation.sampleTimes(of: index), events: 0, now: simulation.now(of: index))
+            }
+            result.events = simulation.eventsHandled
         }
         let wall = seconds(clock.now - start)
         let id = newRunID()
@@ -135,9 +145,31 @@ public enum ScenarioRunner {
                                      tolerance: expectation.tolerance.description, value: value,
                                      passed: value.map(expectation.accepts) ?? false)
         }
-        let signals = result.series.map { SignalData(name: $0.name, unit: $0.unit, values: $0.values) }
+        let signals = result.signals
         return RunOutcome(record: record, metrics: metrics, expectations: expectations,
                           sampleTimesPs: result.times, signals: signals)
+    }
+
+    /// What the nodes of a run leave: their metrics and signals in node order; the run's sample
+    /// times are the first node's, and a node with other times keeps its own with its signals.
+    struct NodesResult {
+        var metrics: [MetricValue] = []
+        var signals: [SignalData] = []
+        var times: [UInt64] = []
+        var events: UInt64 = 0
+        /// The latest node's time.
+        var now = SimTime.zero
+
+        var nodes = 0
+
+        mutating func add(metrics: [MetricValue], series: [SignalSeries], times: [UInt64], events: UInt64, now: SimTime) {
+            if nodes == 0 { self.times = times }
+            nodes += 1
+            self.metrics += metrics
+            signals += series.map { SignalData(name: $0.name, unit: $0.unit, values: $0.values, timesPs: times == self.times ? nil : times) }
+            self.events += events
+            self.now = SimTime.latest(self.now, now)
+        }
     }
 
     /// The stored status and message for why a run stopped.

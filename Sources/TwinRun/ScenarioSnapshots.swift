@@ -78,6 +78,7 @@ public enum ScenarioSnapshots {
         outcome.sampleTimesPs.forEach(append)
         for signal in outcome.signals {
             bytes += Array(signal.name.utf8)
+            signal.timesPs?.forEach(append)
             signal.values.forEach { append($0.bitPattern) }
         }
         return SHA256.hexDigest(of: bytes)

@@ -35,6 +35,20 @@ public struct Expectation: Sendable, Equatable {
     }
 }
 
+/// One machine of a scenario and its workload.
+public struct ScenarioNode: Sendable {
+    /// The prefix of its metrics and signals; nil for a `machine:` scenario's one node.
+    public var name: String?
+    public var preset: String
+    public var parameters: ParameterValues
+    public var machine: MachineConfig
+    /// The workload: its phases in steps, with each phase's background cores.
+    public var program: Program
+
+    /// What the simulation builds the node from.
+    public var spec: NodeSpec { NodeSpec(name: name, config: machine, program: program) }
+}
+
 /// A validated scenario: everything needed to build the machine and run it.
 public struct Scenario: Sendable {
     public var name: String
@@ -45,12 +59,15 @@ public struct Scenario: Sendable {
     public var text: String
     /// `--set` assignments applied on top of the file, in order.
     public var overrides: [String]
-    public var preset: String
-    public var parameters: ParameterValues
-    public var machine: MachineConfig
-    /// The workload: its phases in steps, with each phase's background cores.
-    public var program: Program
-    /// The program's phases, in order.
+    /// The machines and their workloads: one for a `machine:` scenario, each of `nodes:` else.
+    public var nodes: [ScenarioNode]
+    /// The first node's preset, parameters, machine and program (the only node's, in a
+    /// `machine:` scenario).
+    public var preset: String { nodes[0].preset }
+    public var parameters: ParameterValues { nodes[0].parameters }
+    public var machine: MachineConfig { nodes[0].machine }
+    public var program: Program { nodes[0].program }
+    /// The first node's phases, in order.
     public var workload: [WorkloadPhase] { program.phases }
     public var run: RunSettings
     public var expectations: [Expectation]

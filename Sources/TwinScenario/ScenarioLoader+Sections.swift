@@ -19,41 +19,116 @@ extension ScenarioLoader {
             name = nil
         }
         let summary = sink.string(top.optional("description"), "description") ?? ""
-        let machine = top.required("machine", "a mapping with a preset", sink: &sink).flatMap { readMachine($0, sink: &sink) }
-        let workloadNode = top.required("workload", "a list of phases", sink: &sink)
-        let gemmDefaults = machine.map { GEMMPhase.defaults(on: $0.values) } ?? GEMMPhase(m: 1, n: 1, k: 1, precision: .bf16)
-        let read = workloadNode.flatMap { readProgram($0, gemmDefaults: gemmDefaults, sink: &sink) }
+        var nodes: [NodeRead]?
+        if let nodesNode = top.optional("nodes") {
+            for key in ["machine", "workload"] {
+                guard let stray = top.optional(key) else { continue }
+                sink.error(stray, key, "expected no top-level \(key) beside nodes: each node gives its own machine and workload")
+            }
+            nodes = readNodes(nodesNode, sink: &sink)
+        } else {
+            let machineNode = top.required("machine", "a mapping with a preset (or nodes: a list of machines, each with its workload)", sink: &sink)
+            let machine = machineNode.flatMap { readMachine($0, path: "machine", sink: &sink) }
+            let workloadNode = top.required("workload", "a list of phases", sink: &sink)
+            nodes = [readNode(name: nil, machine: machine, workload: workloadNode, path: "", sink: &sink)]
+        }
         let run = top.required("run", "a mapping with a duration (seed and samplePeriod optional)", sink: &sink).flatMap { readRun($0, sink: &sink) }
         let expectNode = top.optional("expect")
         top.rejectUnknownKeys(sink: &sink)
         var expectations: [Expectation]? = []
         if let expectNode {
-            // Metric names can only be checked against a consistent machine.
-            let catalog = machine.map { Machine.metricCatalog(config: $0.config, program: read?.program ?? Program(phases: []),
-                                                              fidelity: run?.fidelity ?? .detailed) }
+            // Metric names can only be checked against consistent machines.
+            let catalogs = nodes?.map { node in
+                node.machine.map { machine in
+                    Machine.metricCatalog(config: machine.config, program: node.read?.program ?? Program(phases: []),
+                                          fidelity: run?.fidelity ?? .detailed)
+                        .map { entry in (name: node.name.map { "\($0).\(entry.name)" } ?? entry.name, unit: entry.unit) }
+                }
+            }
+            let catalog = catalogs.flatMap { all in all.contains { $0 == nil } ? nil : all.flatMap { $0! } }
             expectations = readExpectations(expectNode, catalog: catalog, sink: &sink)
         }
-        if let machine, let read {
-            checkFits(read, on: machine.config, sink: &sink)
+        for node in nodes ?? [] {
+            if let machine = node.machine, let read = node.read { checkFits(read, on: machine.config, sink: &sink) }
+            if let read = node.read, run?.fidelity == .fast { checkFastSteps(read, sink: &sink) }
         }
-        if let read, run?.fidelity == .fast {
-            checkFastSteps(read, sink: &sink)
+        guard let name, let nodes, let run, let expectations, sink.diagnostics.isEmpty else { return nil }
+        var scenarioNodes: [ScenarioNode] = []
+        var warnings = sink.warnings
+        for node in nodes {
+            guard let machine = node.machine, let read = node.read else { return nil }
+            scenarioNodes.append(ScenarioNode(name: node.name, preset: machine.preset, parameters: machine.values,
+                                              machine: machine.config, program: read.program))
+            warnings += presetWarnings(preset: machine.preset, setInFile: machine.setInFile, machinePath: join(node.path, "machine"),
+                                       file: file, overrides: overrides)
         }
-        guard let name, let machine, let read, let run, let expectations, sink.diagnostics.isEmpty else { return nil }
         var scenario = Scenario(name: name, summary: summary, file: file, text: text, overrides: overrides,
-                                preset: machine.preset, parameters: machine.values, machine: machine.config,
-                                program: read.program, run: run, expectations: expectations)
-        scenario.warnings = sink.warnings + presetWarnings(preset: machine.preset, setInFile: machine.setInFile, file: file, overrides: overrides)
+                                nodes: scenarioNodes, run: run, expectations: expectations)
+        scenario.warnings = warnings
         return scenario
+    }
+
+    /// A machine as read: its preset, every parameter's value, and the values the file set.
+    typealias MachineRead = (preset: String, values: ParameterValues, config: MachineConfig,
+                             setInFile: [(path: String, value: Double, node: Node)])
+
+    /// One node as read; `path` is where its `machine:` and `workload:` sit (`nodes.1`, or the top).
+    struct NodeRead {
+        var name: String?
+        var machine: MachineRead?
+        var read: ProgramRead?
+        var path: String
+    }
+
+    /// The most nodes a scenario may declare.
+    static let maximumNodes = 64
+
+    /// `nodes:`, a list of `{name, machine, workload}`; names default to node1, node2, ….
+    static func readNodes(_ node: Node, sink: inout DiagnosticSink) -> [NodeRead]? {
+        guard case .sequence(let sequence) = node, !sequence.isEmpty, sequence.count <= maximumNodes else {
+            sink.error(node, "nodes", "expected a list of 1 to \(maximumNodes) nodes, each a mapping with a machine and a workload, found \(found(node))")
+            return nil
+        }
+        var out: [NodeRead] = []
+        var seen: Set<String> = []
+        for (index, item) in sequence.enumerated() {
+            let path = "nodes.\(index)"
+            guard var reader = MappingReader(item, path: path, sink: &sink) else { continue }
+            let nameNode = reader.optional("name")
+            var name: String? = nameNode.map { sink.string($0, join(path, "name")) } ?? "node\(index + 1)"
+            if let given = name, !isValidNodeName(given) {
+                sink.error(nameNode, join(path, "name"), "expected letters, digits, '_' or '-' (its metrics are named \"<name>.gpu.read.bandwidth\"), found \"\(given)\"")
+                name = nil
+            } else if let given = name, !seen.insert(given).inserted {
+                sink.error(nameNode ?? item, join(path, "name"), "expected a name no other node has, found \"\(given)\" again")
+                name = nil
+            }
+            let machine = reader.required("machine", "a mapping with a preset", sink: &sink)
+                .flatMap { readMachine($0, path: join(path, "machine"), sink: &sink) }
+            let workload = reader.required("workload", "a list of phases", sink: &sink)
+            reader.rejectUnknownKeys(sink: &sink)
+            out.append(readNode(name: name ?? "node\(index + 1)", machine: machine, workload: workload, path: path, sink: &sink))
+        }
+        return out.count == sequence.count ? out : nil
+    }
+
+    /// Whether a node name is safe as a metric prefix: no dots.
+    static func isValidNodeName(_ name: String) -> Bool { isValidName(name) && !name.contains(".") }
+
+    /// A node's workload read against its machine's GEMM defaults.
+    static func readNode(name: String?, machine: MachineRead?, workload: Node?, path: String, sink: inout DiagnosticSink) -> NodeRead {
+        let gemmDefaults = machine.map { GEMMPhase.defaults(on: $0.values) } ?? GEMMPhase(m: 1, n: 1, k: 1, precision: .bf16)
+        let read = workload.flatMap { readProgram($0, path: join(path, "workload"), gemmDefaults: gemmDefaults, sink: &sink) }
+        return NodeRead(name: name, machine: machine, read: read, path: path)
     }
 
     /// Values that look carried over from another preset: a value the file sets that is another
     /// preset's default and not this one's (a GB10 file's `pl1: 140 W` on `h100-sxm`), and,
     /// when `--set machine.preset=` changed the preset, every value the file set for the old one.
-    static func presetWarnings(preset: String, setInFile: [(path: String, value: Double, node: Node)], file: String,
-                               overrides: [String]) -> [Diagnostic] {
+    static func presetWarnings(preset: String, setInFile: [(path: String, value: Double, node: Node)], machinePath: String,
+                               file: String, overrides: [String]) -> [Diagnostic] {
         guard let own = MachineParameters.values(preset: preset) else { return [] }
-        let presetChanged = overrides.contains { $0.hasPrefix("machine.preset=") }
+        let presetChanged = overrides.contains { $0.hasPrefix("\(machinePath).preset=") }
         var out: [Diagnostic] = []
         for entry in setInFile where entry.value != own[entry.path] {
             guard let spec = MachineParameters.spec(entry.path) else { continue }
@@ -73,33 +148,33 @@ extension ScenarioLoader {
                 continue
             }
             out.append(Diagnostic(file: file, line: entry.node.mark?.line, column: entry.node.mark?.column,
-                                  keyPath: "machine.\(entry.path)", message: message, isWarning: true))
+                                  keyPath: "\(machinePath).\(entry.path)", message: message, isWarning: true))
         }
         return out
     }
 
     // MARK: machine
 
-    static func readMachine(_ node: Node, sink: inout DiagnosticSink)
-        -> (preset: String, values: ParameterValues, config: MachineConfig, setInFile: [(path: String, value: Double, node: Node)])? {
-        guard var reader = MappingReader(node, path: "machine", sink: &sink) else { return nil }
+    static func readMachine(_ node: Node, path: String, sink: inout DiagnosticSink) -> MachineRead? {
+        guard var reader = MappingReader(node, path: path, sink: &sink) else { return nil }
         let presetNode = reader.required("preset", "one of: \(MachineParameters.presetNames.joined(separator: ", "))", sink: &sink)
-        let preset = sink.string(presetNode, "machine.preset")
+        let preset = sink.string(presetNode, join(path, "preset"))
         var values = preset.flatMap { MachineParameters.values(preset: $0) }
         if let preset, values == nil {
-            sink.error(presetNode, "machine.preset", "expected one of: \(MachineParameters.presetNames.joined(separator: ", ")), found \"\(preset)\"")
+            sink.error(presetNode, join(path, "preset"), "expected one of: \(MachineParameters.presetNames.joined(separator: ", ")), found \"\(preset)\"")
         }
         let errorsBefore = sink.diagnostics.count
         var leafMarks: [String: Node] = [:]
         for entry in reader.entries where entry.key != "preset" {
             _ = reader.optional(entry.key)
-            readOverrides(entry.value, keyNode: entry.keyNode, parameterPath: entry.key, into: &values, marks: &leafMarks, sink: &sink)
+            readOverrides(entry.value, keyNode: entry.keyNode, machinePath: path, parameterPath: entry.key, into: &values,
+                          marks: &leafMarks, sink: &sink)
         }
         reader.rejectUnknownKeys(sink: &sink)
         guard let preset, let resolved = values, sink.diagnostics.count == errorsBefore else { return nil }
         let problems = MachineConfig.crossCheck(resolved)
         for problem in problems {
-            sink.error(leafMarks[problem.path] ?? node, "machine.\(problem.path)", problem.message)
+            sink.error(leafMarks[problem.path] ?? node, "\(path).\(problem.path)", problem.message)
         }
         guard problems.isEmpty else { return nil }
         // Values given in the file (nodes with a mark), not by --set.
@@ -110,9 +185,9 @@ extension ScenarioLoader {
     }
 
     /// Reads nested override mappings down to declared parameters.
-    static func readOverrides(_ node: Node, keyNode: Node, parameterPath: String, into values: inout ParameterValues?,
+    static func readOverrides(_ node: Node, keyNode: Node, machinePath: String, parameterPath: String, into values: inout ParameterValues?,
                               marks: inout [String: Node], sink: inout DiagnosticSink) {
-        let keyPath = "machine.\(parameterPath)"
+        let keyPath = "\(machinePath).\(parameterPath)"
         if let spec = MachineParameters.spec(parameterPath) {
             marks[parameterPath] = node
             if let value = sink.quantity(node, keyPath, spec.dimension, range: spec.minimum...spec.maximum, integral: spec.integral) {
@@ -122,7 +197,7 @@ extension ScenarioLoader {
         }
         let isGroup = MachineParameters.all.contains { $0.path.hasPrefix(parameterPath + ".") }
         guard isGroup, case .mapping(let mapping) = node else {
-            sink.error(keyNode, keyPath, "unknown parameter\(suggestion(for: parameterPath)); `sparktwin describe` lists them all")
+            sink.error(keyNode, keyPath, "unknown parameter\(suggestion(for: parameterPath, in: machinePath)); `sparktwin describe` lists them all")
             return
         }
         for (key, value) in mapping {
@@ -130,15 +205,16 @@ extension ScenarioLoader {
                 sink.error(key, keyPath, "expected a plain key, found \(found(key))")
                 continue
             }
-            readOverrides(value, keyNode: key, parameterPath: "\(parameterPath).\(name)", into: &values, marks: &marks, sink: &sink)
+            readOverrides(value, keyNode: key, machinePath: machinePath, parameterPath: "\(parameterPath).\(name)", into: &values,
+                          marks: &marks, sink: &sink)
         }
     }
 
     /// "; did you mean x?" when a declared parameter is one or two edits away.
-    static func suggestion(for path: String) -> String {
+    static func suggestion(for path: String, in machinePath: String) -> String {
         let best = MachineParameters.all.map { ($0.path, editDistance($0.path.lowercased(), path.lowercased())) }.min { $0.1 < $1.1 }
         guard let best, best.1 <= 2 else { return "" }
-        return " (did you mean machine.\(best.0)?)"
+        return " (did you mean \(machinePath).\(best.0)?)"
     }
 
     // MARK: workload
@@ -188,8 +264,8 @@ extension ScenarioLoader {
     /// The workload: a list whose items are phases (`kind:`), `together:` lists of phases that
     /// start at once (the next item starts when all have ended), and `repeat: N` with `phases:`,
     /// a block of items run N times.
-    static func readProgram(_ node: Node, gemmDefaults: GEMMPhase, sink: inout DiagnosticSink) -> ProgramRead? {
-        guard let read = readSteps(node, path: "workload", gemmDefaults: gemmDefaults, sink: &sink) else { return nil }
+    static func readProgram(_ node: Node, path: String, gemmDefaults: GEMMPhase, sink: inout DiagnosticSink) -> ProgramRead? {
+        guard let read = readSteps(node, path: path, gemmDefaults: gemmDefaults, sink: &sink) else { return nil }
         return ProgramRead(program: Program(phases: read.phases, cpuCores: read.cores, steps: read.steps),
                            nodes: read.nodes, paths: read.paths)
     }

@@ -26,7 +26,7 @@ struct FastModeTests {
         let config = machine()
         let settings = RunSettings(duration: SimDuration(seconds: 3e-3), seed: 3, samplePeriod: SimDuration(seconds: 2e-4),
                                    eventBudget: 100_000_000)
-        var detailed = Machine(config: config, workload: [gemm], settings: settings)
+        var detailed = Simulation(config: config, workload: [gemm], settings: settings)
         _ = detailed.run(until: .zero + settings.duration)
         detailed.finish()
         var fast = FastMachine(config: config, workload: [gemm], settings: settings)
@@ -55,7 +55,7 @@ struct FastModeTests {
                 machine.finish()
                 return metric(machine.metrics, "power.cpu.mean")
             }
-            var machine = Machine(config: config, workload: idle, settings: settings, cpuCores: [cores])
+            var machine = Simulation(config: config, workload: idle, settings: settings, cpuCores: [cores])
             _ = machine.run(until: .zero + settings.duration)
             machine.finish()
             return metric(machine.metrics, "power.cpu.mean")
@@ -80,7 +80,7 @@ struct FastModeTests {
         }
         let settings = RunSettings(duration: SimDuration(seconds: 0.01), seed: 1, samplePeriod: SimDuration(seconds: 1e-4),
                                    eventBudget: 100_000_000)
-        var detailed = Machine(config: config, program: workload(together: true), settings: settings)
+        var detailed = Simulation(config: config, program: workload(together: true), settings: settings)
         _ = detailed.run(until: .zero + settings.duration)
         detailed.finish()
         func fast(together: Bool) -> FastMachine {
@@ -105,7 +105,7 @@ struct FastModeTests {
         let config = MachineConfig(MachineParameters.values(preset: "dgx-spark")!)
         let settings = RunSettings(duration: SimDuration(seconds: 0.1), seed: 3, samplePeriod: SimDuration(seconds: 1e-3),
                                    eventBudget: 10_000_000)
-        var detailed = Machine(config: config, workload: chases, settings: settings)
+        var detailed = Simulation(config: config, workload: chases, settings: settings)
         _ = detailed.run(until: .zero + settings.duration)
         detailed.finish()
         var fast = FastMachine(config: config, workload: chases, settings: settings)

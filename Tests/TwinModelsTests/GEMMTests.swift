@@ -8,7 +8,7 @@ import TwinModels
     func kernelTimeMicroseconds(_ phase: GEMMPhase, on config: MachineConfig? = nil) -> Double {
         let config = config ?? self.config
         let settings = RunSettings(duration: SimDuration(seconds: 0.1), seed: 1, samplePeriod: SimDuration(seconds: 1e-3), eventBudget: 10_000_000)
-        var machine = Machine(config: config, workload: [.gemm(phase)], settings: settings)
+        var machine = Simulation(config: config, workload: [.gemm(phase)], settings: settings)
         let reason = machine.run(until: SimTime.zero + settings.duration)
         #expect(reason == .idle)
         machine.finish()
@@ -83,7 +83,7 @@ import TwinModels
 
     func metrics(_ phase: GEMMPhase) -> [String: Double] {
         let settings = RunSettings(duration: SimDuration(seconds: 0.1), seed: 1, samplePeriod: SimDuration(seconds: 1e-3), eventBudget: 10_000_000)
-        var machine = Machine(config: config, workload: [.gemm(phase)], settings: settings)
+        var machine = Simulation(config: config, workload: [.gemm(phase)], settings: settings)
         #expect(machine.run(until: SimTime.zero + settings.duration) == .idle)
         machine.finish()
         return Dictionary(uniqueKeysWithValues: machine.metrics.map { ($0.name, $0.value) })
@@ -110,7 +110,7 @@ import TwinModels
         let slowL2 = MachineConfig(values)
         func run(_ phase: GEMMPhase) -> [String: Double] {
             let settings = RunSettings(duration: SimDuration(seconds: 0.1), seed: 1, samplePeriod: SimDuration(seconds: 1e-3), eventBudget: 10_000_000)
-            var machine = Machine(config: slowL2, workload: [.gemm(phase)], settings: settings)
+            var machine = Simulation(config: slowL2, workload: [.gemm(phase)], settings: settings)
             _ = machine.run(until: SimTime.zero + settings.duration)
             machine.finish()
             return Dictionary(uniqueKeysWithValues: machine.metrics.map { ($0.name, $0.value) })
@@ -126,7 +126,7 @@ import TwinModels
     func metrics(_ phases: [WorkloadPhase], preset: String = "dgx-spark") -> [String: Double] {
         let config = MachineConfig(MachineParameters.values(preset: preset)!)
         let settings = RunSettings(duration: SimDuration(seconds: 0.1), seed: 1, samplePeriod: SimDuration(seconds: 1e-3), eventBudget: 10_000_000)
-        var machine = Machine(config: config, workload: phases, settings: settings)
+        var machine = Simulation(config: config, workload: phases, settings: settings)
         #expect(machine.run(until: SimTime.zero + settings.duration) == .idle)
         machine.finish()
         return Dictionary(uniqueKeysWithValues: machine.metrics.map { ($0.name, $0.value) })

@@ -16,7 +16,7 @@ import TwinModels
     }
 
     func run(_ phases: [WorkloadPhase], together: Bool) -> Outcome {
-        var machine = Machine(config: Self.spark, program: Program(phases: phases, steps: together ? [0..<phases.count] : nil),
+        var machine = Simulation(config: Self.spark, program: Program(phases: phases, steps: together ? [0..<phases.count] : nil),
                               settings: Self.settings)
         #expect(machine.run(until: .zero + Self.settings.duration) == .idle)
         machine.finish()

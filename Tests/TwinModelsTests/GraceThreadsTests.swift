@@ -9,7 +9,7 @@ import TwinModels
     func run(_ workload: [WorkloadPhase], together: Bool = false) -> [String: Double] {
         let settings = RunSettings(duration: SimDuration(seconds: 1), seed: 5, samplePeriod: SimDuration(seconds: 1e-3), eventBudget: 100_000_000)
         let program = Program(phases: workload, steps: together ? [0..<workload.count] : nil)
-        var machine = Machine(config: config, program: program, settings: settings)
+        var machine = Simulation(config: config, program: program, settings: settings)
         #expect(machine.run(until: SimTime.zero + settings.duration) == .idle)
         machine.finish()
         return Dictionary(uniqueKeysWithValues: machine.metrics.map { ($0.name, $0.value) })
@@ -40,7 +40,7 @@ import TwinModels
 
     @Test func theStreamSeriesAddsUpToTheBytesRead() {
         let settings = RunSettings(duration: SimDuration(seconds: 1), seed: 5, samplePeriod: SimDuration(seconds: 40e-6), eventBudget: 100_000_000)
-        var machine = Machine(config: config, workload: [.cpuThreads(CPUThreadsPhase(threads: threads(2, .a725, [.stream(bytes: 4 << 20)])))],
+        var machine = Simulation(config: config, workload: [.cpuThreads(CPUThreadsPhase(threads: threads(2, .a725, [.stream(bytes: 4 << 20)])))],
                               settings: settings)
         #expect(machine.run(until: SimTime.zero + settings.duration) == .idle)
         machine.finish()

@@ -10,7 +10,7 @@ import TwinModels
     }
 
     func run(_ workload: [WorkloadPhase], _ settings: RunSettings) -> (metrics: [MetricValue], series: [SignalSeries], times: [UInt64], reason: StopReason) {
-        var machine = Machine(config: config, workload: workload, settings: settings)
+        var machine = Simulation(config: config, workload: workload, settings: settings)
         let reason = machine.run(until: SimTime.zero + settings.duration)
         machine.finish()
         return (machine.metrics, machine.series, machine.sampleTimes, reason)
@@ -78,7 +78,7 @@ import TwinModels
     }
 
     @Test func exceedingTheEventBudgetStopsTheRun() {
-        var machine = Machine(config: config, workload: mixed, settings: settings(budget: 1_000))
+        var machine = Simulation(config: config, workload: mixed, settings: settings(budget: 1_000))
         let reason = machine.run(until: SimTime.zero + SimDuration(seconds: 1e-3))
         #expect(reason == .budgetExhausted(limit: 1_000))
         #expect(machine.eventsHandled == 1_000)

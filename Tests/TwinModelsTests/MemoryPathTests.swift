@@ -9,7 +9,7 @@ import TwinModels
                                       eventBudget: 100_000_000)
 
     func run(_ preset: String, _ phases: [WorkloadPhase], together: Bool) -> [String: Double] {
-        var machine = Machine(config: MachineConfig(MachineParameters.values(preset: preset)!),
+        var machine = Simulation(config: MachineConfig(MachineParameters.values(preset: preset)!),
                               program: Program(phases: phases, steps: together ? [0..<phases.count] : nil), settings: Self.settings)
         #expect(machine.run(until: .zero + Self.settings.duration) == .idle)
         machine.finish()

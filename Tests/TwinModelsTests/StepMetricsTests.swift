@@ -13,7 +13,7 @@ import TwinModels
     func detailed(_ phases: [WorkloadPhase], duration: SimDuration = settings.duration) -> [String: Double] {
         var settings = Self.settings
         settings.duration = duration
-        var machine = Machine(config: Self.config, workload: phases, settings: settings)
+        var machine = Simulation(config: Self.config, workload: phases, settings: settings)
         _ = machine.run(until: .zero + duration)
         machine.finish()
         return Dictionary(uniqueKeysWithValues: machine.metrics.map { ($0.name, $0.value) })

@@ -101,13 +101,13 @@ struct UnitCostTable {
         guard window > 0 else { return (1, 1) }
         func work(_ workload: [WorkloadPhase]) -> (partner: Double, cpu: Double) {
             // One step: the phases given run together.
-            var machine = Machine(config: pinned, program: Program(phases: workload, steps: [0..<workload.count]), settings: long)
-            _ = machine.run(until: .zero + SimDuration(seconds: window))
+            var simulation = Simulation(config: pinned, program: Program(phases: workload, steps: [0..<workload.count]), settings: long)
+            _ = simulation.run(until: .zero + SimDuration(seconds: window))
             detailedRuns += 1
-            detailedEvents += machine.eventsHandled
-            let partnerWork = Double(machine.gpu.stats.bytesReceived) + Double(machine.gemm.tensorBusyCycles)
-                + Double(machine.copy.bytes) + Double(machine.gpuChaseStats.loads)
-            return (partnerWork, Double(machine.grace.stats.streamBytes))
+            detailedEvents += simulation.eventsHandled
+            let partnerWork = Double(simulation.firstNode.gpu.stats.bytesReceived) + Double(simulation.firstNode.gemm.tensorBusyCycles)
+                + Double(simulation.firstNode.copy.bytes) + Double(simulation.firstNode.gpuChaseStats.loads)
+            return (partnerWork, Double(simulation.firstNode.grace.stats.streamBytes))
         }
         let alonePartner = work([sample]).partner, aloneCPU = work([.cpuThreads(threads)]).cpu
         let together = work([.cpuThreads(threads), sample])
@@ -209,9 +209,9 @@ struct UnitCostTable {
             // A sampled kernel's data outgrow the L2 many times over: cold and warm are alike,
             // and one run of its first waves serves both.
             if sampled { phase.count = 1 }
-            let machine = run(pinned, [.gemm(phase)], settings)
-            let cold = kernelCost(machine.unitMarks, 0, kernel: kernel, wave: wave, sampled: sampled)
-            return (cold, sampled ? cold : kernelCost(machine.unitMarks, 1, kernel: kernel, wave: wave, sampled: sampled))
+            let marks = run(pinned, [.gemm(phase)], settings).firstNode.unitMarks
+            let cold = kernelCost(marks, 0, kernel: kernel, wave: wave, sampled: sampled)
+            return (cold, sampled ? cold : kernelCost(marks, 1, kernel: kernel, wave: wave, sampled: sampled))
         case .streamRead(var phase):
             let bytes = phase.totalBytes
             phase.totalBytes = min(bytes, Self.streamSampleBytes)
@@ -219,10 +219,10 @@ struct UnitCostTable {
             phase.launchOverhead = .zero
             phase.hostInterval = .zero
             phase.passOverhead = .zero  // the fast machine waits it out between passes
-            let machine = run(pinned, [.streamRead(phase)], settings)
+            let marks = run(pinned, [.streamRead(phase)], settings).firstNode.unitMarks
             let scale = Double(bytes) / Double(phase.totalBytes)
             func scaled(_ unit: Int) -> UnitCost {
-                var cost = unitCost(machine.unitMarks, unit)
+                var cost = unitCost(marks, unit)
                 cost.seconds *= scale
                 cost.memoryBytes *= scale
                 cost.c2cBytes *= scale
@@ -232,13 +232,11 @@ struct UnitCostTable {
             return (scaled(0), scaled(1))
         case .copy(var phase):
             phase.count = 1
-            var machine = run(pinned, [.copy(phase)], settings)
-            let cost = counters(&machine, gpuBusy: false, seconds: machine.now.seconds)
+            let cost = counters(run(pinned, [.copy(phase)], settings), gpuBusy: false)
             return (cost, cost)
         case .gpuChase(let phase):
             // A chase is short and serial: the whole of it, at each grid clock.
-            var machine = run(pinned, [.gpuChase(phase)], settings)
-            let cost = counters(&machine, gpuBusy: true, seconds: machine.now.seconds)
+            let cost = counters(run(pinned, [.gpuChase(phase)], settings), gpuBusy: true)
             return (cost, cost)
         case .cpuChase, .cpuThreads:
             // CPU work, whole, at the preset clocks: the GPU clock does not touch it. Threads run
@@ -249,8 +247,7 @@ struct UnitCostTable {
                 (threads, scale) = Self.sampled(threads)
                 phase = .cpuThreads(threads)
             }
-            var machine = run(pinned, [phase], settings)
-            var cost = counters(&machine, gpuBusy: false, seconds: machine.now.seconds)
+            var cost = counters(run(pinned, [phase], settings), gpuBusy: false)
             cost.seconds *= scale
             cost.memoryBytes *= scale
             cost.c2cBytes *= scale
@@ -261,14 +258,14 @@ struct UnitCostTable {
         }
     }
 
-    private mutating func run(_ config: MachineConfig, _ workload: [WorkloadPhase], _ settings: RunSettings) -> Machine {
-        var machine = Machine(config: config, workload: workload, settings: settings)
-        machine.recordUnitMarks = true
-        let reason = machine.run(until: .zero + settings.duration)
+    private mutating func run(_ config: MachineConfig, _ workload: [WorkloadPhase], _ settings: RunSettings) -> Simulation {
+        var simulation = Simulation(config: config, workload: workload, settings: settings)
+        simulation.firstNode.recordUnitMarks = true
+        let reason = simulation.run(until: .zero + settings.duration)
         precondition(reason == .idle, "a fast-mode unit did not finish in its detailed run: \(reason)")
         detailedRuns += 1
-        detailedEvents += machine.eventsHandled
-        return machine
+        detailedEvents += simulation.eventsHandled
+        return simulation
     }
 
     /// Unit `index` of a characterisation run, from the marks around it (time zero and zero
@@ -299,10 +296,11 @@ struct UnitCostTable {
         return cost
     }
 
-    private func counters(_ machine: inout Machine, gpuBusy: Bool, seconds: Double) -> UnitCost {
-        let m = machine.path.controller.totalStats
-        let c2c = machine.path.c2cPayloadBytes
-        return UnitCost(seconds: seconds, tensorBusyCycles: Double(machine.gemm.tensorBusyCycles),
+    /// The counters of a whole characterisation run, as one unit.
+    private func counters(_ simulation: borrowing Simulation, gpuBusy: Bool) -> UnitCost {
+        let m = simulation.firstNode.path.controller.totalStats
+        let c2c = simulation.firstNode.path.c2cPayloadBytes
+        return UnitCost(seconds: simulation.firstNode.now.seconds, tensorBusyCycles: Double(simulation.firstNode.gemm.tensorBusyCycles),
                         memoryBytes: Double(m.bytes + m.writeBytes), c2cBytes: Double(c2c), gpuBusy: gpuBusy)
     }
 }
