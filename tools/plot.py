@@ -85,14 +85,20 @@ def plot_run(db, args):
         ("temperature (°C)", ["temp.gpu_die", "temp.cpu_die", "temp.sink"]),
         ("throughput", ["gpu.gemm.throughput", "gpu.read.bandwidth"]),
     ]
+    # A run of several nodes names each node's signals `<node>.clock.gpu`; plot every node's.
+    nodes = sorted(n[: -len("clock.gpu")] for n in s if n.endswith("clock.gpu"))
     fig, axes = plt.subplots(len(panels), 1, figsize=(10, 10), sharex=True)
     for ax, (title, names) in zip(axes, panels):
-        for n in names:
-            if n in s and any(s[n][1]):
-                times, values, unit = s[n]
-                style = {"ls": "--", "color": "black", "lw": 1} if n == "power.limit" else {}
-                ax.plot(times, values, label=f"{n} ({unit})", **style)
-        shade_throttling(ax, s)
+        for node in nodes:
+            for n in (node + base for base in names):
+                if n in s and any(s[n][1]):
+                    times, values, unit = s[n]
+                    style = {"ls": "--", "lw": 1} if n.endswith("power.limit") else {}
+                    if n.endswith("power.limit") and len(nodes) == 1:
+                        style["color"] = "black"
+                    ax.plot(times, values, label=f"{n} ({unit})", **style)
+        # Throttling shades the first node's time (the only node's in a one-machine run).
+        shade_throttling(ax, {k[len(nodes[0]):]: v for k, v in s.items() if k.startswith(nodes[0])} if nodes else s)
         ax.set_ylabel(title)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7, loc="best")

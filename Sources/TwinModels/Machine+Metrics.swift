@@ -112,6 +112,21 @@ extension Machine {
             + (gemm.peak > 0 ? gemm : stream).loadMetrics(applicationClockMHz: applicationMHz)
     }
 
+    /// The first components of every metric name a node reports (`gpu`, `power`, `step`, …): a
+    /// node's name may not be one, so that `spark1.power.package` cannot be mistaken for a
+    /// metric of a node's own.
+    public static let metricNamespaces: Set<String> = {
+        let config = MachineConfig(MachineParameters.values(preset: MachineParameters.presetNames[0])!)
+        let names = Fidelity.allCases.flatMap { metricCatalog(config: config, fidelity: $0).map(\.name) } + ["step.01.time"]
+        return Set(names.compactMap { $0.split(separator: ".").first.map(String.init) })
+    }()
+
+    /// `name` without the node prefix it may have (`spark1.power.package` → `power.package`).
+    public static func nodeMetric(_ name: String) -> String {
+        guard let dot = name.firstIndex(of: "."), !metricNamespaces.contains(String(name[..<dot])) else { return name }
+        return String(name[name.index(after: dot)...])
+    }
+
     /// Names and units of the metrics a machine with this config reports for `program`, for
     /// validating `expect:` entries before a run.
     public static func metricCatalog(config: MachineConfig, program: Program = Program(phases: []),

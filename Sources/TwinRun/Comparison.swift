@@ -1,4 +1,5 @@
 import Foundation
+import TwinModels
 import TwinResults
 import TwinScenario
 import Yams
@@ -75,7 +76,9 @@ public struct MetricKind: Sendable, Equatable {
 
     /// The kind of a metric, from its name.
     public static func of(_ metric: String) -> MetricKind {
-        rules.first { $0.matches(metric) }?.kind ?? MetricKind(direction: .neutral, scale: .relative)
+        // A node's metric (`spark1.temp.gpu_die.max`) is of the kind of the metric it names.
+        let metric = Machine.nodeMetric(metric)
+        return rules.first { $0.matches(metric) }?.kind ?? MetricKind(direction: .neutral, scale: .relative)
     }
 }
 

@@ -99,6 +99,9 @@ extension ScenarioLoader {
             if let given = name, !isValidNodeName(given) {
                 sink.error(nameNode, join(path, "name"), "expected letters, digits, '_' or '-' (its metrics are named \"<name>.gpu.read.bandwidth\"), found \"\(given)\"")
                 name = nil
+            } else if let given = name, Machine.metricNamespaces.contains(given) {
+                sink.error(nameNode, join(path, "name"), "expected a name that is not a metric namespace (\(Machine.metricNamespaces.sorted().joined(separator: ", "))), found \"\(given)\"")
+                name = nil
             } else if let given = name, !seen.insert(given).inserted {
                 sink.error(nameNode ?? item, join(path, "name"), "expected a name no other node has, found \"\(given)\" again")
                 name = nil
@@ -665,7 +668,9 @@ extension ScenarioLoader {
             guard let metric = sink.string(metricNode, join(path, "metric")) else { failed = true; continue }
             guard let catalog else { failed = true; continue }
             guard let unit = catalog.first(where: { $0.name == metric })?.unit else {
-                let near = catalog.map(\.name).filter { editDistance($0, metric) <= 3 }.first.map { "; did you mean \($0)?" } ?? ""
+                // A node's metric named without its node (`gpu.read.bandwidth` for `spark1.gpu.read.bandwidth`).
+                let ofNode = catalog.map(\.name).first { $0.hasSuffix(".\(metric)") && !$0.dropLast(metric.count + 1).contains(".") }
+                let near = (ofNode ?? catalog.map(\.name).first { editDistance($0, metric) <= 3 }).map { "; did you mean \($0)?" } ?? ""
                 sink.error(metricNode, join(path, "metric"), "unknown metric \"\(metric)\"\(near)")
                 failed = true
                 continue

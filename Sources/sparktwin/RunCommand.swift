@@ -58,12 +58,20 @@ struct Run: ParsableCommand {
             }
             do { try ScenarioRunner.store(outcome, in: store, labels: labels) } catch { throw CleanExit.message(error: "\(error)") }
             let record = outcome.record
-            func metric(_ name: String) -> String { outcome.metrics.first { $0.name == name }.map { formatNumber($0.value) } ?? "-" }
-            summary.append([record.id, record.scenarioName, record.status,
-                            formatSeconds(Double(record.simulatedPs) * 1e-12), String(format: "%.2f s", record.wallTimeS),
-                            String(format: "%.2fM", Double(record.events) / max(record.wallTimeS, 1e-9) / 1e6),
-                            metric("gpu.gemm.throughput"), metric("gpu.read.bandwidth"), metric("clock.gpu.mean"),
-                            metric("power.package.mean"), metric("temp.gpu_die.max")])
+            // A row per node; a node's own time is its sim.time.
+            for node in scenario.nodes {
+                let prefix = node.name.map { "\($0)." } ?? ""
+                func metric(_ name: String) -> String {
+                    outcome.metrics.first { $0.name == prefix + name }.map { formatNumber($0.value) } ?? "-"
+                }
+                let simulated = node.name == nil ? Double(record.simulatedPs) * 1e-12
+                    : outcome.metrics.first { $0.name == prefix + "sim.time" }?.value ?? 0
+                summary.append([record.id, record.scenarioName + (node.name.map { "/\($0)" } ?? ""), record.status,
+                                formatSeconds(simulated), String(format: "%.2f s", record.wallTimeS),
+                                String(format: "%.2fM", Double(record.events) / max(record.wallTimeS, 1e-9) / 1e6),
+                                metric("gpu.gemm.throughput"), metric("gpu.read.bandwidth"), metric("clock.gpu.mean"),
+                                metric("power.package.mean"), metric("temp.gpu_die.max")])
+            }
             if record.statusMessage.hasPrefix("thermal shutdown") {
                 printError("warning: \(scenario.file): run \(record.id) ended in a \(record.statusMessage)")
             }
@@ -172,7 +180,9 @@ struct Check: ParsableCommand {
         if !scenarioPaths.isEmpty {
             let loaded = try loadScenarios(scenarioPaths, overrides: assignments)
             for scenario in loaded {
-                print("\(scenario.file): ok (\(scenario.name), \(scenario.workload.count) phase\(scenario.workload.count == 1 ? "" : "s"), \(scenario.expectations.count) expectation\(scenario.expectations.count == 1 ? "" : "s"))")
+                let phases = scenario.nodes.map(\.program.phases.count).reduce(0, +)
+                let nodes = scenario.nodes.count > 1 ? "\(scenario.nodes.count) nodes, " : ""
+                print("\(scenario.file): ok (\(scenario.name), \(nodes)\(phases) phase\(phases == 1 ? "" : "s"), \(scenario.expectations.count) expectation\(scenario.expectations.count == 1 ? "" : "s"))")
             }
         }
         if failed { throw ExitCode.validationFailure }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TwinResults
 import TwinScenario
 
 /// The built `sparktwin` binary, if any.
@@ -55,6 +56,39 @@ func sparktwin(_ arguments: [String]) throws -> (status: Int32, stdout: String, 
         let metrics = try sparktwin(["export", id, "--metrics", "--format", "json", "--db", db])
         let parsed = try JSONSerialization.jsonObject(with: Data(metrics.stdout.utf8)) as? [[String: Any]]
         #expect(parsed?.contains { $0["name"] as? String == "gpu.read.bandwidth" } == true)
+    }
+
+    /// A run of two nodes: a summary row per node, both nodes' metrics and signals stored under
+    /// their names, and `compare` and `report` showing both.
+    @Test func twoNodesRunCompareAndReport() throws {
+        let db = temporaryPath("nodes.sqlite"), out = temporaryPath("nodes-report")
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+            try? FileManager.default.removeItem(atPath: out)
+        }
+        let file = "Scenarios/examples/two-sparks.yaml"
+        let small = ["--set", "nodes.0.workload.0.bytes=4 MiB", "--set", "nodes.1.workload.0.count=1"]
+        let run = try sparktwin(["run", file, "--db", db, "--label", "base"] + small)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("two-sparks/spark1") && run.stdout.contains("two-sparks/spark2"))
+        let capped = try sparktwin(["run", file, "--db", db, "--label", "slow"] + small + ["--set", "nodes.1.machine.gpu.smClock=1 GHz"])
+        #expect(capped.status == 0, "\(capped.stderr)")
+        let store = try ResultStore(path: db, access: .read)
+        let ids = [try store.runs(labelled: "base")[0].id, try store.runs(labelled: "slow")[0].id]
+        let metrics = try store.metrics(runId: ids[0]).map(\.name)
+        #expect(metrics.contains("spark1.gpu.read.bandwidth") && metrics.contains("spark2.gpu.gemm.throughput"))
+        #expect(!metrics.contains("gpu.read.bandwidth"))
+        let signals = Set(try store.samples(runId: ids[0]).map(\.signal))
+        #expect(signals.contains("spark1.clock.gpu") && signals.contains("spark2.power.package"))
+        // The slower clock on spark2 is a regression of its GEMM; spark1 is unchanged.
+        let compare = try sparktwin(["compare", ids[0], ids[1], "--db", db, "--format", "csv"])
+        let lines = compare.stdout.split(separator: "\n")
+        #expect(lines.contains { $0.contains(",spark2.gpu.gemm.throughput,") && $0.hasSuffix(",regressed") })
+        #expect(lines.contains { $0.contains(",spark1.gpu.read.bandwidth,") && $0.hasSuffix(",same") })
+        let report = try sparktwin(["report", ids[0], "--db", db, "--out", out])
+        #expect(report.status == 0, "\(report.stderr)")
+        let page = try String(contentsOfFile: out + "/index.html", encoding: .utf8)
+        #expect(page.contains("spark1.gpu.read.bandwidth") && page.contains("spark2.gpu.gemm.throughput"))
     }
 
     @Test func readingAMissingDatabaseIsAClearError() throws {

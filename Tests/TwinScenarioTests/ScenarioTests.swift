@@ -122,3 +122,59 @@ import TwinScenario
         }
     }
 }
+
+@Suite struct NodesScenarioTests {
+    let text = """
+        name: two
+        nodes:
+          - name: left
+            machine:
+              preset: dgx-spark
+            workload:
+              - kind: stream-read
+                buffer: 64 MiB
+                bytes: 1 MiB
+          - machine:
+              preset: h100-sxm
+              power:
+                pl1: 500 W
+            workload:
+              - kind: idle
+                duration: 2 us
+        run:
+          duration: 1 ms
+        expect:
+          - metric: left.gpu.read.bandwidth
+            target: 237 GB/s
+            tolerance: 50 %
+          - metric: node2.power.package.mean
+            target: 100 W
+            tolerance: 100 %
+        """
+
+    /// Each node has its own preset, parameters and program; an unnamed node is node<N>, and
+    /// `expect:` names a node's metric with its prefix.
+    @Test func eachNodeHasItsMachineAndWorkload() throws {
+        let scenario = try ScenarioLoader.parse(text: text, file: "two.yaml")
+        #expect(scenario.nodes.map(\.name) == ["left", "node2"])
+        #expect(scenario.nodes.map(\.preset) == ["dgx-spark", "h100-sxm"])
+        #expect(scenario.nodes[1].parameters["power.pl1"] == 500)
+        #expect(scenario.nodes[1].program.phases == [.idle(SimDuration(seconds: 2e-6))])
+        #expect(scenario.expectations.map(\.unit) == ["GB/s", "W"])
+    }
+
+    /// `--set` reaches a node's keys by their path.
+    @Test func overridesReachANodesKeys() throws {
+        let scenario = try ScenarioLoader.parse(text: text, file: "two.yaml", overrides: ["nodes.1.machine.power.pl1=300 W",
+                                                                                          "nodes.0.workload.0.bytes=2 MiB"])
+        #expect(scenario.nodes[1].parameters["power.pl1"] == 300)
+        guard case .streamRead(let read) = scenario.nodes[0].program.phases[0] else { Issue.record("not a read"); return }
+        #expect(read.totalBytes == 2 << 20)
+    }
+
+    /// A metric without its node's prefix is unknown in a scenario of nodes.
+    @Test func anUnprefixedMetricIsUnknown() {
+        let bad = text.replacingOccurrences(of: "metric: left.gpu.read.bandwidth", with: "metric: gpu.read.bandwidth")
+        #expect(throws: ScenarioError.self) { try ScenarioLoader.parse(text: bad, file: "two.yaml") }
+    }
+}
