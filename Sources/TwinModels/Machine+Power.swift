@@ -6,15 +6,15 @@ struct PowerCounters: Sendable {
     var memoryBytes: UInt64 = 0
     var c2cBytes: UInt64 = 0
     var gpuBusyPs: UInt64 = 0
-    var cpuCoreBusyPs: [UInt64] = Array(repeating: 0, count: PowerConfig.clusters)
+    var cpuCoreBusyPs: [UInt64] = Array(repeating: 0, count: GraceTopology.clusters)
     /// When the running GPU phase began to count as busy, if one runs.
     var gpuBusySince: SimTime?
     /// Busy time accumulated by finished stretches of GPU work.
     var gpuBusyTotalPs: UInt64 = 0
     /// Busy cores per cluster now (host thread, chase thread, background job), and since when.
-    var busyCores: [UInt64] = Array(repeating: 0, count: PowerConfig.clusters)
+    var busyCores: [UInt64] = Array(repeating: 0, count: GraceTopology.clusters)
     var busyCoresSince = SimTime.zero
-    var cpuCoreBusyTotalPs: [UInt64] = Array(repeating: 0, count: PowerConfig.clusters)
+    var cpuCoreBusyTotalPs: [UInt64] = Array(repeating: 0, count: GraceTopology.clusters)
 }
 
 /// Counters at the end of a unit of work (a kernel, a streaming pass), for fast mode to
@@ -66,7 +66,7 @@ extension Machine {
         let c2cBytes = path.c2cPayloadBytes
         activity.c2cBytes = Double(c2cBytes - powerCounters.c2cBytes)
         accountBusyCores()
-        for cluster in 0..<PowerConfig.clusters {
+        for cluster in 0..<GraceTopology.clusters {
             activity.busyCores[cluster] = Double(powerCounters.cpuCoreBusyTotalPs[cluster] - powerCounters.cpuCoreBusyPs[cluster]) / periodPs
         }
         powerCounters.gpuBusyPs = busyTotal
@@ -111,7 +111,7 @@ extension Machine {
     /// Closes the busy-core interval up to now.
     mutating func accountBusyCores() {
         let span = (now - powerCounters.busyCoresSince).picoseconds
-        for cluster in 0..<PowerConfig.clusters {
+        for cluster in 0..<GraceTopology.clusters {
             powerCounters.cpuCoreBusyTotalPs[cluster] += span * powerCounters.busyCores[cluster]
         }
         powerCounters.busyCoresSince = now
@@ -122,16 +122,16 @@ extension Machine {
     /// phases running together, at most a cluster's cores each.
     mutating func setBusyCores(phases indices: [Int]) {
         accountBusyCores()
-        var busy = [UInt64](repeating: 0, count: PowerConfig.clusters)
+        var busy = [UInt64](repeating: 0, count: GraceTopology.clusters)
         for index in indices {
             let cores = PowerConfig.busyCores(phase: phases[index], background: program.background(index))
-            for cluster in busy.indices { busy[cluster] = min(UInt64(PowerConfig.coresPerCluster), busy[cluster] + cores[cluster]) }
+            for cluster in busy.indices { busy[cluster] = min(UInt64(GraceTopology.coresPerCluster), busy[cluster] + cores[cluster]) }
         }
         powerCounters.busyCores = busy
     }
 
     mutating func clearBusyCores() {
         accountBusyCores()
-        powerCounters.busyCores = Array(repeating: 0, count: PowerConfig.clusters)
+        powerCounters.busyCores = Array(repeating: 0, count: GraceTopology.clusters)
     }
 }

@@ -320,7 +320,7 @@ extension ScenarioLoader {
     static func readPhaseWithCores(_ item: Node, path: String, gemmDefaults: GEMMPhase, sink: inout DiagnosticSink) -> StepsRead? {
         var cores: UInt64 = 0
         if case .mapping(let mapping) = item, let coresNode = mapping["cpuCores"] {
-            let limit = Double(PowerConfig.coresPerCluster * PowerConfig.clusters)
+            let limit = Double(GraceTopology.coresPerCluster * GraceTopology.clusters)
             cores = sink.quantity(coresNode, join(path, "cpuCores"), .count, range: 0...limit, integral: true).map { UInt64($0) } ?? 0
         }
         guard let phase = readPhase(item, path: path, gemmDefaults: gemmDefaults, sink: &sink) else { return nil }

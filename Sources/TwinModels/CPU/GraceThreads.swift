@@ -5,6 +5,8 @@ public enum GraceTopology {
     public static let clusters = 2
     /// Cores of one kind in one cluster.
     public static let coresPerKind = 5
+    /// Cores of one cluster, both kinds.
+    public static let coresPerCluster = 2 * coresPerKind
 }
 
 /// A thread of a running `cpu` phase: where it is in its program, its private caches, and the

@@ -134,7 +134,7 @@ public struct FastMachine: ~Copyable {
     /// Busy cores per cluster in the running phase (as in detailed mode: the background job,
     /// plus the host or chasing thread).
     var busyCores: [Double] {
-        guard !workloadFinished else { return Array(repeating: 0, count: PowerConfig.clusters) }
+        guard !workloadFinished else { return Array(repeating: 0, count: GraceTopology.clusters) }
         let background = program.background(phaseIndex)
         if let track = cpuTrack {
             // The threads' cores, and the partner's host thread and background job beside them.

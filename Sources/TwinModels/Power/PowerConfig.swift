@@ -82,10 +82,6 @@ public struct PowerConfig: Sendable, Equatable {
     public var degradedGPUHz: Double
     public var degradedCPUHz: Double
 
-    /// Cores per CPU cluster (5 X925 + 5 A725), and the clusters.
-    public static let coresPerCluster = 10
-    public static let clusters = 2
-
     public init(_ p: ParameterValues) {
         gpuCurve = VFCurve(anchorHz: p["gpu.smClock"], minHz: p["gpu.idleClock"], kneeHz: p["gpu.kneeClock"], maxHz: p["gpu.maxClock"],
                            stepHz: p["gpu.clockStep"], minVolts: p["gpu.minVoltage"], maxVolts: p["gpu.maxVoltage"])
@@ -140,9 +136,9 @@ public struct PowerConfig: Sendable, Equatable {
     /// (or chasing) thread of any phase but idle, cluster 0 filled first.
     /// A `cpu` phase's threads are busy on their own clusters, the background job fills the rest.
     public static func busyCores(phase: WorkloadPhase, background: UInt64) -> [UInt64] {
-        let perCluster = UInt64(coresPerCluster)
+        let perCluster = UInt64(GraceTopology.coresPerCluster)
         if case .cpuThreads(let p) = phase {
-            var busy = [UInt64](repeating: 0, count: clusters)
+            var busy = [UInt64](repeating: 0, count: GraceTopology.clusters)
             for thread in p.threads { busy[thread.cluster] += 1 }
             var left = background
             for cluster in busy.indices {
@@ -154,7 +150,7 @@ public struct PowerConfig: Sendable, Equatable {
         }
         var cores = background
         if case .idle = phase {} else { cores += 1 }
-        let total = min(cores, perCluster * UInt64(clusters))
+        let total = min(cores, perCluster * UInt64(GraceTopology.clusters))
         return [min(total, perCluster), total > perCluster ? total - perCluster : 0]
     }
 

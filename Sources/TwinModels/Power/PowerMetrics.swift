@@ -109,7 +109,7 @@ extension PowerSystem {
         add("fan.speed.final", fanSpeed, "ratio")
         add("clock.gpu.mean", seconds > 0 ? s.gpuHzSeconds / seconds / 1e6 : gpuHz / 1e6, "MHz")
         add("clock.gpu.min", seconds > 0 ? s.gpuMinHz / 1e6 : gpuHz / 1e6, "MHz")
-        for cluster in 0..<PowerConfig.clusters {
+        for cluster in 0..<GraceTopology.clusters {
             add("clock.cpu\(cluster).mean", seconds > 0 ? s.cpuHzSeconds[cluster] / seconds / 1e6 : cpuHz[cluster] / 1e6, "MHz")
             add("clock.cpu\(cluster).min", seconds > 0 ? s.cpuMinHz[cluster] / 1e6 : cpuHz[cluster] / 1e6, "MHz")
         }

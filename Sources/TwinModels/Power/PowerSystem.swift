@@ -11,7 +11,7 @@ public struct Activity: Sendable, Equatable {
     /// Bytes across NVLink-C2C, both directions.
     public var c2cBytes: Double = 0
     /// Busy cores per CPU cluster, averaged over the period.
-    public var busyCores: [Double] = Array(repeating: 0, count: PowerConfig.clusters)
+    public var busyCores: [Double] = Array(repeating: 0, count: GraceTopology.clusters)
 
     public init() {}
 }
@@ -100,8 +100,8 @@ public struct PowerSystem: Sendable {
         /// Time integrals of the clocks (Hz·s) and their minima.
         public var gpuHzSeconds = 0.0
         public var gpuMinHz = Double.infinity
-        public var cpuHzSeconds: [Double] = Array(repeating: 0, count: PowerConfig.clusters)
-        public var cpuMinHz: [Double] = Array(repeating: .infinity, count: PowerConfig.clusters)
+        public var cpuHzSeconds: [Double] = Array(repeating: 0, count: GraceTopology.clusters)
+        public var cpuMinHz: [Double] = Array(repeating: .infinity, count: GraceTopology.clusters)
         public var reasonSeconds: [Double] = Array(repeating: 0, count: ThrottleReason.allCases.count)
         /// When each reason first held the clock down (nil if never), by `ThrottleReason.rawValue`.
         public var firstThrottleSecondsByReason: [Double?] = Array(repeating: nil, count: ThrottleReason.allCases.count)
@@ -126,7 +126,7 @@ public struct PowerSystem: Sendable {
                             conductanceWPerK: conductance, toAmbientWPerK: toAmbient, initialC: c.ambientC)
         gpuTargetHz = c.gpuCeilingHz
         gpuHz = c.gpuCurve.minHz
-        cpuHz = Array(repeating: c.cpuCeilingHz, count: PowerConfig.clusters)
+        cpuHz = Array(repeating: c.cpuCeilingHz, count: GraceTopology.clusters)
         fanSpeed = c.fanMinSpeed
         settleIdle()
     }
@@ -181,7 +181,7 @@ public struct PowerSystem: Sendable {
         let gpuFarads = c.gpuBaseFarads + c.gpuBusyFarads * activity.gpuBusy + c.gpuTensorFarads * activity.tensorUtilization
         power[Rail.gpu.rawValue] = leakage(c.gpuLeakageW, volts: gpuVolts, temperatureC: temperatureC(.gpuDie))
             + gpuFarads * gpuVolts * gpuVolts * gpuHz
-        for cluster in 0..<PowerConfig.clusters {
+        for cluster in 0..<GraceTopology.clusters {
             let volts = c.cpuCurve.volts(atHz: cpuHz[cluster])
             // Half the busy cores are X925s at the cluster clock, half A725s at their share of it.
             let coreHz = cpuHz[cluster] * (1 + c.a725ClockRatio) / 2
@@ -223,7 +223,7 @@ public struct PowerSystem: Sendable {
         }
         stats.gpuHzSeconds += gpuHz * dt
         stats.gpuMinHz = min(stats.gpuMinHz, gpuHz)
-        for cluster in 0..<PowerConfig.clusters {
+        for cluster in 0..<GraceTopology.clusters {
             stats.cpuHzSeconds[cluster] += cpuHz[cluster] * dt
             stats.cpuMinHz[cluster] = min(stats.cpuMinHz[cluster], cpuHz[cluster])
         }
