@@ -95,6 +95,7 @@ extension Machine {
         let times = sampleTimesPs.map { Double($0) * 1e-12 }
         out += Self.loadMetrics(times: times, series: series, power: power, spec: SpecPeaks(config: config, workload: phases))
         out += power.metrics(teraflops: g.ctaFlops / 1e12, gigabytes: Double(gpuStats.bytesReceived) / 1e9)
+        out += addedKernelMetrics
         out += program.stepMetrics(stepWork, fidelity: .detailed)
         return out
     }
@@ -134,7 +135,8 @@ extension Machine {
         let settings = RunSettings(duration: SimDuration(picoseconds: 1), seed: 0, samplePeriod: SimDuration(picoseconds: 1), eventBudget: 0)
         let base = fidelity == .fast ? FastMachine(config: config, workload: [], settings: settings).metrics
             : Simulation(config: config, workload: [], settings: settings).metrics
-        return (base + program.stepMetrics([], fidelity: fidelity)).map { ($0.name, $0.unit) }
+        let added = fidelity == .detailed ? program.addedKernelKinds.flatMap(\.metrics) : []
+        return base.map { ($0.name, $0.unit) } + added + program.stepMetrics([], fidelity: fidelity).map { ($0.name, $0.unit) }
     }
 }
 

@@ -87,8 +87,8 @@ extension Machine {
         l2PicosecondsPerByte = config.compute.l2PicosecondsPerByte(smHz: Double(hz))
     }
 
-    /// Whether a GPU phase (kernel or stream) is running.
-    var gpuHasWork: Bool { gemm.kernel != nil || stream.phase != nil }
+    /// Whether a GPU phase (kernel, stream or added kernel) is running.
+    var gpuHasWork: Bool { gemm.kernel != nil || stream.phase != nil || addedKernel != nil }
 
     /// GPU busy time up to now.
     var gpuBusyPicoseconds: UInt64 {

@@ -58,6 +58,8 @@ public struct Machine: ~Copyable {
         case cpuLineArrive
         /// Grace stream line `payload` is back at its core.
         case cpuLineDone
+        /// An event of the running added kernel (`KernelKind`); it reads `payload`.
+        case addedKernel
     }
 
     /// A read in flight, held in a slab the events index.
@@ -108,6 +110,9 @@ public struct Machine: ~Copyable {
     var grace = GraceThreadsState()
     var gpuChase: GPUPointerChase?
     var gpuChaseStats = GPUChaseStats()
+    /// The added kernel phase running, and each added kind's totals.
+    var addedKernel: AddedKernelRun?
+    var addedKernelStats: [String: AddedKernelStats] = [:]
     let program: Program
     /// The program's step now running, and its phases that have not ended yet.
     var currentStep = 0
@@ -226,6 +231,7 @@ public struct Machine: ~Copyable {
         case .cpuThreadStep: threadStepEvent(Int(event.payload))
         case .cpuLineArrive: threadLineAtController(Int(event.payload))
         case .cpuLineDone: threadLineDone(Int(event.payload))
+        case .addedKernel: handleAddedKernel(event.payload)
         case nil: preconditionFailure("unknown event kind \(event.kind)")
         }
     }
@@ -257,6 +263,7 @@ public struct Machine: ~Copyable {
         case .streamRead(let read): read.copy ? read.destinationOffset + read.bufferBytes : read.bufferBytes
         case .gemm(let gemm): GEMMKernel(gemm, on: compute).operandBytes
         case .gpuChase(let chase): chase.bufferBytes
+        case .kernel(let values): values.declaration.bufferBytes(values)
         case .cpuChase, .cpuThreads, .copy, .idle: 0
         }
     }
@@ -282,6 +289,9 @@ public struct Machine: ~Copyable {
             gpuWorkBegins()
             gpuChasePhase = index
             startGPUChase(phase, base: base)
+        case .kernel(let values):
+            gpuWorkBegins()
+            startAddedKernel(values, phaseIndex: index, base: base)
         case .idle(let span):
             queue.push(Event(time: now + span, phase: .control, kind: EventKind.phaseEnd.rawValue, payload: UInt64(index)))
         }

@@ -384,6 +384,11 @@ extension ScenarioLoader {
     /// Fast mode runs a `together:` step only as a `cpu` phase first and one phase of another kind.
     static func checkFastSteps(_ read: ProgramRead, sink: inout DiagnosticSink) {
         var reported: Set<String> = []
+        for (index, phase) in read.program.phases.enumerated() {
+            guard case .kernel(let values) = phase, reported.insert(read.paths[index]).inserted else { continue }
+            sink.error(read.nodes[index], join(read.paths[index], "kind"),
+                       "expected a phase kind fast mode models; \(values.kind) runs in detailed mode only (run.mode: detailed)")
+        }
         for step in read.program.steps where step.count > 1 && !FastMachine.runsAsTrack(read.program, step) {
             let path = String(read.paths[step.lowerBound].dropLast(2))
             guard reported.insert(path).inserted else { continue }
@@ -406,6 +411,9 @@ extension ScenarioLoader {
             case .gpuChase(let chase) where chase.bufferBytes < machine.gpu.lineBytes:
                 sink.error(node, join(path, "buffer"),
                            "expected at least one GPU line (\(machine.gpu.lineBytes) B), found \(chase.bufferBytes) B")
+            case .kernel(let values) where values.declaration.bufferBytes(values) < machine.gpu.lineBytes:
+                sink.error(node, join(path, "buffer"),
+                           "expected at least one GPU line (\(machine.gpu.lineBytes) B), found \(values.declaration.bufferBytes(values)) B")
             case .streamRead(let stream) where stream.bufferBytes < machine.gpu.lineBytes:
                 sink.error(node, join(path, "buffer"),
                            "expected at least one GPU line (\(machine.gpu.lineBytes) B), found \(stream.bufferBytes) B")
@@ -417,9 +425,21 @@ extension ScenarioLoader {
 
     static func readPhase(_ node: Node, path: String, gemmDefaults: GEMMPhase, sink: inout DiagnosticSink) -> WorkloadPhase? {
         guard var reader = MappingReader(node, path: path, sink: &sink) else { return nil }
-        let kind = sink.choice(reader.required("kind", "a phase kind", sink: &sink), join(path, "kind"), PhaseKind.self)
+        let kindNode = reader.required("kind", "a phase kind", sink: &sink)
         _ = reader.optional("cpuCores")  // read by readWorkload
         defer { reader.rejectUnknownKeys(sink: &sink) }
+        let name = sink.string(kindNode, join(path, "kind"))
+        if let declaration = KernelDeclaration.all.first(where: { $0.name == name }) {
+            return readKernel(&reader, declaration, path: path, sink: &sink)
+        }
+        var kind: PhaseKind?
+        if let kindNode, let name {
+            kind = PhaseKind(rawValue: name)
+            if kind == nil {
+                let allowed = (PhaseKind.allCases.map(\.rawValue) + KernelDeclaration.all.map(\.name)).joined(separator: ", ")
+                sink.error(kindNode, join(path, "kind"), "expected one of: \(allowed), found \"\(name)\"")
+            }
+        }
         switch kind {
         case .streamRead, .streamCopy:
             let buffer = sink.quantity(reader.required("buffer", "the buffer size, such as 1 GiB", sink: &sink),
@@ -471,9 +491,31 @@ extension ScenarioLoader {
             return .idle(SimDuration(seconds: duration))
         case nil:
             // Still read the keys any kind may use, so they are not reported as unknown too.
-            for key in phaseKeys { _ = reader.optional(key) }
+            for key in phaseKeys + KernelDeclaration.all.flatMap({ $0.keys.map(\.name) }) { _ = reader.optional(key) }
             return nil
         }
+    }
+
+    /// A phase of an added kernel kind: each of its declared keys, by the declaration's unit,
+    /// range and default.
+    static func readKernel(_ reader: inout MappingReader, _ declaration: KernelDeclaration, path: String,
+                           sink: inout DiagnosticSink) -> WorkloadPhase? {
+        var given: [String: Double] = [:]
+        var failed = false
+        for key in declaration.keys {
+            let keyNode = key.defaultValue == nil ? reader.required(key.name, key.meaning, sink: &sink) : reader.optional(key.name)
+            guard let keyNode else {
+                failed = failed || key.defaultValue == nil
+                continue
+            }
+            if let value = sink.quantity(keyNode, join(path, key.name), key.unit, range: key.range, integral: key.unit != .time) {
+                given[key.name] = value
+            } else {
+                failed = true
+            }
+        }
+        guard !failed, let values = declaration.values(given) else { return nil }
+        return .kernel(values)
     }
 
     /// A `cpu` phase's threads: each `{core, cluster, count, program}`, `count` copies of it on as
@@ -702,4 +744,9 @@ extension ScenarioLoader {
         }
         return failed ? nil : out
     }
+}
+
+extension KernelKey {
+    /// A value of this key as a scenario would write it (`64 MiB`, `5 us`).
+    public func shown(_ value: Double) -> String { DiagnosticSink.format(value, unit) }
 }

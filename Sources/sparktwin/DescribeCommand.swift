@@ -6,7 +6,8 @@ import TwinScenario
 struct Describe: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List model parameters with unit, default and source.")
 
-    @Argument(help: ArgumentHelp("A component (cpu, gpu, c2c, memory) or a parameter path.", valueName: "component"))
+    @Argument(help: ArgumentHelp("A component (cpu, gpu, c2c, memory), a parameter path, or workload (the declared phase kinds' keys).",
+                                 valueName: "component"))
     var component: String?
 
     @Option(help: ArgumentHelp("Show this preset's values and their sources.", valueName: "name"))
@@ -15,6 +16,11 @@ struct Describe: ParsableCommand {
     func run() throws {
         guard let overrides = MachineParameters.presets[preset] else {
             throw CleanExit.message(error: "no preset \"\(preset)\"; presets: \(MachineParameters.presetNames.joined(separator: ", "))")
+        }
+        let kinds = KernelDeclaration.all.filter { self.component == "workload" || $0.name == self.component }
+        if !kinds.isEmpty {
+            describeKernelKinds(kinds)
+            return
         }
         // The paths are printed as `machine.x.y`; accept them so, as `--set` does.
         let component = component.map { $0.hasPrefix("machine.") ? String($0.dropFirst("machine.".count)) : $0 }
@@ -43,6 +49,28 @@ struct Describe: ParsableCommand {
                 that contends for DRAM bandwidth, run a `cpu` phase whose threads have stream steps.
                 """)
         }
+    }
+}
+
+extension Describe {
+    /// The keys of phase kinds declared through `KernelDeclaration`, from their declarations.
+    func describeKernelKinds(_ declarations: [KernelDeclaration]) {
+        var rows = [["kind", "key", "unit", "default", "range", "description"]]
+        for declaration in declarations {
+            rows.append([declaration.name, "-", "", "", "", declaration.summary])
+            for key in declaration.keys {
+                rows.append([declaration.name, key.name, key.unit.rawValue, key.defaultValue.map(key.shown) ?? "required",
+                             "\(key.shown(key.range.lowerBound)) – \(key.shown(key.range.upperBound))", key.meaning])
+            }
+            let metrics = declaration.metrics.map { "\($0.name) (\($0.unit))" }.joined(separator: ", ")
+            rows.append([declaration.name, "metrics", "", "", "", metrics])
+        }
+        printTable(rows)
+        print("""
+
+            Kinds declared this way run in detailed mode. The hand-written kinds (stream-read, stream-copy, gemm,
+            copy, cpu-chase, cpu, gpu-chase, idle) are described in the README's workload section.
+            """)
     }
 }
 

@@ -83,6 +83,9 @@ public struct FastMachine: ~Copyable {
     }
 
     /// Whether fast mode can run `step`: a `cpu` phase first, then one phase of another kind.
+    /// Added kernel kinds (`KernelKind`) have no fast model yet; the loader keeps them out.
+    static let detailedOnly = "added kernel kinds run in detailed mode only"
+
     public static func runsAsTrack(_ program: Program, _ step: Range<Int>) -> Bool {
         guard step.count == 2, case .cpuThreads = program.phases[step.lowerBound] else { return false }
         if case .cpuThreads = program.phases[step.lowerBound + 1] { return false }
@@ -119,6 +122,8 @@ public struct FastMachine: ~Copyable {
         case .idle(let span):
             unitsLeft = 0
             waitSeconds = span.seconds
+        case .kernel:
+            preconditionFailure(Self.detailedOnly)
         }
     }
 
@@ -279,6 +284,7 @@ public struct FastMachine: ~Copyable {
             case .streamRead(let p): guard let unit = unitSeconds(index) else { return nil }; left += Double(p.count) * unit
             case .copy(let p): guard let unit = unitSeconds(index) else { return nil }; left += Double(p.count) * unit
             case .cpuChase, .gpuChase, .cpuThreads: guard let unit = unitSeconds(index) else { return nil }; left += unit
+            case .kernel: preconditionFailure(Self.detailedOnly)
             }
         }
         return left

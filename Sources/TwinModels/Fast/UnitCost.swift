@@ -76,6 +76,8 @@ struct UnitCostTable {
             return low.blended(with: high, weight: weight)
         case .copy, .cpuChase, .cpuThreads, .idle:
             return measure(index, gpuHz: 0, first: first)
+        case .kernel:
+            preconditionFailure(FastMachine.detailedOnly)
         }
     }
 
@@ -255,6 +257,8 @@ struct UnitCostTable {
         case .idle(let span):
             let cost = UnitCost(seconds: span.seconds, gpuBusy: false)
             return (cost, cost)
+        case .kernel:
+            preconditionFailure(FastMachine.detailedOnly)
         }
     }
 

@@ -160,6 +160,8 @@ public struct MemoryController: Sendable {
         var nextRefreshCycle: UInt64
         /// End of the latest read data, for the turnaround before a write batch.
         var lastReadDataEnd: UInt64 = 0
+        /// End of the data of the last write batch drained: the write queue has room again then.
+        var writesDrainedUntil: UInt64 = 0
         /// Reads may not issue before this cycle: tWTR after the last drained write's data.
         var readsBlockedUntil: UInt64 = 0
         /// Addresses and arrival cycles of the writes waiting in the write queue.
@@ -251,15 +253,17 @@ public struct MemoryController: Sendable {
     /// Accepts a write that reaches the controller's front end at `time` into its channel's write
     /// queue, draining the queue when it holds `writeBatch` writes.
     ///
-    /// - Returns: when the write is accepted (writes are posted).
+    /// - Returns: when the write is accepted (writes are posted): on arrival, or once the batch
+    ///   drained before it has written its data, as the queue holds one batch while one drains.
     @discardableResult
     public mutating func write(address: UInt64, bytes: UInt64, at time: SimTime) -> SimTime {
         checkAccess(address, bytes)
         let arrival = clock.cycle(atOrAfter: time + config.controllerLatency)
         let c = locate(address).channel
+        let accepted = max(arrival, channels[c].writesDrainedUntil)
         channels[c].pendingWrites.append((address, bytes, arrival))
         if channels[c].pendingWrites.count >= config.writeBatch { drainWrites(channel: c, at: arrival) }
-        return clock.time(ofCycle: arrival)
+        return clock.time(ofCycle: accepted)
     }
 
     /// Drains every write still queued, at `time` (the end of a run).
@@ -287,6 +291,7 @@ public struct MemoryController: Sendable {
             lastData = max(lastData, columnAccess(locate(write.address), bytes: write.bytes, arrival: arrival, write: true))
         }
         channels[c].readsBlockedUntil = max(channels[c].readsBlockedUntil, lastData + config.tWTRCycles)
+        channels[c].writesDrainedUntil = max(channels[c].writesDrainedUntil, lastData)
         channels[c].stats.writeDrains += 1
     }
 

@@ -48,12 +48,13 @@ struct MemoryPath {
         return gpuDataReturns(leavingChannelAt: controller.read(address: address, bytes: gpuLineBytes, at: atController))
     }
 
-    /// A posted GPU line write (an L2 victim) issued at `time`: nothing waits for it, but it
-    /// takes its share of the link and the channel.
-    mutating func gpuWriteLine(_ address: UInt64, at time: SimTime) {
+    /// A posted GPU line write (an L2 victim) issued at `time`: it takes its share of the link
+    /// and the channel. Returns when the controller accepts it, for a writer that waits for room.
+    @discardableResult
+    mutating func gpuWriteLine(_ address: UInt64, at time: SimTime) -> SimTime {
         let port = time + gpuFabric
         let atController = memoryOverC2C ? c2c.send(.gpuToCPU, payloadBytes: gpuLineBytes, at: port) : port
-        controller.write(address: address, bytes: gpuLineBytes, at: atController)
+        return controller.write(address: address, bytes: gpuLineBytes, at: atController)
     }
 
     /// A Grace line read that reaches the controller's front end at `time`: returns when it is

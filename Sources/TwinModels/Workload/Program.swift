@@ -45,6 +45,8 @@ public enum Engine: String, Sendable, CaseIterable {
     case gemmStream = "a GPU stream of GEMM kernels"
     /// One SM thread's pointer chase (beside another stream's kernel: latency under load).
     case gpuChase = "the GPU pointer chase"
+    /// A GPU stream of kernels of an added kind (`KernelKind`).
+    case kernelStream = "a GPU stream of added kernels"
     /// The copy engine over the host link.
     case copyEngine = "the copy engine"
     /// The Grace core of the pointer chase.
@@ -60,6 +62,7 @@ public enum Engine: String, Sendable, CaseIterable {
         case .gemm: self = .gemmStream
         case .gpuChase: self = .gpuChase
         case .copy: self = .copyEngine
+        case .kernel: self = .kernelStream
         case .cpuChase: self = .cpuChase
         case .cpuThreads: self = .cpuThreads
         case .idle: self = .none
@@ -67,5 +70,5 @@ public enum Engine: String, Sendable, CaseIterable {
     }
 
     /// Whether the engine runs on the SMs.
-    public var isGPU: Bool { self == .gpuReadStream || self == .gemmStream || self == .gpuChase }
+    public var isGPU: Bool { self == .gpuReadStream || self == .gemmStream || self == .gpuChase || self == .kernelStream }
 }

@@ -220,6 +220,8 @@ public enum WorkloadPhase: Sendable, Equatable {
     case cpuThreads(CPUThreadsPhase)
     case gpuChase(GPUChasePhase)
     case copy(CopyPhase)
+    /// Kernels of a kind added through `KernelKind` (memset, …).
+    case kernel(KernelValues)
     /// Nothing runs for the given span.
     case idle(SimDuration)
 }
