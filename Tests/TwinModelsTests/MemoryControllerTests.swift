@@ -235,6 +235,23 @@ import TwinModels
         #expect(memory.totalStats.writeDrains == 1)
     }
 
+    /// The write queue holds one batch while the one before it drains: writes after a drain
+    /// are accepted once its data has gone out, so a writer that waits for room sees the
+    /// channel's pace.
+    @Test func writesAfterADrainWaitForItsData() {
+        var memory = MemoryController(config: config)
+        let clock = memory.clock
+        let batch = UInt64(config.writeBatch)
+        for i in 0..<batch { memory.write(address: address(bank: 0, row: 0) + i * 32 % 256, bytes: 32, at: .zero) }
+        let next = memory.write(address: address(bank: 1, row: 0), bytes: 32, at: .zero)
+        let arrival = clock.cycle(atOrAfter: SimTime.zero + config.controllerLatency)
+        let lastWriteData = arrival + config.tRCDCycles + config.writeLatencyCycles + (batch - 1) * config.tCCDLCycles + config.burstCycles
+        #expect(next == clock.time(ofCycle: lastWriteData))
+        // Another channel's queue is not full: its write is accepted on arrival.
+        let other = (0..<UInt64(64)).map { $0 * 256 }.first { memory.locate($0).channel != 0 }!
+        #expect(memory.write(address: other, bytes: 32, at: .zero) == clock.time(ofCycle: arrival))
+    }
+
     @Test func aReadAfterADrainWaitsForTheWriteToReadTurnaround() {
         var memory = MemoryController(config: config)
         let clock = memory.clock

@@ -178,3 +178,53 @@ import TwinScenario
         #expect(throws: ScenarioError.self) { try ScenarioLoader.parse(text: bad, file: "two.yaml") }
     }
 }
+
+/// Phases of kinds declared through `KernelDeclaration` are read by their declaration: its
+/// keys, units, ranges and defaults.
+@Suite struct KernelKindScenarioTests {
+    func scenario(_ phase: String, mode: String = "detailed") -> String {
+        """
+        name: fill
+        machine:
+          preset: dgx-spark
+        workload:
+          - \(phase)
+        run:
+          mode: \(mode)
+          duration: 1 ms
+        expect:
+          - metric: gpu.memset.bandwidth
+            target: 200 GB/s
+            tolerance: 50 %
+        """
+    }
+
+    func errors(_ text: String) -> String {
+        do {
+            _ = try ScenarioLoader.parse(text: text, file: "fill.yaml")
+            return ""
+        } catch {
+            return (error as? ScenarioError)?.description ?? "\(error)"
+        }
+    }
+
+    @Test func aMemsetPhaseTakesItsDeclaredKeysAndDefaults() throws {
+        let scenario = try ScenarioLoader.parse(text: scenario("{kind: memset, buffer: 64 MiB, hostInterval: 5 us}"), file: "fill.yaml")
+        guard case .kernel(let values) = scenario.program.phases[0] else { Issue.record("not an added kernel"); return }
+        #expect(values.kind == "memset")
+        #expect(values["buffer"] == Double(64 << 20) && values["count"] == 1 && values["hostInterval"] == 5e-6)
+    }
+
+    @Test func badMemsetKeysAreReportedByTheirDeclaration() {
+        let missing = errors(scenario("{kind: memset, count: 2}"))
+        #expect(missing.contains("workload.0.buffer: missing required key; expected bytes each kernel fills"), "\(missing)")
+        let range = errors(scenario("{kind: memset, buffer: 1 MiB, count: 0}"))
+        #expect(range.contains("workload.0.count: expected a value from 1 to 1000000000, found \"0\""), "\(range)")
+        let unknown = errors(scenario("{kind: memset, buffer: 1 MiB, pattern: random}"))
+        #expect(unknown.contains("workload.0.pattern"), "\(unknown)")
+        let fast = errors(scenario("{kind: memset, buffer: 1 MiB}", mode: "fast"))
+        #expect(fast.contains("memset runs in detailed mode only"), "\(fast)")
+        let kinds = errors(scenario("{kind: memfill, buffer: 1 MiB}"))
+        #expect(kinds.contains("gpu-chase, copy, idle, memset, found \"memfill\""), "\(kinds)")
+    }
+}
