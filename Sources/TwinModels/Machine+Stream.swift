@@ -8,8 +8,9 @@ import TwinCore
 struct StreamState: Sendable {
     var phase: StreamReadPhase?
     var phaseIndex = 0
-    /// Where the source buffer starts (the destination of a copy follows it).
+    /// Where the source buffer starts, and a copy's destination (by default right after it).
     var base: UInt64 = 0
+    var destinationBase: UInt64 = 0
     var launches = KernelLaunches()
     /// Whether a pass's kernel is on the SMs, when it started, its CTAs on each SM and those waiting.
     var passRunning = false
@@ -26,10 +27,11 @@ struct StreamState: Sendable {
 }
 
 extension Machine {
-    mutating func startStream(_ phase: StreamReadPhase, phaseIndex: Int, base: UInt64) {
+    mutating func startStream(_ phase: StreamReadPhase, phaseIndex: Int, base: UInt64, destination: UInt64?) {
         stream.phase = phase
         stream.phaseIndex = phaseIndex
         stream.base = base
+        stream.destinationBase = destination ?? base + phase.destinationOffset
         stream.launches = KernelLaunches(startingAt: now, hostInterval: phase.hostInterval, launchOverhead: phase.launchOverhead)
         stream.accountedTo = now
         if stream.residentCTAs.isEmpty { stream.residentCTAs = Array(repeating: 0, count: config.compute.sms) }
@@ -111,7 +113,7 @@ extension Machine {
 
     /// A copy's line has arrived: store it to the destination, through the write-back L2.
     mutating func storeCopiedLine(source address: UInt64) {
-        let destination = address + stream.phase!.destinationOffset
+        let destination = address - stream.base + stream.destinationBase
         _ = l2Transfer(bytes: config.gpu.lineBytes, at: now)
         l2.access(destination, write: true)
         writeBackVictim()

@@ -241,16 +241,21 @@ public struct Machine: ~Copyable {
 
     /// Starts every phase of step `step`, in order; the next step starts when all have ended.
     ///
-    /// The GPU buffers of the step's phases lie one after the other from address 0, page
-    /// aligned, so phases that run together never share lines; the next step reuses the space.
+    /// A phase over a named buffer works where the allocator put it. The buffers of the other
+    /// phases of the step lie one after the other past the named ones, page aligned, so phases
+    /// that run together never share lines; the next step reuses that space.
     mutating func startStep(_ step: Int) {
         currentStep = step
         stepStart = stepCounters
         stepStartedAt = now
         let members = program.steps[step]
         stepPhasesRunning = Array(members)
-        var base: UInt64 = 0
+        var base = program.anonymousBase
         for index in members {
+            if let placement = program.placement(index) {
+                startPhase(index, base: placement.base)
+                continue
+            }
             startPhase(index, base: base)
             base += (Self.gpuBufferBytes(phases[index], on: config.compute) + 4095) / 4096 * 4096
         }
@@ -273,7 +278,7 @@ public struct Machine: ~Copyable {
         switch phases[index] {
         case .streamRead(let phase):
             gpuWorkBegins()
-            startStream(phase, phaseIndex: index, base: base)
+            startStream(phase, phaseIndex: index, base: base, destination: program.placement(index)?.destination)
         case .gemm(let phase):
             gpuWorkBegins()
             startGEMM(phase, phaseIndex: index, base: base)

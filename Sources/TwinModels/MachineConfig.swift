@@ -6,6 +6,8 @@ public struct MachineConfig: Sendable, Equatable {
     /// Bytes a host copy puts on its link at once (`copy.chunkSize`).
     public var copyChunkBytes: UInt64
     public var memory: MemoryController.Config
+    /// Bytes a program's named buffers may take (`memory.usable`).
+    public var memoryUsableBytes: UInt64
     public var compute: GPUComputeConfig
     public var cpu: GraceConfig
     public var gpuChase: GPUChaseConfig
@@ -20,6 +22,7 @@ public struct MachineConfig: Sendable, Equatable {
         host = C2CLink.Config(parameters, prefix: "host")
         copyChunkBytes = UInt64(parameters["copy.chunkSize"])
         memory = MemoryController.Config(parameters)
+        memoryUsableBytes = UInt64(parameters["memory.usable"])
         power = PowerConfig(parameters)
     }
 

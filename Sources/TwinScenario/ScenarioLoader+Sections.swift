@@ -21,7 +21,7 @@ extension ScenarioLoader {
         let summary = sink.string(top.optional("description"), "description") ?? ""
         var nodes: [NodeRead]?
         if let nodesNode = top.optional("nodes") {
-            for key in ["machine", "workload"] {
+            for key in ["machine", "buffers", "workload"] {
                 guard let stray = top.optional(key) else { continue }
                 sink.error(stray, key, "expected no top-level \(key) beside nodes: each node gives its own machine and workload")
             }
@@ -30,7 +30,7 @@ extension ScenarioLoader {
             let machineNode = top.required("machine", "a mapping with a preset (or nodes: a list of machines, each with its workload)", sink: &sink)
             let machine = machineNode.flatMap { readMachine($0, path: "machine", sink: &sink) }
             let workloadNode = top.required("workload", "a list of phases", sink: &sink)
-            nodes = [readNode(name: nil, machine: machine, workload: workloadNode, path: "", sink: &sink)]
+            nodes = [readNode(name: nil, machine: machine, buffers: top.optional("buffers"), workload: workloadNode, path: "", sink: &sink)]
         }
         let run = top.required("run", "a mapping with a duration (seed and samplePeriod optional)", sink: &sink).flatMap { readRun($0, sink: &sink) }
         let expectNode = top.optional("expect")
@@ -108,9 +108,10 @@ extension ScenarioLoader {
             }
             let machine = reader.required("machine", "a mapping with a preset", sink: &sink)
                 .flatMap { readMachine($0, path: join(path, "machine"), sink: &sink) }
+            let buffers = reader.optional("buffers")
             let workload = reader.required("workload", "a list of phases", sink: &sink)
             reader.rejectUnknownKeys(sink: &sink)
-            out.append(readNode(name: name ?? "node\(index + 1)", machine: machine, workload: workload, path: path, sink: &sink))
+            out.append(readNode(name: name ?? "node\(index + 1)", machine: machine, buffers: buffers, workload: workload, path: path, sink: &sink))
         }
         return out.count == sequence.count ? out : nil
     }
@@ -118,10 +119,19 @@ extension ScenarioLoader {
     /// Whether a node name is safe as a metric prefix: no dots.
     static func isValidNodeName(_ name: String) -> Bool { isValidName(name) && !name.contains(".") }
 
-    /// A node's workload read against its machine's GEMM defaults.
-    static func readNode(name: String?, machine: MachineRead?, workload: Node?, path: String, sink: inout DiagnosticSink) -> NodeRead {
+    /// A node's buffers, placed by its allocator, and its workload read against them and its
+    /// machine's GEMM defaults.
+    static func readNode(name: String?, machine: MachineRead?, buffers: Node?, workload: Node?, path: String, sink: inout DiagnosticSink) -> NodeRead {
         let gemmDefaults = machine.map { GEMMPhase.defaults(on: $0.values) } ?? GEMMPhase(m: 1, n: 1, k: 1, precision: .bf16)
-        let read = workload.flatMap { readProgram($0, path: join(path, "workload"), gemmDefaults: gemmDefaults, sink: &sink) }
+        var context = PhaseContext(gemmDefaults: gemmDefaults)
+        if let buffers {
+            guard let placed = readBuffers(buffers, path: join(path, "buffers"), capacityBytes: machine?.config.memoryUsableBytes,
+                                           sink: &sink) else {
+                return NodeRead(name: name, machine: machine, read: nil, path: path)
+            }
+            context.buffers = placed
+        }
+        let read = workload.flatMap { readProgram($0, path: join(path, "workload"), context: context, sink: &sink) }
         return NodeRead(name: name, machine: machine, read: read, path: path)
     }
 
@@ -234,7 +244,7 @@ extension ScenarioLoader {
     }
 
     /// Keys of every phase kind, so that a phase of unknown kind does not also report them as unknown.
-    static let phaseKeys = ["buffer", "bytes", "pattern", "duration", "m", "n", "k", "precision", "sparse", "tile",
+    static let phaseKeys = ["buffer", "destination", "bytes", "pattern", "duration", "m", "n", "k", "precision", "sparse", "tile",
                             "stages", "threads", "cluster", "rasterGroup", "count", "launchOverhead", "hostInterval", "passOverhead",
                             "core", "steps", "direction", "overhead", "threads"]
 
@@ -253,10 +263,12 @@ extension ScenarioLoader {
         var nodes: [Node] = []
         var paths: [String] = []
         var steps: [Range<Int>] = []
+        var placements: [BufferPlacement?] = []
 
         mutating func append(_ other: StepsRead) {
             let offset = phases.count
             phases += other.phases
+            placements += other.placements
             cores += other.cores
             nodes += other.nodes
             paths += other.paths
@@ -267,13 +279,16 @@ extension ScenarioLoader {
     /// The workload: a list whose items are phases (`kind:`), `together:` lists of phases that
     /// start at once (the next item starts when all have ended), and `repeat: N` with `phases:`,
     /// a block of items run N times.
-    static func readProgram(_ node: Node, path: String, gemmDefaults: GEMMPhase, sink: inout DiagnosticSink) -> ProgramRead? {
-        guard let read = readSteps(node, path: path, gemmDefaults: gemmDefaults, sink: &sink) else { return nil }
-        return ProgramRead(program: Program(phases: read.phases, cpuCores: read.cores, steps: read.steps),
+    static func readProgram(_ node: Node, path: String, context: PhaseContext, sink: inout DiagnosticSink) -> ProgramRead? {
+        guard let read = readSteps(node, path: path, context: context, sink: &sink) else { return nil }
+        let placed = read.placements.contains { $0 != nil }
+        return ProgramRead(program: Program(phases: read.phases, cpuCores: read.cores, steps: read.steps,
+                                            buffers: context.buffers.values.sorted { $0.base < $1.base },
+                                            placements: placed ? read.placements : []),
                            nodes: read.nodes, paths: read.paths)
     }
 
-    static func readSteps(_ node: Node, path: String, gemmDefaults: GEMMPhase, sink: inout DiagnosticSink) -> StepsRead? {
+    static func readSteps(_ node: Node, path: String, context: PhaseContext, sink: inout DiagnosticSink) -> StepsRead? {
         guard case .sequence(let sequence) = node else {
             sink.error(node, path, "expected a list of phases, found \(found(node))")
             return nil
@@ -292,18 +307,18 @@ extension ScenarioLoader {
                 continue
             }
             if let members = mapping["together"] {
-                guard let group = readTogether(members, mapping: item, path: itemPath, gemmDefaults: gemmDefaults, sink: &sink) else {
+                guard let group = readTogether(members, mapping: item, path: itemPath, context: context, sink: &sink) else {
                     failed = true
                     continue
                 }
                 read.append(group)
             } else if mapping["repeat"] != nil {
-                guard let block = readRepeat(item, path: itemPath, gemmDefaults: gemmDefaults, sink: &sink) else {
+                guard let block = readRepeat(item, path: itemPath, context: context, sink: &sink) else {
                     failed = true
                     continue
                 }
                 read.append(block)
-            } else if let phase = readPhaseWithCores(item, path: itemPath, gemmDefaults: gemmDefaults, sink: &sink) {
+            } else if let phase = readPhaseWithCores(item, path: itemPath, context: context, sink: &sink) {
                 read.append(phase)
             } else {
                 failed = true
@@ -317,20 +332,20 @@ extension ScenarioLoader {
     }
 
     /// One phase as a step of its own, with its background job (`cpuCores:`).
-    static func readPhaseWithCores(_ item: Node, path: String, gemmDefaults: GEMMPhase, sink: inout DiagnosticSink) -> StepsRead? {
+    static func readPhaseWithCores(_ item: Node, path: String, context: PhaseContext, sink: inout DiagnosticSink) -> StepsRead? {
         var cores: UInt64 = 0
         if case .mapping(let mapping) = item, let coresNode = mapping["cpuCores"] {
             let limit = Double(GraceTopology.coresPerCluster * GraceTopology.clusters)
             cores = sink.quantity(coresNode, join(path, "cpuCores"), .count, range: 0...limit, integral: true).map { UInt64($0) } ?? 0
         }
-        guard let phase = readPhase(item, path: path, gemmDefaults: gemmDefaults, sink: &sink) else { return nil }
-        return StepsRead(phases: [phase], cores: [cores], nodes: [item], paths: [path], steps: [0..<1])
+        guard let phase = readPhase(item, path: path, context: context, sink: &sink) else { return nil }
+        return StepsRead(phases: [phase.phase], cores: [cores], nodes: [item], paths: [path], steps: [0..<1], placements: [phase.placement])
     }
 
     /// `together:` phases: one step; each engine (a GPU stream per kind of kernel, the copy
     /// engine, the chase thread, the cpu threads) runs one phase at a time, so they must occupy
     /// different ones.
-    static func readTogether(_ members: Node, mapping: Node, path: String, gemmDefaults: GEMMPhase, sink: inout DiagnosticSink) -> StepsRead? {
+    static func readTogether(_ members: Node, mapping: Node, path: String, context: PhaseContext, sink: inout DiagnosticSink) -> StepsRead? {
         guard var reader = MappingReader(mapping, path: path, sink: &sink) else { return nil }
         _ = reader.optional("together")
         reader.rejectUnknownKeys(sink: &sink)
@@ -345,7 +360,7 @@ extension ScenarioLoader {
         var failed = false
         for (index, item) in items.enumerated() {
             let itemPath = join(listPath, "\(index)")
-            guard let phase = readPhaseWithCores(item, path: itemPath, gemmDefaults: gemmDefaults, sink: &sink) else {
+            guard let phase = readPhaseWithCores(item, path: itemPath, context: context, sink: &sink) else {
                 failed = true
                 continue
             }
@@ -363,13 +378,13 @@ extension ScenarioLoader {
     }
 
     /// `repeat: N` with `phases:`: the block's steps N times over.
-    static func readRepeat(_ item: Node, path: String, gemmDefaults: GEMMPhase, sink: inout DiagnosticSink) -> StepsRead? {
+    static func readRepeat(_ item: Node, path: String, context: PhaseContext, sink: inout DiagnosticSink) -> StepsRead? {
         guard var reader = MappingReader(item, path: path, sink: &sink) else { return nil }
         let times = sink.quantity(reader.required("repeat", "a count such as 10", sink: &sink), join(path, "repeat"), .count,
                                   range: 1...Double(Program.maximumPhases), integral: true)
         let blockNode = reader.required("phases", "the list of phases to repeat", sink: &sink)
         reader.rejectUnknownKeys(sink: &sink)
-        guard let blockNode, let block = readSteps(blockNode, path: join(path, "phases"), gemmDefaults: gemmDefaults, sink: &sink),
+        guard let blockNode, let block = readSteps(blockNode, path: join(path, "phases"), context: context, sink: &sink),
               let times else { return nil }
         let total = block.phases.count * Int(times)
         guard total <= Program.maximumPhases else {
@@ -402,20 +417,25 @@ extension ScenarioLoader {
         var checked: Set<String> = []
         for (index, phase) in read.program.phases.enumerated() where checked.insert(read.paths[index]).inserted {
             let node = read.nodes[index], path = read.paths[index]
+            let bufferNode = node["buffer"] ?? node
             switch phase {
             case .gemm(let gemm):
                 let kernel = GEMMKernel(gemm, on: machine.compute)
                 if let reason = kernel.unrunnableReason {
                     sink.error(node, path, "expected a kernel that fits the machine; \(reason)")
                 }
+                if let placement = read.program.placement(index), placement.bytes < kernel.operandBytes {
+                    sink.error(bufferNode, join(path, "buffer"),
+                               "expected a buffer that holds A and B (\(DiagnosticSink.format(Double(kernel.operandBytes), .size))), found one of \(DiagnosticSink.format(Double(placement.bytes), .size))")
+                }
             case .gpuChase(let chase) where chase.bufferBytes < machine.gpu.lineBytes:
-                sink.error(node, join(path, "buffer"),
+                sink.error(bufferNode, join(path, "buffer"),
                            "expected at least one GPU line (\(machine.gpu.lineBytes) B), found \(chase.bufferBytes) B")
             case .kernel(let values) where values.declaration.bufferBytes(values) < machine.gpu.lineBytes:
-                sink.error(node, join(path, "buffer"),
+                sink.error(bufferNode, join(path, "buffer"),
                            "expected at least one GPU line (\(machine.gpu.lineBytes) B), found \(values.declaration.bufferBytes(values)) B")
             case .streamRead(let stream) where stream.bufferBytes < machine.gpu.lineBytes:
-                sink.error(node, join(path, "buffer"),
+                sink.error(bufferNode, join(path, "buffer"),
                            "expected at least one GPU line (\(machine.gpu.lineBytes) B), found \(stream.bufferBytes) B")
             default:
                 continue
@@ -423,14 +443,14 @@ extension ScenarioLoader {
         }
     }
 
-    static func readPhase(_ node: Node, path: String, gemmDefaults: GEMMPhase, sink: inout DiagnosticSink) -> WorkloadPhase? {
+    static func readPhase(_ node: Node, path: String, context: PhaseContext, sink: inout DiagnosticSink) -> PhaseRead? {
         guard var reader = MappingReader(node, path: path, sink: &sink) else { return nil }
         let kindNode = reader.required("kind", "a phase kind", sink: &sink)
         _ = reader.optional("cpuCores")  // read by readWorkload
         defer { reader.rejectUnknownKeys(sink: &sink) }
         let name = sink.string(kindNode, join(path, "kind"))
         if let declaration = KernelDeclaration.all.first(where: { $0.name == name }) {
-            return readKernel(&reader, declaration, path: path, sink: &sink)
+            return readKernel(&reader, declaration, path: path, context: context, sink: &sink)
         }
         var kind: PhaseKind?
         if let kindNode, let name {
@@ -442,8 +462,12 @@ extension ScenarioLoader {
         }
         switch kind {
         case .streamRead, .streamCopy:
-            let buffer = sink.quantity(reader.required("buffer", "the buffer size, such as 1 GiB", sink: &sink),
-                                       join(path, "buffer"), .size, range: 1...1e15, integral: true)
+            let buffer = readBuffer(reader.required("buffer", "the buffer size, such as 1 GiB, or the name of one of buffers:", sink: &sink),
+                                    join(path, "buffer"), range: 1...1e15, context: context, sink: &sink)
+            var destination: NamedBuffer??
+            if kind == .streamCopy {
+                destination = readDestination(reader.optional("destination"), in: node, source: buffer, path: path, context: context, sink: &sink)
+            }
             let bytes = sink.quantity(reader.required("bytes", "the bytes to read, such as 4 GiB", sink: &sink),
                                       join(path, "bytes"), .size, range: 1...1e18, integral: true)
             let pattern = reader.optional("pattern").map { sink.choice($0, join(path, "pattern"), AccessPattern.self) } ?? .sequential
@@ -451,12 +475,18 @@ extension ScenarioLoader {
             let overhead = reader.optional("launchOverhead").map { sink.quantity($0, join(path, "launchOverhead"), .time, range: 0...1) } ?? 0
             let host = reader.optional("hostInterval").map { sink.quantity($0, join(path, "hostInterval"), .time, range: 0...1) } ?? 0
             let passOverhead = reader.optional("passOverhead").map { sink.quantity($0, join(path, "passOverhead"), .time, range: 0...1) } ?? 0
-            guard let buffer, let bytes, let pattern, let count, let overhead, let host, let passOverhead else { return nil }
-            return .streamRead(StreamReadPhase(bufferBytes: UInt64(buffer), totalBytes: UInt64(bytes), pattern: pattern, count: UInt64(count),
-                                               launchOverhead: SimDuration(seconds: overhead), hostInterval: SimDuration(seconds: host),
-                                               copy: kind == .streamCopy, passOverhead: SimDuration(seconds: passOverhead)))
+            guard let buffer, let bytes, let pattern, let count, let overhead, let host, let passOverhead,
+                  destination.map({ $0 != nil }) ?? true else { return nil }
+            let phase = WorkloadPhase.streamRead(StreamReadPhase(bufferBytes: buffer.bytes, totalBytes: UInt64(bytes), pattern: pattern, count: UInt64(count),
+                                                                 launchOverhead: SimDuration(seconds: overhead), hostInterval: SimDuration(seconds: host),
+                                                                 copy: kind == .streamCopy, passOverhead: SimDuration(seconds: passOverhead)))
+            return (phase, buffer.named.map { BufferPlacement(base: $0.base, bytes: $0.bytes, destination: destination??.base) })
         case .gemm:
-            return readGEMM(&reader, path: path, defaults: gemmDefaults, sink: &sink)
+            // The operands (A, then B from the next page) in a named buffer, or laid out by the step.
+            let buffer = reader.optional("buffer").map { readNamedBuffer($0, join(path, "buffer"), context: context, sink: &sink) }
+            guard let phase = readGEMM(&reader, path: path, defaults: context.gemmDefaults, sink: &sink),
+                  buffer.map({ $0 != nil }) ?? true else { return nil }
+            return (phase, buffer??.placement)
         case .copy:
             let direction = sink.choice(reader.required("direction", "h2d or d2h", sink: &sink), join(path, "direction"), CopyDirection.self)
             let bytes = sink.quantity(reader.required("bytes", "the bytes to copy, such as 1 GiB", sink: &sink),
@@ -464,31 +494,35 @@ extension ScenarioLoader {
             let count = reader.optional("count").map { sink.quantity($0, join(path, "count"), .count, range: 1...1e9, integral: true) } ?? 1
             let overhead = reader.optional("overhead").map { sink.quantity($0, join(path, "overhead"), .time, range: 0...1) } ?? 0
             guard let direction, let bytes, let count, let overhead else { return nil }
-            return .copy(CopyPhase(direction: direction, bytes: UInt64(bytes), count: UInt64(count), overhead: SimDuration(seconds: overhead)))
+            return (.copy(CopyPhase(direction: direction, bytes: UInt64(bytes), count: UInt64(count), overhead: SimDuration(seconds: overhead))), nil)
         case .cpuChase:
             let core = sink.choice(reader.required("core", "a core kind", sink: &sink), join(path, "core"), CoreKind.self)
-            let buffer = sink.quantity(reader.required("buffer", "the buffer size, such as 1 GiB", sink: &sink),
-                                       join(path, "buffer"), .size, range: 64...1e13, integral: true)
+            let bufferNode = reader.required("buffer", "the buffer size, such as 1 GiB", sink: &sink)
+            if case .scalar(let scalar) = bufferNode, context.buffers[scalar.string] != nil {
+                sink.error(bufferNode, join(path, "buffer"), "expected a size such as 1 GiB: named buffers place GPU phases, a cpu-chase walks a range of its own")
+                return nil
+            }
+            let buffer = sink.quantity(bufferNode, join(path, "buffer"), .size, range: 64...1e13, integral: true)
             let steps = sink.quantity(reader.required("steps", "the loads to time, such as 20000", sink: &sink),
                                       join(path, "steps"), .count, range: 1...1e10, integral: true)
             guard let core, let buffer, let steps else { return nil }
-            return .cpuChase(CPUChasePhase(core: core, bufferBytes: UInt64(buffer), steps: UInt64(steps)))
+            return (.cpuChase(CPUChasePhase(core: core, bufferBytes: UInt64(buffer), steps: UInt64(steps))), nil)
         case .cpu:
             guard let threadsNode = reader.required("threads", "a list of threads", sink: &sink),
                   let threads = readThreads(threadsNode, path: join(path, "threads"), sink: &sink) else { return nil }
-            return .cpuThreads(CPUThreadsPhase(threads: threads))
+            return (.cpuThreads(CPUThreadsPhase(threads: threads)), nil)
         case .gpuChase:
-            let buffer = sink.quantity(reader.required("buffer", "the buffer size, such as 1 GiB", sink: &sink),
-                                       join(path, "buffer"), .size, range: 1...1e13, integral: true)
+            let buffer = readBuffer(reader.required("buffer", "the buffer size, such as 1 GiB, or the name of one of buffers:", sink: &sink),
+                                    join(path, "buffer"), range: 1...1e13, context: context, sink: &sink)
             let steps = sink.quantity(reader.required("steps", "the loads to time, such as 20000", sink: &sink),
                                       join(path, "steps"), .count, range: 1...1e10, integral: true)
             guard let buffer, let steps else { return nil }
-            return .gpuChase(GPUChasePhase(bufferBytes: UInt64(buffer), steps: UInt64(steps)))
+            return (.gpuChase(GPUChasePhase(bufferBytes: buffer.bytes, steps: UInt64(steps))), buffer.placement)
         case .idle:
             let duration = sink.quantity(reader.required("duration", "a time such as 1 ms", sink: &sink),
                                          join(path, "duration"), .time, range: 1e-12...1e6)
             guard let duration else { return nil }
-            return .idle(SimDuration(seconds: duration))
+            return (.idle(SimDuration(seconds: duration)), nil)
         case nil:
             // Still read the keys any kind may use, so they are not reported as unknown too.
             for key in phaseKeys + KernelDeclaration.all.flatMap({ $0.keys.map(\.name) }) { _ = reader.optional(key) }
@@ -498,9 +532,11 @@ extension ScenarioLoader {
 
     /// A phase of an added kernel kind: each of its declared keys, by the declaration's unit,
     /// range and default.
+    /// A `buffer` key of size may instead name one of the node's buffers.
     static func readKernel(_ reader: inout MappingReader, _ declaration: KernelDeclaration, path: String,
-                           sink: inout DiagnosticSink) -> WorkloadPhase? {
+                           context: PhaseContext, sink: inout DiagnosticSink) -> PhaseRead? {
         var given: [String: Double] = [:]
+        var placement: BufferPlacement?
         var failed = false
         for key in declaration.keys {
             let keyNode = key.defaultValue == nil ? reader.required(key.name, key.meaning, sink: &sink) : reader.optional(key.name)
@@ -508,14 +544,21 @@ extension ScenarioLoader {
                 failed = failed || key.defaultValue == nil
                 continue
             }
-            if let value = sink.quantity(keyNode, join(path, key.name), key.unit, range: key.range, integral: key.unit != .time) {
+            if key.name == "buffer" && key.unit == .size {
+                if let buffer = readBuffer(keyNode, join(path, key.name), range: key.range, context: context, sink: &sink) {
+                    given[key.name] = Double(buffer.bytes)
+                    placement = buffer.placement
+                } else {
+                    failed = true
+                }
+            } else if let value = sink.quantity(keyNode, join(path, key.name), key.unit, range: key.range, integral: key.unit != .time) {
                 given[key.name] = value
             } else {
                 failed = true
             }
         }
         guard !failed, let values = declaration.values(given) else { return nil }
-        return .kernel(values)
+        return (.kernel(values), placement)
     }
 
     /// A `cpu` phase's threads: each `{core, cluster, count, program}`, `count` copies of it on as

@@ -228,3 +228,66 @@ import TwinScenario
         #expect(kinds.contains("gpu-chase, copy, idle, memset, found \"memfill\""), "\(kinds)")
     }
 }
+
+/// `buffers:` names a node's buffers; phases that name one are placed where its allocator put it.
+@Suite struct BuffersScenarioTests {
+    let text = """
+        name: named
+        machine:
+          preset: dgx-spark
+        buffers:
+          weights: 3 MiB
+          kv: 1 GiB
+        workload:
+          - {kind: stream-read, buffer: weights, bytes: 1 MiB}
+          - {kind: stream-copy, buffer: weights, destination: kv, bytes: 1 MiB}
+          - {kind: stream-read, buffer: 64 MiB, bytes: 1 MiB}
+          - {kind: memset, buffer: kv}
+          - {kind: gemm, m: 512, n: 512, k: 512, precision: bf16, buffer: kv}
+        run:
+          duration: 1 ms
+        """
+
+    @Test func phasesOverNamedBuffersArePlacedWhereTheAllocatorPutThem() throws {
+        let program = try ScenarioLoader.parse(text: text, file: "named.yaml").program
+        #expect(program.buffers.map(\.name) == ["weights", "kv"])
+        #expect(program.buffers.map(\.base) == [0, 4 << 20], "2 MiB aligned")
+        let weights = BufferPlacement(base: 0, bytes: 3 << 20), kv = BufferPlacement(base: 4 << 20, bytes: 1 << 30)
+        #expect(program.placements == [weights, BufferPlacement(base: 0, bytes: 3 << 20, destination: 4 << 20), nil, kv, kv])
+        #expect(program.anonymousBase == (4 << 20) + (1 << 30))
+        guard case .streamRead(let read) = program.phases[0], case .kernel(let memset) = program.phases[3] else {
+            Issue.record("not a read and a memset"); return
+        }
+        #expect(read.bufferBytes == 3 << 20, "a named buffer's size is the phase's buffer")
+        #expect(memset["buffer"] == Double(1 << 30))
+    }
+
+    /// Each node allocates its own buffers, from address 0 of its own memory.
+    @Test func eachNodeHasItsOwnBuffers() throws {
+        let two = """
+            name: two
+            nodes:
+              - machine: {preset: dgx-spark}
+                buffers: {a: 1 GiB, b: 1 MiB}
+                workload: [{kind: stream-read, buffer: b, bytes: 1 MiB}]
+              - machine: {preset: h100-sxm}
+                buffers: {b: 8 MiB}
+                workload: [{kind: stream-read, buffer: b, bytes: 1 MiB}]
+            run:
+              duration: 1 ms
+            """
+        let nodes = try ScenarioLoader.parse(text: two, file: "two.yaml").nodes
+        #expect(nodes[0].program.placements == [BufferPlacement(base: 1 << 30, bytes: 1 << 20)])
+        #expect(nodes[1].program.placements == [BufferPlacement(base: 0, bytes: 8 << 20)])
+    }
+
+    /// The buffers must fit in the memory a program can allocate: GB10's 101 GiB, or what the
+    /// scenario sets.
+    @Test func buffersMustFitInUsableMemory() {
+        let large = text.replacingOccurrences(of: "kv: 1 GiB", with: "kv: 101 GiB")
+        #expect(throws: ScenarioError.self) { try ScenarioLoader.parse(text: large, file: "named.yaml") }
+        #expect(throws: Never.self) {
+            try ScenarioLoader.parse(text: large, file: "named.yaml", overrides: ["machine.memory.usable=102 GiB"])
+        }
+    }
+}

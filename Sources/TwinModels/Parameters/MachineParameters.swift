@@ -303,6 +303,9 @@ public enum MachineParameters {
                       source: "LPDDR5X table: 16 Gb die", "Duration of an all-bank refresh."),
         ParameterSpec("memory.tREFI", .time, default: 3_906e-9, unit: "ns", range: 1e-8...1e-3,
                       source: "LPDDR5X table", "Interval between all-bank refreshes of one channel."),
+        ParameterSpec("memory.usable", .size, default: 101 * 1_073_741_824, unit: "GiB", range: 1_048_576...1e15, integral: true,
+                      source: "GB10 llm.md: CUDA reports 121.69 GiB in all, cudaMemGetInfo free at most about 101–102 GiB; the lower end",
+                      "Memory a program can allocate: the named buffers of a workload (buffers:) must fit in it."),
     ]
 
     /// The spec of a declared parameter, if any.
@@ -401,6 +404,7 @@ public enum MachineParameters {
         PresetValue("memory.dataRate", 5_238e6, "H100 device.txt: memory_clock_rate 2,619 MHz, double data rate"),
         PresetValue("memory.beatsPerClock", 2, "HBM3: data on both edges of the 2,619 MHz clock"),
         PresetValue("memory.channels", 160, "H100 README: 5,120-bit HBM3 bus as 160 pseudo-channels × 32 bit"),
+        PresetValue("memory.usable", 85_017_493_504, "H100 device.txt: mem = 85,017,493,504 B of device memory (what a context leaves free is not measured)"),
         PresetValue("memory.channelWidth", 4, "HBM3: 32-bit pseudo-channels"),
         PresetValue("memory.burstLength", 8, "HBM3: BL8, 32 B per pseudo-channel burst"),
         PresetValue("memory.pageSize", 1_024, "HBM3: 1 KiB page per pseudo-channel"),

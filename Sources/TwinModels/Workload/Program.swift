@@ -10,19 +10,34 @@ public struct Program: Sendable, Equatable {
     public var cpuCores: [UInt64]
     /// Each step's phases, as a range of `phases`: in order, together covering every phase once.
     public var steps: [Range<Int>]
+    /// The buffers the program names (`buffers:`), as the node's allocator placed them.
+    public var buffers: [NamedBuffer]
+    /// Where each phase over a named buffer works (nil for a phase that gives a buffer size:
+    /// its step lays it out after the named buffers, from `anonymousBase`).
+    public var placements: [BufferPlacement?]
 
     /// A program of `phases` with `steps` (nil: one phase per step, one after the other).
-    public init(phases: [WorkloadPhase], cpuCores: [UInt64] = [], steps: [Range<Int>]? = nil) {
+    public init(phases: [WorkloadPhase], cpuCores: [UInt64] = [], steps: [Range<Int>]? = nil,
+                buffers: [NamedBuffer] = [], placements: [BufferPlacement?] = []) {
         self.phases = phases
         self.cpuCores = cpuCores
         self.steps = steps ?? phases.indices.map { $0..<($0 + 1) }
+        self.buffers = buffers
+        self.placements = placements
         precondition(self.steps.map(\.count).reduce(0, +) == phases.count
                      && zip(self.steps, self.steps.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound },
                      "a program's steps must cover its phases in order")
+        precondition(placements.isEmpty || placements.count == phases.count, "a program places all its phases or none")
     }
 
     /// Background cores of phase `index`.
     public func background(_ index: Int) -> UInt64 { index < cpuCores.count ? cpuCores[index] : 0 }
+
+    /// Where phase `index`'s named buffer lies, if it names one.
+    public func placement(_ index: Int) -> BufferPlacement? { index < placements.count ? placements[index] : nil }
+
+    /// Where the buffers of phases that give a size start: past the named buffers, on a page.
+    public var anonymousBase: UInt64 { ((buffers.map(\.end).max() ?? 0) + 4095) / 4096 * 4096 }
 
     /// The step that holds phase `index`.
     public func step(of index: Int) -> Int {
