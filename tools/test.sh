@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds SparkTwin and runs the whole test suite (CI runs exactly this).
 #
-# Release mode, with testable imports off, so the tests reuse the libraries and the binary that
-# tools/quickstart.sh built (`swift build -c release`) and compile only the test targets; the
-# simulations the tests run are fast in release too.
+# Release mode, so the simulations the tests run are fast, with the internal invariant checks
+# compiled in (SPARKTWIN_INTERNAL_CHECKS: heap order, memory bank and bus states, link
+# credits, energy against the rails). That build is not the quickstart's, so it has a build
+# directory of its own (.build-checks) and the two never rebuild each other.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/ensure-deps.sh
-swift test -c release --disable-testable-imports "$@"
+swift test -c release --disable-testable-imports --build-path .build-checks -Xswiftc -DSPARKTWIN_INTERNAL_CHECKS "$@"

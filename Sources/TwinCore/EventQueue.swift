@@ -123,6 +123,10 @@ public struct EventQueue: ~Copyable {
             siftUp(key, from: storedCount)
             storedCount += 1
         }
+        #if SPARKTWIN_INTERNAL_CHECKS
+        // The whole heap every so often (O(n)); each sift checks its own entry (`siftUp`).
+        if nextSequence % Self.fullCheckInterval == 0 || storedCount <= 8 { checkInvariants() }
+        #endif
     }
 
     /// Removes and returns the earliest event.
@@ -133,6 +137,7 @@ public struct EventQueue: ~Copyable {
         if rootVacant { fillVacantRoot() }
         precondition(storedCount > 0, "pop from an empty event queue")
         let top = keys[Self.offset]
+        internalInvariant((1...4).allSatisfy { keys[Self.offset + $0] >= top }, "event queue: popped a key above a child of the root")
         rootVacant = true
         let slot = Int(UInt64(truncatingIfNeeded: top) & Self.slotMask)
         freeSlots[freeCount] = UInt32(slot)
@@ -163,6 +168,10 @@ public struct EventQueue: ~Copyable {
             i = parent
         }
         heap[i] = key
+        // Entries past the heap hold the maximum key, so a leaf's children compare as later.
+        internalInvariant(i == 0 || heap[(i &- 1) >> 2] <= key, "event queue: entry \(i) is earlier than its parent")
+        internalInvariant((1...4).allSatisfy { 4 &* i &+ $0 >= capacity &+ 4 || heap[4 &* i &+ $0] >= key },
+                          "event queue: entry \(i) is later than a child")
     }
 
     /// Places `key` into the hole at the root.
@@ -248,6 +257,52 @@ public struct EventQueue: ~Copyable {
         let cd = v.3 < v.2 ? v.3 : v.2
         let icd = v.3 < v.2 ? first &+ 48 : first &+ 32
         return (cd < ab ? icd : iab, (ab, cd))
+    }
+
+    /// Operations between two whole-heap checks in a build with internal checks.
+    @usableFromInline static let fullCheckInterval: UInt64 = 1_024
+
+    /// Stops with the first broken invariant (`invariantViolation`), if any.
+    @usableFromInline func checkInvariants() {
+        if let violation = invariantViolation() { internalCheckFailed("event queue: \(violation)") }
+    }
+
+    /// The first broken invariant of the queue's storage, or nil: every entry no earlier than
+    /// its parent, the entries past the heap (as far as the last entries' children) at the
+    /// maximum key, and every slot either free or holding one pending event, never both.
+    ///
+    /// - Complexity: O(capacity); the internal checks run it every `fullCheckInterval` pushes.
+    public func invariantViolation() -> String? {
+        let heap = keys + Self.offset
+        if let i = Self.orderViolation(inHeap: UnsafeBufferPointer(start: heap, count: storedCount), vacantRoot: rootVacant) {
+            return "entry \(i) is earlier than its parent"
+        }
+        let padEnd = min(4 * storedCount + 5, capacity + 4)
+        if storedCount < padEnd, let i = (storedCount..<padEnd).first(where: { heap[$0] != .max }) {
+            return "entry \(i), past the \(storedCount) stored, is not the maximum key"
+        }
+        guard freeCount + count == capacity else {
+            return "\(freeCount) free slots and \(count) pending events for \(capacity) slots"
+        }
+        var used = [Bool](repeating: false, count: capacity)
+        for i in 0..<freeCount {
+            let slot = Int(freeSlots[i])
+            guard slot < capacity, !used[slot] else { return "free slot \(slot) is out of range or listed twice" }
+            used[slot] = true
+        }
+        for i in (rootVacant ? 1 : 0)..<storedCount {
+            let slot = Int(UInt64(truncatingIfNeeded: heap[i]) & Self.slotMask)
+            guard slot < capacity, !used[slot] else { return "entry \(i)'s slot \(slot) is free or held twice" }
+            used[slot] = true
+        }
+        return nil
+    }
+
+    /// The first entry of a 4-ary heap that is earlier than its parent, or nil. A vacant root's
+    /// key is stale, so its children are not compared with it.
+    public static func orderViolation(inHeap heap: UnsafeBufferPointer<UInt128>, vacantRoot: Bool) -> Int? {
+        guard heap.count > 1 else { return nil }
+        return (1..<heap.count).first { i in !(vacantRoot && i <= 4) && heap[i] < heap[(i - 1) >> 2] }
     }
 
     /// Doubles the capacity; rare, so run time stays free of allocation in steady state.

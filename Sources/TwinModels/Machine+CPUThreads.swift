@@ -120,6 +120,8 @@ extension Machine {
         grace.threads[index].nextLine += 1
         grace.threads[index].linesToIssue -= 1
         grace.threads[index].linesInFlight += 1
+        internalInvariant(grace.threads[index].linesInFlight <= config.cpu.linesInFlight[grace.threads[index].core]!,
+                          "CPU: thread \(index) has more lines in flight than its core allows")
         let slot = grace.freeLines.removeLast()
         grace.lines[Int(slot)] = GraceLineRequest(thread: index, address: address, issuedAt: now)
         let level = threadLookUp(index, address)
@@ -142,6 +144,8 @@ extension Machine {
         let index = request.thread
         grace.threads[index].linesInFlight -= 1
         grace.threads[index].linesToArrive -= 1
+        internalInvariant(grace.threads[index].linesInFlight >= 0 && grace.threads[index].linesToArrive >= 0,
+                          "CPU: thread \(index) has a line done that it never issued")
         if grace.threads[index].linesToIssue > 0 {
             issueThreadLine(index)
         } else if grace.threads[index].linesToArrive == 0 {

@@ -107,6 +107,7 @@ public struct GPUReadEngine: Sendable {
             line = random.next(below: lines)
         }
         readsInFlight += 1
+        internalInvariant(readsInFlight <= config.readsInFlightLimit, "GPU: \(readsInFlight) reads in flight, above the limit")
         bytesIssued += config.lineBytes
         stats.readsIssued += 1
         return (base + line * config.lineBytes, issueTime + config.fabricLatency, issueTime)

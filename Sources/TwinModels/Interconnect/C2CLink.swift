@@ -83,6 +83,10 @@ public struct C2CLink: Sendable {
         lanes[d].freeCycle = end
         // The packet arrives one latency after its last flit; its credit comes back one later.
         lanes[d].creditFree[credit] = lanes[d].clock.time(ofCycle: end) + config.latency + config.latency
+        // Credits return in the order they were taken, so the one taken next is always the
+        // earliest free: no more than `credits` packets are ever in flight.
+        internalInvariant(lanes[d].creditFree[credit == 0 ? config.credits - 1 : credit - 1] <= lanes[d].creditFree[credit],
+                          "link: credit \(credit) returns before the one taken before it")
         lanes[d].nextCredit = credit + 1 == config.credits ? 0 : credit + 1
         return end
     }

@@ -263,6 +263,7 @@ public struct MemoryController: Sendable {
         let accepted = max(arrival, channels[c].writesDrainedUntil)
         channels[c].pendingWrites.append((address, bytes, arrival))
         if channels[c].pendingWrites.count >= config.writeBatch { drainWrites(channel: c, at: arrival) }
+        internalInvariant(channels[c].pendingWrites.count < config.writeBatch, "memory: channel \(c)'s write queue is overfull")
         return clock.time(ofCycle: accepted)
     }
 
@@ -341,6 +342,8 @@ public struct MemoryController: Sendable {
         }
         // tWTR holds back read column commands after a write batch, not activates.
         if !write { columnCycle = max(columnCycle, channels[c].readsBlockedUntil) }
+        internalInvariant(columnCycle >= banks[b].activateCycle + config.tRCDCycles && columnCycle >= arrival,
+                          "memory: bank \(b)'s column command before its row is open (tRCD) or before the request")
         let latency = write ? config.writeLatencyCycles : config.readLatencyCycles
         let (_, lastBurst) = placeBursts(location, bytes: bytes, earliest: columnCycle + latency, take: true)
         let dataEnd = lastBurst + config.burstCycles
@@ -470,8 +473,13 @@ public struct MemoryController: Sendable {
 
     /// Marks the slot `findBusSlot` found as taken.
     private mutating func takeBusSlot(channel c: Int, start: UInt64, length: UInt64, group: Int?) {
+        internalInvariant(bus.count(c, start..<(start + length)) == 0, "memory: channel \(c)'s data bus taken twice at cycle \(start)")
         bus.take(c, start..<(start + length))
-        if let group { groupWindows.take(group, start..<(start + config.tCCDLCycles)) }
+        if let group {
+            internalInvariant(groupWindows.count(group, start..<(start + config.tCCDLCycles)) == 0,
+                              "memory: two bursts of bank group \(group) closer than tCCD_L at cycle \(start)")
+            groupWindows.take(group, start..<(start + config.tCCDLCycles))
+        }
     }
 
     /// Sets bit x wherever one of bits x ..< x + width of `bits` is set.
@@ -567,8 +575,28 @@ public struct MemoryController: Sendable {
             cycle += 1
         }
         activates.take(c, cycle..<(cycle + 1))
+        #if SPARKTWIN_INTERNAL_CHECKS
+        checkActivateLimits(channel: c, cycle)
+        #endif
         return cycle
     }
+
+    #if SPARKTWIN_INTERNAL_CHECKS
+    /// Stops if the activate just taken at `cycle` breaks tRRD (another within tRRD of it) or
+    /// tFAW (five in a window of tFAW cycles).
+    private func checkActivateLimits(channel c: Int, _ cycle: UInt64) {
+        let rrd = config.tRRDCycles, faw = config.tFAWCycles
+        if rrd > 0 {
+            let near = activates.count(c, (cycle - min(cycle, rrd - 1))..<(cycle + rrd))
+            if near != 1 { internalCheckFailed("memory: channel \(c) has \(near) activates within tRRD of cycle \(cycle)") }
+        }
+        guard faw > 0 else { return }
+        for start in (cycle - min(cycle, faw - 1))...cycle {
+            let inWindow = activates.count(c, start..<(start + faw))
+            if inWindow > 4 { internalCheckFailed("memory: channel \(c) has \(inWindow) activates in the tFAW window from cycle \(start)") }
+        }
+    }
+    #endif
 
     /// Counters of channel `c`.
     public func stats(channel c: Int) -> ChannelStats { channels[c].stats }

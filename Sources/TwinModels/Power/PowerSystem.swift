@@ -1,4 +1,5 @@
 import Foundation
+import TwinCore
 
 /// What the blocks did during one governor period, read from their activity counters.
 public struct Activity: Sendable, Equatable {
@@ -87,6 +88,10 @@ public struct PowerSystem: Sendable {
     private var deficitCause = ThrottleReason.none
     /// Power steps advanced so far; the governor acts every `governorEvery` of them.
     private var steps: UInt64 = 0
+    #if SPARKTWIN_INTERNAL_CHECKS
+    /// The package's energy since the start, step by step, against the rails' totals.
+    private var packageJ = 0.0
+    #endif
 
     public private(set) var stats = Stats()
 
@@ -207,6 +212,9 @@ public struct PowerSystem: Sendable {
         let dt = partial ?? c.stepSeconds
         railW = railPowers(activity, seconds: dt)
         let package = packageW
+        #if SPARKTWIN_INTERNAL_CHECKS
+        checkEnergy(packageW: package, seconds: dt)
+        #endif
         thermal.step(seconds: dt, powerW: nodePower(railW), ambientC: c.ambientC)
         fanSpeed = fanSpeed(sinkC: temperatureC(.sink))
         thermal.setToAmbient(Node.sink.rawValue, wattsPerKelvin: Self.sinkConductance(config: c, fanSpeed: fanSpeed))
@@ -249,6 +257,24 @@ public struct PowerSystem: Sendable {
         gpuHz = gpuWorkPending ? gpuTargetHz : c.gpuCurve.minHz
         reason = gpuWorkPending ? throttleReason() : .none
     }
+
+    #if SPARKTWIN_INTERNAL_CHECKS
+    /// Stops unless every rail's power is finite and non-negative, the heat the step puts into
+    /// the thermal network is the package power (no rail left out of the heat), and the energy
+    /// of the run so far is the sum of its rails' energies.
+    private mutating func checkEnergy(packageW: Double, seconds: Double) {
+        if !railW.allSatisfy({ $0.isFinite && $0 >= 0 }) { internalCheckFailed("power: a rail's power is negative or not finite: \(railW)") }
+        let heatW = nodePower(railW).reduce(0, +)
+        if abs(heatW - packageW) > 1e-9 * max(1, packageW) {
+            internalCheckFailed("power: \(heatW) W of heat into the thermal network, but the rails draw \(packageW) W")
+        }
+        packageJ += packageW * seconds
+        let railsJ = stats.railJ.reduce(0, +) + railW.reduce(0) { $0 + $1 * seconds }
+        if abs(railsJ - packageJ) > 1e-9 * max(1, packageJ) {
+            internalCheckFailed("power: the rails' energies add to \(railsJ) J, the package's steps to \(packageJ) J")
+        }
+    }
+    #endif
 
     /// One step of the control loop: cut clocks in proportion to the power above the limit,
     /// climb back one step at a time below it, and cut the GPU while the die is too hot.
