@@ -33,6 +33,15 @@ public struct LatencyHistogram: Sendable {
         if ps > maxPs { maxPs = ps }
     }
 
+    /// Adds every sample of `other`.
+    public mutating func add(_ other: LatencyHistogram) {
+        for (ns, n) in other.buckets.enumerated() where n > 0 { buckets[ns] += n }
+        overflowCount += other.overflowCount
+        count += other.count
+        sumPs += other.sumPs
+        maxPs = max(maxPs, other.maxPs)
+    }
+
     /// Mean latency in nanoseconds, or zero without samples.
     public var meanNs: Double { count == 0 ? 0 : Double(sumPs) / Double(count) / 1_000 }
 

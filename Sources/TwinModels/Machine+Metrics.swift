@@ -135,7 +135,7 @@ extension Machine {
         let settings = RunSettings(duration: SimDuration(picoseconds: 1), seed: 0, samplePeriod: SimDuration(picoseconds: 1), eventBudget: 0)
         let base = fidelity == .fast ? FastMachine(config: config, workload: [], settings: settings).metrics
             : Simulation(config: config, workload: [], settings: settings).metrics
-        let added = fidelity == .detailed ? program.addedKernelKinds.flatMap(\.metrics) : []
+        let added = fidelity == .detailed ? program.addedKernelKinds.flatMap { $0.metrics.map { ($0.name, $0.unit) } } : []
         return base.map { ($0.name, $0.unit) } + added + program.stepMetrics([], fidelity: fidelity).map { ($0.name, $0.unit) }
     }
 }

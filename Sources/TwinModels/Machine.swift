@@ -112,7 +112,7 @@ public struct Machine: ~Copyable {
     var gpuChaseStats = GPUChaseStats()
     /// The added kernel phase running, and each added kind's totals.
     var addedKernel: AddedKernelRun?
-    var addedKernelStats: [String: AddedKernelStats] = [:]
+    var addedKernelStats: [String: KernelTotals] = [:]
     let program: Program
     /// The program's step now running, and its phases that have not ended yet.
     var currentStep = 0
@@ -409,6 +409,7 @@ public struct Machine: ~Copyable {
         counters.flops = gemm.ctaFlops
         counters.copyBytes = Double(copy.bytes)
         counters.cpuStreamBytes = Double(grace.stats.streamBytes)
+        counters.kernelBytes = Double(addedKernelStats.values.reduce(0) { $0 + $1.bytes } + (addedKernel?.kernel.totals.bytes ?? 0))
         return counters
     }
 

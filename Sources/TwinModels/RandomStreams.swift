@@ -12,12 +12,15 @@ public enum StreamPurpose: Sendable, Equatable {
     case gpuChaseWalk
     /// Grace thread `index` of a `cpu` phase (its chases draw their walks from it).
     case graceThread(Int)
+    /// A traffic phase's random line addresses.
+    case trafficAddresses
 
     var number: UInt64 {
         switch self {
         case .gpuReadAddresses: 1
         case .cpuChaseWalk: 2
         case .gpuChaseWalk: 3
+        case .trafficAddresses: 4
         case .graceThread(let index): 16 + UInt64(index)
         }
     }

@@ -551,7 +551,19 @@ extension ScenarioLoader {
                 } else {
                     failed = true
                 }
-            } else if let value = sink.quantity(keyNode, join(path, key.name), key.unit, range: key.range, integral: key.unit != .time) {
+            } else if let choices = key.choices {
+                guard let word = sink.string(keyNode, join(path, key.name)) else {
+                    failed = true
+                    continue
+                }
+                if let index = choices.firstIndex(of: word) {
+                    given[key.name] = Double(index)
+                } else {
+                    sink.error(keyNode, join(path, key.name), "expected one of: \(choices.joined(separator: ", ")), found \"\(word)\"")
+                    failed = true
+                }
+            } else if let value = sink.quantity(keyNode, join(path, key.name), key.unit, range: key.range,
+                                                integral: key.unit == .count || key.unit == .size) {
                 given[key.name] = value
             } else {
                 failed = true
@@ -790,6 +802,14 @@ extension ScenarioLoader {
 }
 
 extension KernelKey {
-    /// A value of this key as a scenario would write it (`64 MiB`, `5 us`).
-    public func shown(_ value: Double) -> String { DiagnosticSink.format(value, unit) }
+    /// A value of this key as a scenario would write it (`64 MiB`, `5 us`, or the word chosen).
+    public func shown(_ value: Double) -> String {
+        if let choices, let index = Int(exactly: value), choices.indices.contains(index) { return choices[index] }
+        return DiagnosticSink.format(value, unit)
+    }
+
+    /// The values the key takes, as `describe` lists them.
+    public var shownRange: String {
+        choices.map { $0.joined(separator: " | ") } ?? "\(shown(range.lowerBound)) – \(shown(range.upperBound))"
+    }
 }

@@ -30,8 +30,7 @@ struct MemsetKernel: KernelKind {
     let hostInterval: SimDuration
     var linesIssued: UInt64 = 0
     var linesDone: UInt64 = 0
-    private(set) var bytesMoved: UInt64 = 0
-    private(set) var kernelsCompleted: UInt64 = 0
+    private(set) var totals = KernelTotals()
 
     init(_ values: KernelValues, base: UInt64) {
         self.base = base
@@ -57,11 +56,11 @@ struct MemsetKernel: KernelKind {
             linesDone = 0
         } else {
             linesDone += 1
-            bytesMoved += lineBytes
+            totals.bytes += lineBytes
         }
         if linesDone == lines {
-            kernelsCompleted += 1
-            if kernelsCompleted == count { return true }
+            totals.kernels += 1
+            if totals.kernels == count { return true }
             machine.kernelEvent(at: launches.next(after: machine.now), token: Self.kernelStarts)
             return false
         }

@@ -63,6 +63,12 @@ struct MemoryPath {
         controller.read(address: address, bytes: bytes, at: time) + cpuFabric
     }
 
+    /// A posted Grace line write that reaches the controller's front end at `time`: returns when
+    /// the controller accepts it.
+    mutating func cpuWriteLine(_ address: UInt64, bytes: UInt64, arrivingAt time: SimTime) -> SimTime {
+        controller.write(address: address, bytes: bytes, at: time)
+    }
+
     /// A chunk of a host copy, `bytes` starting at `time`, in packets over C2C (GB10) or the host
     /// link. - Returns: when its first flit goes, when its last leaves, and when it arrives.
     mutating func hostCopy(_ direction: CopyDirection, bytes: UInt64, at time: SimTime) -> (starts: SimTime, leaves: SimTime, arrives: SimTime) {

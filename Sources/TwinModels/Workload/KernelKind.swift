@@ -10,6 +10,8 @@ public struct KernelKey: Sendable {
     public var defaultValue: Double?
     public var range: ClosedRange<Double>
     public var meaning: String
+    /// For a key whose value is one of these words: they are stored as their index.
+    public var choices: [String]?
 
     public init(_ name: String, _ unit: QuantityKind, default defaultValue: Double? = nil, range: ClosedRange<Double>, _ meaning: String) {
         self.name = name
@@ -17,6 +19,71 @@ public struct KernelKey: Sendable {
         self.defaultValue = defaultValue
         self.range = range
         self.meaning = meaning
+    }
+
+    /// A key whose value is one of `choices`, `defaultChoice` when not given.
+    public init(_ name: String, choices: [String], default defaultChoice: String, _ meaning: String) {
+        precondition(choices.contains(defaultChoice), "the default of \(name) is not one of its choices")
+        self.init(name, .count, default: Double(choices.firstIndex(of: defaultChoice)!), range: 0...Double(choices.count - 1), meaning)
+        self.choices = choices
+    }
+}
+
+/// What the phases of one added kind have done: the counters its metrics read.
+public struct KernelTotals: Sendable {
+    /// Bytes moved: stored, or read and written.
+    public var bytes: UInt64 = 0
+    public var kernels: UInt64 = 0
+    /// Memory requests issued, and how many of them were reads.
+    public var requests: UInt64 = 0
+    public var reads: UInt64 = 0
+    /// Time the kind's phases ran, ps (filled in by the node).
+    public var phasePs: UInt64 = 0
+    /// Reads' latency from issue to data back, for kinds that measure it.
+    public var readLatency: LatencyHistogram?
+
+    public init() {}
+
+    public var seconds: Double { Double(phasePs) * 1e-12 }
+
+    /// Adds the work of another phase of the same kind.
+    mutating func add(_ other: KernelTotals) {
+        bytes += other.bytes
+        kernels += other.kernels
+        requests += other.requests
+        reads += other.reads
+        phasePs += other.phasePs
+        if let latency = other.readLatency {
+            if readLatency == nil { readLatency = latency } else { readLatency!.add(latency) }
+        }
+    }
+}
+
+/// One metric of an added kind, declared once: its name, unit and meaning, and how it reads
+/// the kind's totals.
+public struct KernelMetric: Sendable {
+    public var name: String
+    public var unit: String
+    public var meaning: String
+    public var value: @Sendable (KernelTotals) -> Double
+
+    public init(_ name: String, _ unit: String, _ meaning: String, value: @escaping @Sendable (KernelTotals) -> Double) {
+        self.name = name
+        self.unit = unit
+        self.meaning = meaning
+        self.value = value
+    }
+
+    /// The metrics of a GPU kernel kind: `gpu.<kind>.bytes`, `.bandwidth`, `.kernels`, `.kernel_time.mean`.
+    public static func gpuKernel(_ kind: String) -> [KernelMetric] {
+        [KernelMetric("gpu.\(kind).bytes", "B", "bytes the kernels moved") { Double($0.bytes) },
+         KernelMetric("gpu.\(kind).bandwidth", "GB/s", "bytes over the time the phases ran") {
+             $0.seconds > 0 ? Double($0.bytes) / $0.seconds / 1e9 : 0
+         },
+         KernelMetric("gpu.\(kind).kernels", "count", "kernels finished") { Double($0.kernels) },
+         KernelMetric("gpu.\(kind).kernel_time.mean", "us", "the phases' time per kernel, launch gaps included") {
+             $0.kernels > 0 ? $0.seconds / Double($0.kernels) * 1e6 : 0
+         }]
     }
 }
 
@@ -30,18 +97,17 @@ public struct KernelDeclaration: Sendable {
     /// The phase's GPU buffer, from its key values (the step lays its phases' buffers out one
     /// after the other).
     public var bufferBytes: @Sendable (KernelValues) -> UInt64
+    /// The metrics a run with phases of this kind reports, beside the machine's own.
+    public var metrics: [KernelMetric]
 
-    public init(name: String, summary: String, keys: [KernelKey], bufferBytes: @escaping @Sendable (KernelValues) -> UInt64) {
+    /// `metrics` defaults to a GPU kernel's (`KernelMetric.gpuKernel`).
+    public init(name: String, summary: String, keys: [KernelKey], metrics: [KernelMetric]? = nil,
+                bufferBytes: @escaping @Sendable (KernelValues) -> UInt64) {
         self.name = name
         self.summary = summary
         self.keys = keys
+        self.metrics = metrics ?? KernelMetric.gpuKernel(name)
         self.bufferBytes = bufferBytes
-    }
-
-    /// The metrics a run with phases of this kind reports, beside the machine's own.
-    public var metrics: [(name: String, unit: String)] {
-        [("gpu.\(name).bytes", "B"), ("gpu.\(name).bandwidth", "GB/s"), ("gpu.\(name).kernels", "count"),
-         ("gpu.\(name).kernel_time.mean", "us")]
     }
 
     /// Values of every key, the defaults where `given` has none (nil when a required key is missing).
@@ -69,6 +135,14 @@ public struct KernelValues: Sendable, Equatable {
         return values[index]
     }
 
+    /// The word chosen for key `name`, one of its `choices`.
+    public func choice(_ name: String) -> String {
+        guard let key = KernelKinds.declaration(kind)?.keys.first(where: { $0.name == name }), let choices = key.choices else {
+            preconditionFailure("\(kind) declares no key \(name) of choices")
+        }
+        return choices[Int(self[name])]
+    }
+
     public var declaration: KernelDeclaration { KernelKinds.declaration(kind)! }
 }
 
@@ -82,15 +156,15 @@ protocol KernelKind: Sendable {
     mutating func start(on machine: inout Machine)
     /// An event this kernel scheduled has come. Returns true when the phase is over.
     mutating func handle(_ token: UInt64, on machine: inout Machine) -> Bool
-    /// Bytes it has moved and kernels it has finished so far.
-    var bytesMoved: UInt64 { get }
-    var kernelsCompleted: UInt64 { get }
+    /// What it has done so far (its `phasePs` is the node's to fill).
+    var totals: KernelTotals { get }
 }
 
 /// Every added kernel kind. A new kind is its own file (declaration and model) and a line here.
 enum KernelKinds {
     static let all: [any KernelKind.Type] = [
         MemsetKernel.self,
+        MemoryTraffic.self,
     ]
 
     static func kind(_ name: String) -> (any KernelKind.Type)? { all.first { $0.declaration.name == name } }
@@ -102,18 +176,18 @@ extension KernelDeclaration {
     public static var all: [KernelDeclaration] { KernelKinds.all.map { $0.declaration } }
 }
 
-/// What the phases of one added kind have done in a run.
-struct AddedKernelStats: Sendable {
-    var bytes: UInt64 = 0
-    var kernels: UInt64 = 0
-    var phasePs: UInt64 = 0
-}
-
 /// The added kernel phase now running on a node.
 struct AddedKernelRun: Sendable {
     var kernel: any KernelKind
     var phaseIndex: Int
     var startedAt: SimTime
+
+    /// Its totals, with the time it has run until `now`.
+    func totalsNow(at now: SimTime) -> KernelTotals {
+        var totals = kernel.totals
+        totals.phasePs = (now - startedAt).picoseconds
+        return totals
+    }
 }
 
 extension Machine {
@@ -145,11 +219,7 @@ extension Machine {
     /// Adds a run's work to its kind's totals (at its end, or at the end of the simulation).
     mutating func account(_ run: AddedKernelRun) {
         let name = type(of: run.kernel).declaration.name
-        var stats = addedKernelStats[name] ?? AddedKernelStats()
-        stats.bytes += run.kernel.bytesMoved
-        stats.kernels += run.kernel.kernelsCompleted
-        stats.phasePs += (now - run.startedAt).picoseconds
-        addedKernelStats[name] = stats
+        addedKernelStats[name, default: KernelTotals()].add(run.totalsNow(at: now))
     }
 
     /// A GPU line store from the SMs through the write-back L2: it takes the L2's data path,
@@ -165,16 +235,11 @@ extension Machine {
     /// Metrics of the added kinds the program runs, in the order they first appear.
     var addedKernelMetrics: [MetricValue] {
         program.addedKernelKinds.flatMap { declaration -> [MetricValue] in
-            var stats = addedKernelStats[declaration.name] ?? AddedKernelStats()
+            var totals = addedKernelStats[declaration.name] ?? KernelTotals()
             if let run = addedKernel, type(of: run.kernel).declaration.name == declaration.name {
-                stats.bytes += run.kernel.bytesMoved
-                stats.kernels += run.kernel.kernelsCompleted
-                stats.phasePs += (now - run.startedAt).picoseconds
+                totals.add(run.totalsNow(at: now))
             }
-            let seconds = Double(stats.phasePs) * 1e-12
-            let values = [Double(stats.bytes), seconds > 0 ? Double(stats.bytes) / seconds / 1e9 : 0, Double(stats.kernels),
-                          stats.kernels > 0 ? seconds / Double(stats.kernels) * 1e6 : 0]
-            return zip(declaration.metrics, values).map { MetricValue(name: $0.name, value: $1, unit: $0.unit) }
+            return declaration.metrics.map { MetricValue(name: $0.name, value: $0.value(totals), unit: $0.unit) }
         }
     }
 }

@@ -10,6 +10,8 @@ public struct StepWork: Sendable, Equatable {
     public var copyBytes = 0.0
     /// Bytes the Grace threads' stream steps read (detailed mode).
     public var cpuStreamBytes = 0.0
+    /// Bytes the phases of added kinds (`KernelKind`) moved (detailed mode).
+    public var kernelBytes = 0.0
 
     public init() {}
 
@@ -21,6 +23,7 @@ public struct StepWork: Sendable, Equatable {
         work.flops = flops - start.flops
         work.copyBytes = copyBytes - start.copyBytes
         work.cpuStreamBytes = cpuStreamBytes - start.cpuStreamBytes
+        work.kernelBytes = kernelBytes - start.kernelBytes
         return work
     }
 }
@@ -35,7 +38,8 @@ extension Program {
 
     /// Each reported step's time and, for the kinds of phase it holds, its throughput over that
     /// time: `step.N.time`, `step.N.gpu.read.bandwidth`, `step.N.gpu.gemm.throughput`, and in
-    /// detailed mode `step.N.copy.bandwidth` and `step.N.cpu.stream.bandwidth`. Steps count from
+    /// detailed mode `step.N.copy.bandwidth`, `step.N.cpu.stream.bandwidth` and, for a phase of
+    /// an added kind, its bandwidth metric (`step.N.traffic.bandwidth`). Steps count from
     /// 1 once repeats are expanded, zero-padded so that names sort in order; a step the run did
     /// not reach reports zeros. `work` holds the steps finished or cut short, in order.
     public func stepMetrics(_ work: [StepWork], fidelity: Fidelity) -> [MetricValue] {
@@ -62,6 +66,11 @@ extension Program {
             }
             if members.contains(where: { if case .cpuThreads(let p) = $0 { p.streams } else { false } }) {
                 add("cpu.stream.bandwidth", w.cpuStreamBytes, per: 1e9, "GB/s")
+            }
+            for case .kernel(let values) in members {
+                if let metric = values.declaration.metrics.first(where: { $0.name.hasSuffix(".bandwidth") }) {
+                    add(metric.name, w.kernelBytes, per: 1e9, metric.unit)
+                }
             }
         }
         return out

@@ -1,0 +1,92 @@
+import Testing
+import TwinCore
+import TwinModels
+
+/// The traffic engine (`kind: traffic`): line requests straight onto a node's memory path,
+/// checked against what holds by hand: Little's law for a closed loop, the offered rate when
+/// the memory keeps up, the exact read/write mix, the bus rate as a ceiling, and the topology.
+@Suite struct MemoryTrafficTests {
+    static let spark = MachineConfig(MachineParameters.values(preset: "dgx-spark")!)
+    static let h100 = MachineConfig(MachineParameters.values(preset: "h100-sxm")!)
+    static let settings = RunSettings(duration: SimDuration(seconds: 0.01), seed: 3, samplePeriod: SimDuration(seconds: 1e-5),
+                                      eventBudget: 100_000_000)
+
+    static func traffic(_ keys: [String: Double], side: String = "gpu", pattern: String = "sequential") -> WorkloadPhase {
+        let declaration = KernelDeclaration.all.first { $0.name == "traffic" }!
+        var given = keys
+        given["side"] = Double(declaration.keys.first { $0.name == "side" }!.choices!.firstIndex(of: side)!)
+        given["pattern"] = Double(declaration.keys.first { $0.name == "pattern" }!.choices!.firstIndex(of: pattern)!)
+        given["buffer"] = given["buffer"] ?? Double(64 << 20)
+        return .kernel(declaration.values(given)!)
+    }
+
+    static func run(_ phases: [WorkloadPhase], on config: MachineConfig = spark, seed: UInt64 = 3) -> [String: Double] {
+        var settings = Self.settings
+        settings.seed = seed
+        var simulation = Simulation(config: config, program: Program(phases: phases), settings: settings)
+        _ = simulation.run(until: .zero + settings.duration)
+        simulation.finish()
+        return Dictionary(uniqueKeysWithValues: simulation.metrics.map { ($0.name, $0.value) })
+    }
+
+    /// A closed loop keeps `inFlight` reads outstanding, so throughput × latency = requests in
+    /// flight (Little's law), on both sides and well below the bus rate.
+    @Test(arguments: [("cpu", 4.0, 64.0), ("gpu", 16.0, 128.0)])
+    func aClosedLoopFollowsLittlesLaw(side: String, inFlight: Double, lineBytes: Double) {
+        let m = Self.run([Self.traffic(["inFlight": inFlight, "requests": 20_000], side: side)])
+        #expect(m["traffic.requests"] == 20_000 && m["traffic.reads"] == 20_000)
+        #expect(m["traffic.bytes"] == 20_000 * lineBytes)
+        let littles = inFlight * lineBytes / (m["traffic.read.latency.mean"]! * 1e-9) / 1e9
+        #expect(abs(m["traffic.bandwidth"]! / littles - 1) < 0.01, "\(m["traffic.bandwidth"]!) GB/s against \(littles) GB/s")
+        #expect(m["traffic.bandwidth"]! < 0.5 * m["memory.peak_bandwidth"]!)
+    }
+
+    /// Below what the memory can take, an offered rate is what is delivered: one line per
+    /// line / rate for the duration, then the last ones drain (one latency).
+    @Test func anOfferedRateTheMemoryKeepsUpWithIsDelivered() {
+        let rate = 20e9, seconds = 200e-6
+        let m = Self.run([Self.traffic(["rate": rate, "duration": seconds])])
+        let expected = (rate * seconds / 128).rounded(.up)
+        #expect(abs(m["traffic.requests"]! - expected) <= 1)
+        #expect(abs(m["traffic.bandwidth"]! / (rate / 1e9) - 1) < 0.01)
+    }
+
+    /// The GPU's own reads in flight, closed loop: near the bus rate, never past it.
+    @Test func aClosedLoopNearsTheBusRateAndNeverPassesIt() {
+        let m = Self.run([Self.traffic(["duration": 50e-6])])
+        #expect(m["traffic.bandwidth"]! <= m["memory.peak_bandwidth"]!)
+        #expect(m["traffic.bandwidth"]! > 0.75 * m["memory.peak_bandwidth"]!)
+    }
+
+    /// A quarter of the requests are writes, spread evenly: exactly 250 of 1,000, and every one
+    /// reaches the controller (its write queues drain by the end).
+    @Test func theReadWriteMixIsExact() {
+        let m = Self.run([Self.traffic(["reads": 0.75, "requests": 1_000])])
+        #expect(m["traffic.reads"] == 750)
+        #expect(m["memory.write.bytes"] == Double(250 * 128))
+        #expect(m["traffic.bytes"] == Double(1_000 * 128))
+    }
+
+    /// Random lines of a large region miss their rows far more often than a sequential sweep,
+    /// and pay for it in bandwidth.
+    @Test func randomLinesMissRowsAndDeliverLess() {
+        let sequential = Self.run([Self.traffic(["buffer": Double(1 << 30), "duration": 50e-6])])
+        let random = Self.run([Self.traffic(["buffer": Double(1 << 30), "duration": 50e-6], pattern: "random")])
+        #expect(random["memory.row_hit_rate"]! < 0.5 * sequential["memory.row_hit_rate"]!)
+        #expect(random["traffic.bandwidth"]! < sequential["traffic.bandwidth"]!)
+        #expect(random == Self.run([Self.traffic(["buffer": Double(1 << 30), "duration": 50e-6], pattern: "random")]))
+        #expect(random != Self.run([Self.traffic(["buffer": Double(1 << 30), "duration": 50e-6], pattern: "random")], seed: 4))
+    }
+
+    /// GPU-side traffic crosses NVLink-C2C on GB10, where the memory sits on the CPU die, and
+    /// not on `h100-sxm`; CPU-side traffic never does, and waits less for its data.
+    @Test func theTopologyDecidesWhatTheRequestsCross() {
+        let gpuOnSpark = Self.run([Self.traffic(["inFlight": 1, "requests": 200])])
+        let cpuOnSpark = Self.run([Self.traffic(["inFlight": 1, "requests": 200], side: "cpu")])
+        let gpuOnH100 = Self.run([Self.traffic(["inFlight": 1, "requests": 200])], on: Self.h100)
+        #expect(gpuOnSpark["c2c.cpu_to_gpu.bytes"]! == 200 * 128)
+        #expect(cpuOnSpark["c2c.cpu_to_gpu.bytes"]! == 0)
+        #expect((gpuOnH100["c2c.cpu_to_gpu.bytes"] ?? 0) == 0)
+        #expect(cpuOnSpark["traffic.read.latency.mean"]! < gpuOnSpark["traffic.read.latency.mean"]!)
+    }
+}
