@@ -6,15 +6,21 @@ struct PowerCounters: Sendable {
     var memoryBytes: UInt64 = 0
     var c2cBytes: UInt64 = 0
     var gpuBusyPs: UInt64 = 0
-    var cpuCoreBusyPs: [UInt64] = Array(repeating: 0, count: GraceTopology.clusters)
+    var cpuCoreBusyPs: [UInt64]
     /// When the running GPU phase began to count as busy, if one runs.
     var gpuBusySince: SimTime?
     /// Busy time accumulated by finished stretches of GPU work.
     var gpuBusyTotalPs: UInt64 = 0
     /// Busy cores per cluster now (host thread, chase thread, background job), and since when.
-    var busyCores: [UInt64] = Array(repeating: 0, count: GraceTopology.clusters)
+    var busyCores: [UInt64]
     var busyCoresSince = SimTime.zero
-    var cpuCoreBusyTotalPs: [UInt64] = Array(repeating: 0, count: GraceTopology.clusters)
+    var cpuCoreBusyTotalPs: [UInt64]
+
+    init(clusters: Int) {
+        cpuCoreBusyPs = Array(repeating: 0, count: clusters)
+        busyCores = Array(repeating: 0, count: clusters)
+        cpuCoreBusyTotalPs = Array(repeating: 0, count: clusters)
+    }
 }
 
 /// Counters at the end of a unit of work (a kernel, a streaming pass), for fast mode to
@@ -66,8 +72,8 @@ extension Machine {
         let c2cBytes = path.c2cPayloadBytes
         activity.c2cBytes = Double(c2cBytes - powerCounters.c2cBytes)
         accountBusyCores()
-        for cluster in 0..<GraceTopology.clusters {
-            activity.busyCores[cluster] = Double(powerCounters.cpuCoreBusyTotalPs[cluster] - powerCounters.cpuCoreBusyPs[cluster]) / periodPs
+        activity.busyCores = powerCounters.cpuCoreBusyTotalPs.indices.map { cluster in
+            Double(powerCounters.cpuCoreBusyTotalPs[cluster] - powerCounters.cpuCoreBusyPs[cluster]) / periodPs
         }
         powerCounters.gpuBusyPs = busyTotal
         powerCounters.tensorBusyCycles = gemm.tensorBusyCycles
@@ -111,7 +117,7 @@ extension Machine {
     /// Closes the busy-core interval up to now.
     mutating func accountBusyCores() {
         let span = (now - powerCounters.busyCoresSince).picoseconds
-        for cluster in 0..<GraceTopology.clusters {
+        for cluster in powerCounters.busyCores.indices {
             powerCounters.cpuCoreBusyTotalPs[cluster] += span * powerCounters.busyCores[cluster]
         }
         powerCounters.busyCoresSince = now
@@ -122,16 +128,17 @@ extension Machine {
     /// phases running together, at most a cluster's cores each.
     mutating func setBusyCores(phases indices: [Int]) {
         accountBusyCores()
-        var busy = [UInt64](repeating: 0, count: GraceTopology.clusters)
+        let topology = config.cpu.topology
+        var busy = [UInt64](repeating: 0, count: topology.clusters)
         for index in indices {
-            let cores = PowerConfig.busyCores(phase: phases[index], background: program.background(index))
-            for cluster in busy.indices { busy[cluster] = min(UInt64(GraceTopology.coresPerCluster), busy[cluster] + cores[cluster]) }
+            let cores = config.power.busyCores(phase: phases[index], background: program.background(index))
+            for cluster in busy.indices { busy[cluster] = min(UInt64(topology.coresPerCluster), busy[cluster] + cores[cluster]) }
         }
         powerCounters.busyCores = busy
     }
 
     mutating func clearBusyCores() {
         accountBusyCores()
-        powerCounters.busyCores = Array(repeating: 0, count: GraceTopology.clusters)
+        powerCounters.busyCores = Array(repeating: 0, count: config.cpu.topology.clusters)
     }
 }

@@ -68,8 +68,10 @@ public struct Machine: ~Copyable {
         var issuedAt: SimTime
     }
 
-    /// Signals recorded at every sample, in this order.
-    public static let signals: [(name: String, unit: String)] = [
+    /// Signals recorded at every sample, in this order: the node's own, then the power system's.
+    public var signals: [(name: String, unit: String)] { Self.ownSignals + PowerSystem.signals(rails: power.rails) }
+
+    static let ownSignals: [(name: String, unit: String)] = [
         ("gpu.read.bandwidth", "GB/s"),
         ("gpu.read.latency.mean", "ns"),
         ("gpu.reads_in_flight", "count"),
@@ -77,7 +79,7 @@ public struct Machine: ~Copyable {
         ("c2c.cpu_to_gpu.utilization", "ratio"),
         ("gpu.gemm.throughput", "TFLOPS"),
         ("cpu.stream.bandwidth", "GB/s"),
-    ] + PowerSystem.signals
+    ]
 
     public let config: MachineConfig
     public let settings: RunSettings
@@ -125,7 +127,7 @@ public struct Machine: ~Copyable {
     var cpuChasePhase = 0
     var gpuChasePhase = 0
     var power: PowerSystem
-    var powerCounters = PowerCounters()
+    var powerCounters: PowerCounters
     let powerPeriod: SimDuration
     var lastPowerTick = SimTime.zero
     /// Fast mode's characterisation runs record counters at the end of every unit.
@@ -164,6 +166,7 @@ public struct Machine: ~Copyable {
         self.settings = settings
         self.program = program
         self.power = PowerSystem(config: config.power)
+        self.powerCounters = PowerCounters(clusters: config.power.grace.clusters)
         self.powerPeriod = SimDuration(seconds: config.power.stepSeconds)
         var gpuConfig = config.gpu
         gpuConfig.smClockHz = UInt64(config.power.gpuCurve.entry(atOrBelow: Double(config.gpu.smClockHz)).rounded())
@@ -182,7 +185,7 @@ public struct Machine: ~Copyable {
         let samples = Int(min(settings.duration.picoseconds / settings.samplePeriod.picoseconds + 2, ScenarioDefaults.maximumSamplesPerRun + 2))
         self.sampleTimesPs = []
         self.sampleTimesPs.reserveCapacity(samples)
-        self.sampleValues = Self.signals.map { _ in
+        self.sampleValues = (Self.ownSignals + PowerSystem.signals(rails: PowerSystem.Rails(clusters: config.power.grace.clusters))).map { _ in
             var values: [Double] = []
             values.reserveCapacity(samples)
             return values
@@ -390,7 +393,7 @@ public struct Machine: ~Copyable {
         sampleValues[4].append(Double(flits - lastSampleFlits) / Double(config.c2c.flitRateHz) / window.seconds)
         sampleValues[5].append((gemm.ctaFlops - lastSampleFlops) / window.seconds / 1e12)
         sampleValues[6].append(Double(grace.stats.streamBytes - lastSampleCPUBytes) / window.seconds / 1e9)
-        for (offset, value) in power.signalValues.enumerated() { sampleValues[7 + offset].append(value) }
+        for (offset, value) in power.signalValues.enumerated() { sampleValues[Self.ownSignals.count + offset].append(value) }
         lastSampleTime = now
         lastSampleBytes = stats.bytesReceived
         lastSampleLatencyPs = stats.latencySumPs
@@ -440,7 +443,7 @@ public struct Machine: ~Copyable {
 
     /// The recorded time series.
     public var series: [SignalSeries] {
-        Self.signals.enumerated().map { i, signal in
+        signals.enumerated().map { i, signal in
             SignalSeries(name: signal.name, unit: signal.unit, values: sampleValues[i])
         }
     }

@@ -5,6 +5,8 @@ extension ScenarioLoader {
     /// What a node's phases are read against: its machine's GEMM defaults and its named buffers.
     struct PhaseContext {
         var gemmDefaults: GEMMPhase
+        /// The node's CPU clusters and cores, which `cpu` phases' threads and `cpuCores:` fit in.
+        var grace: GraceTopology
         var buffers: [String: NamedBuffer] = [:]
     }
 

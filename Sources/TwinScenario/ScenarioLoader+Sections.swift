@@ -123,7 +123,8 @@ extension ScenarioLoader {
     /// machine's GEMM defaults.
     static func readNode(name: String?, machine: MachineRead?, buffers: Node?, workload: Node?, path: String, sink: inout DiagnosticSink) -> NodeRead {
         let gemmDefaults = machine.map { GEMMPhase.defaults(on: $0.values) } ?? GEMMPhase(m: 1, n: 1, k: 1, precision: .bf16)
-        var context = PhaseContext(gemmDefaults: gemmDefaults)
+        var context = PhaseContext(gemmDefaults: gemmDefaults,
+                                   grace: machine?.config.cpu.topology ?? GraceTopology(MachineParameters.values(preset: "dgx-spark")!))
         if let buffers {
             guard let placed = readBuffers(buffers, path: join(path, "buffers"), capacityBytes: machine?.config.memoryUsableBytes,
                                            sink: &sink) else {
@@ -335,7 +336,7 @@ extension ScenarioLoader {
     static func readPhaseWithCores(_ item: Node, path: String, context: PhaseContext, sink: inout DiagnosticSink) -> StepsRead? {
         var cores: UInt64 = 0
         if case .mapping(let mapping) = item, let coresNode = mapping["cpuCores"] {
-            let limit = Double(GraceTopology.coresPerCluster * GraceTopology.clusters)
+            let limit = Double(context.grace.coresPerCluster * context.grace.clusters)
             cores = sink.quantity(coresNode, join(path, "cpuCores"), .count, range: 0...limit, integral: true).map { UInt64($0) } ?? 0
         }
         guard let phase = readPhase(item, path: path, context: context, sink: &sink) else { return nil }
@@ -509,7 +510,7 @@ extension ScenarioLoader {
             return (.cpuChase(CPUChasePhase(core: core, bufferBytes: UInt64(buffer), steps: UInt64(steps))), nil)
         case .cpu:
             guard let threadsNode = reader.required("threads", "a list of threads", sink: &sink),
-                  let threads = readThreads(threadsNode, path: join(path, "threads"), sink: &sink) else { return nil }
+                  let threads = readThreads(threadsNode, path: join(path, "threads"), grace: context.grace, sink: &sink) else { return nil }
             return (.cpuThreads(CPUThreadsPhase(threads: threads)), nil)
         case .gpuChase:
             let buffer = readBuffer(reader.required("buffer", "the buffer size, such as 1 GiB, or the name of one of buffers:", sink: &sink),
@@ -575,7 +576,7 @@ extension ScenarioLoader {
 
     /// A `cpu` phase's threads: each `{core, cluster, count, program}`, `count` copies of it on as
     /// many cores of its kind in its cluster.
-    static func readThreads(_ node: Node, path: String, sink: inout DiagnosticSink) -> [CPUThread]? {
+    static func readThreads(_ node: Node, path: String, grace: GraceTopology, sink: inout DiagnosticSink) -> [CPUThread]? {
         guard case .sequence(let items) = node, !items.isEmpty else {
             sink.error(node, path, "expected a list of threads, found \(found(node))")
             return nil
@@ -591,10 +592,10 @@ extension ScenarioLoader {
             }
             let core = sink.choice(reader.required("core", "a core kind", sink: &sink), join(itemPath, "core"), CoreKind.self)
             let cluster = reader.optional("cluster").map {
-                sink.quantity($0, join(itemPath, "cluster"), .count, range: 0...Double(GraceTopology.clusters - 1), integral: true)
+                sink.quantity($0, join(itemPath, "cluster"), .count, range: 0...Double(grace.clusters - 1), integral: true)
             } ?? 0
             let count = reader.optional("count").map {
-                sink.quantity($0, join(itemPath, "count"), .count, range: 1...Double(GraceTopology.coresPerKind), integral: true)
+                sink.quantity($0, join(itemPath, "count"), .count, range: 1...Double(max(grace.x925PerCluster, grace.a725PerCluster)), integral: true)
             } ?? 1
             let program = reader.required("program", "a list of steps", sink: &sink).flatMap { readProgram($0, path: join(itemPath, "program"), sink: &sink) }
             reader.rejectUnknownKeys(sink: &sink)
@@ -604,8 +605,8 @@ extension ScenarioLoader {
             }
             let key = "\(core.rawValue) cores of cluster \(Int(cluster))"
             cores[key, default: 0] += Int(count)
-            if cores[key]! > GraceTopology.coresPerKind {
-                sink.error(item, itemPath, "expected at most \(GraceTopology.coresPerKind) threads on the \(key), found \(cores[key]!)")
+            if cores[key]! > grace.cores(of: core) {
+                sink.error(item, itemPath, "expected at most \(grace.cores(of: core)) threads on the \(key), found \(cores[key]!)")
                 failed = true
                 continue
             }

@@ -91,7 +91,7 @@ struct PowerSystemTests {
         var system = PowerSystem(config: dgxSpark.power)
         system.advancePeriod(activity: Activity(), now: 0.01, gpuWorkPending: false)
         #expect(system.gpuHz == 208e6)
-        #expect(abs(system.railW[PowerSystem.Rail.gpu.rawValue] - 3) < 0.5)
+        #expect(abs(system.railW[system.rails.gpu] - 3) < 0.5)
     }
 
     @Test func governorHoldsThePackageAtTheLimit() {

@@ -291,3 +291,56 @@ import TwinScenario
         }
     }
 }
+
+/// The Grace layout comes from the preset's `cpu.clusters`, `cpu.x925.perCluster` and
+/// `cpu.a725.perCluster`: the threads a `cpu` phase may place, and the rails and signals a run has.
+@Suite struct GraceTopologyScenarioTests {
+    func scenario(cpu: String, threads: String) -> String {
+        """
+        name: layout
+        machine:
+          preset: dgx-spark
+          cpu: {\(cpu)}
+        workload:
+          - kind: cpu
+            threads: [\(threads)]
+        run:
+          duration: 1 ms
+        """
+    }
+
+    func errors(_ text: String) -> String {
+        do {
+            _ = try ScenarioLoader.parse(text: text, file: "layout.yaml")
+            return ""
+        } catch {
+            return (error as? ScenarioError)?.description ?? "\(error)"
+        }
+    }
+
+    @Test func threadsFitTheClustersAndCoresOfThePreset() {
+        let thread = { (cluster: Int, count: Int) in "{core: x925, cluster: \(cluster), count: \(count), program: [{compute: 1000}]}" }
+        #expect(errors(scenario(cpu: "clusters: 2", threads: thread(1, 5))) == "")
+        #expect(errors(scenario(cpu: "clusters: 2", threads: thread(2, 1))).contains("workload.0.threads.0.cluster: expected a value from 0 to 1"))
+        #expect(errors(scenario(cpu: "clusters: 3", threads: thread(2, 1))) == "")
+        #expect(errors(scenario(cpu: "clusters: 2", threads: thread(0, 6))).contains("expected a value from 1 to 5"))
+        #expect(errors(scenario(cpu: "x925.perCluster: 8", threads: thread(0, 8))) == "")
+        let both = thread(0, 5) + ", " + thread(0, 4)
+        #expect(errors(scenario(cpu: "x925.perCluster: 8", threads: both)).contains("expected at most 8 threads on the x925 cores of cluster 0, found 9"))
+    }
+
+    /// Three clusters: a rail and a clock signal each; a thread on the third heats its rail only.
+    @Test func eachClusterHasItsRailAndClock() throws {
+        let text = scenario(cpu: "clusters: 3", threads: "{core: x925, cluster: 2, program: [{compute: 1000000}]}")
+        let scenario = try ScenarioLoader.parse(text: text, file: "layout.yaml")
+        let settings = RunSettings(duration: SimDuration(seconds: 0.02), seed: 1, samplePeriod: SimDuration(seconds: 1e-3), eventBudget: 10_000_000)
+        var simulation = Simulation(config: scenario.machine, program: scenario.program, settings: settings)
+        _ = simulation.run(until: .zero + settings.duration)
+        simulation.finish()
+        let m = Dictionary(uniqueKeysWithValues: simulation.metrics.map { ($0.name, $0.value) })
+        #expect(simulation.series.map(\.name).filter { $0.hasPrefix("clock.cpu") } == ["clock.cpu0", "clock.cpu1", "clock.cpu2"])
+        #expect(m["power.cpu2.mean"]! > m["power.cpu1.mean"]!)
+        #expect(abs(m["power.cpu.mean"]! - (m["power.cpu0.mean"]! + m["power.cpu1.mean"]! + m["power.cpu2.mean"]!)) < 1e-9)
+        #expect(m["power.cpu3.mean"] == nil)
+    }
+}

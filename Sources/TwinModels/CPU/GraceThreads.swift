@@ -1,12 +1,24 @@
 import TwinCore
 
-/// The Grace CPU's layout: two clusters, each of five X925 and five A725 cores.
-public enum GraceTopology {
-    public static let clusters = 2
-    /// Cores of one kind in one cluster.
-    public static let coresPerKind = 5
+/// The Grace CPU's layout, from the preset (`cpu.clusters`, `cpu.x925.perCluster`,
+/// `cpu.a725.perCluster`): GB10 has two clusters, each of five X925 and five A725 cores.
+public struct GraceTopology: Sendable, Equatable {
+    public var clusters: Int
+    public var x925PerCluster: Int
+    public var a725PerCluster: Int
+
+    public init(_ p: ParameterValues) {
+        clusters = Int(p["cpu.clusters"])
+        x925PerCluster = Int(p["cpu.x925.perCluster"])
+        a725PerCluster = Int(p["cpu.a725.perCluster"])
+    }
+
     /// Cores of one cluster, both kinds.
-    public static let coresPerCluster = 2 * coresPerKind
+    public var coresPerCluster: Int { x925PerCluster + a725PerCluster }
+    /// Cores of one kind in one cluster.
+    public func cores(of kind: CoreKind) -> Int { kind == .x925 ? x925PerCluster : a725PerCluster }
+    /// The X925s' share of a cluster's cores.
+    public var x925Share: Double { Double(x925PerCluster) / Double(coresPerCluster) }
 }
 
 /// A thread of a running `cpu` phase: where it is in its program, its private caches, and the
@@ -54,7 +66,7 @@ struct GraceSharedCaches: Sendable {
     var slc: SetAssociativeCache
 
     init(config: GraceConfig) {
-        l3 = Array(repeating: SetAssociativeCache(config: config.l3), count: GraceTopology.clusters)
+        l3 = Array(repeating: SetAssociativeCache(config: config.l3), count: config.topology.clusters)
         slc = SetAssociativeCache(config: config.slc)
     }
 

@@ -22,6 +22,7 @@ public struct GraceConfig: Sendable, Equatable {
     public var fabricLatency: SimDuration
     /// Line reads a streaming thread keeps in flight, per core kind.
     public var linesInFlight: [CoreKind: Int]
+    public var topology: GraceTopology
 
     public init(_ p: ParameterValues) {
         lineBytes = UInt64(p["cpu.lineSize"])
@@ -39,6 +40,7 @@ public struct GraceConfig: Sendable, Equatable {
         slcLatency = SimDuration(seconds: p["cpu.slcLatency"])
         fabricLatency = SimDuration(seconds: p["cpu.fabricLatency"])
         linesInFlight = [.x925: Int(p["cpu.x925.linesInFlight"]), .a725: Int(p["cpu.a725.linesInFlight"])]
+        topology = GraceTopology(p)
     }
 }
 

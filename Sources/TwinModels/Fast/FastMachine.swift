@@ -61,8 +61,10 @@ public struct FastMachine: ~Copyable {
     var sampleTimesPs: [UInt64] = []
     var sampleValues: [[Double]]
 
-    public static let signals: [(name: String, unit: String)] =
-        [("gpu.read.bandwidth", "GB/s"), ("gpu.gemm.throughput", "TFLOPS")] + PowerSystem.signals
+    /// Signals recorded at every sample, in this order: its own, then the power system's.
+    public var signals: [(name: String, unit: String)] {
+        [("gpu.read.bandwidth", "GB/s"), ("gpu.gemm.throughput", "TFLOPS")] + PowerSystem.signals(rails: power.rails)
+    }
 
     public init(config: MachineConfig, workload: [WorkloadPhase], settings: RunSettings, cpuCores: [UInt64] = []) {
         self.init(config: config, program: Program(phases: workload, cpuCores: cpuCores), settings: settings)
@@ -78,7 +80,8 @@ public struct FastMachine: ~Copyable {
         self.costs = UnitCostTable(config: config, phases: workload, seed: settings.seed)
         self.power = PowerSystem(config: config.power)
         self.nextSample = settings.samplePeriod.seconds
-        self.sampleValues = Self.signals.map { _ in [] }
+        self.sampleValues = []
+        self.sampleValues = signals.map { _ in [] }
         if workload.isEmpty { workloadFinished = true } else { enterPhase(0) }
     }
 
@@ -139,16 +142,16 @@ public struct FastMachine: ~Copyable {
     /// Busy cores per cluster in the running phase (as in detailed mode: the background job,
     /// plus the host or chasing thread).
     var busyCores: [Double] {
-        guard !workloadFinished else { return Array(repeating: 0, count: GraceTopology.clusters) }
+        guard !workloadFinished else { return Array(repeating: 0, count: config.cpu.topology.clusters) }
         let background = program.background(phaseIndex)
         if let track = cpuTrack {
             // The threads' cores, and the partner's host thread and background job beside them.
             var host: UInt64 = waitingForCPUTrack ? 0 : 1
             if case .idle = phases[phaseIndex] { host = 0 }
-            return PowerConfig.busyCores(phase: phases[track.phase], background: background + host).map { Double($0) }
+            return config.power.busyCores(phase: phases[track.phase], background: background + host).map { Double($0) }
         }
         // Not `.map(Double.init)`: on UInt64 that picks init(bitPattern:).
-        return PowerConfig.busyCores(phase: phases[phaseIndex], background: background).map { Double($0) }
+        return config.power.busyCores(phase: phases[phaseIndex], background: background).map { Double($0) }
     }
 
     /// Runs governor periods until `end` seconds, the end of the workload or a shutdown.
@@ -356,7 +359,7 @@ public struct FastMachine: ~Copyable {
     public var sampleTimes: [UInt64] { sampleTimesPs }
 
     public var series: [SignalSeries] {
-        Self.signals.enumerated().map { i, signal in
+        signals.enumerated().map { i, signal in
             SignalSeries(name: signal.name, unit: signal.unit, values: sampleValues[i])
         }
     }

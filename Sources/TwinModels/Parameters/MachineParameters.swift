@@ -9,6 +9,15 @@ public enum MachineParameters {
     public static let all: [ParameterSpec] = cpu + gpu + dvfs + c2c + host + copyEngine + memory + power + thermal + governor
 
     static let cpu: [ParameterSpec] = [
+        ParameterSpec("cpu.clusters", .count, default: 2, unit: "", range: 1...16, integral: true,
+                      source: "GB10 README: 20 cores, 10 × Cortex-X925 + 10 × Cortex-A725, in 2 clusters of 5 + 5 (spec)",
+                      "CPU clusters; each has its own clock (a cpuN power rail and clock.cpuN signal) and L3."),
+        ParameterSpec("cpu.x925.perCluster", .count, default: 5, unit: "", range: 1...64, integral: true,
+                      source: "GB10 README: 2 clusters of 5 + 5 (spec)",
+                      "Cortex-X925 cores in each cluster."),
+        ParameterSpec("cpu.a725.perCluster", .count, default: 5, unit: "", range: 0...64, integral: true,
+                      source: "GB10 README: 2 clusters of 5 + 5 (spec)",
+                      "Cortex-A725 cores in each cluster."),
         ParameterSpec("cpu.x925.clock", .frequency, default: 3_900e6, unit: "GHz", range: 1e8...1e10,
                       source: "GB10 README: X925 up to 3.9 GHz (cluster 0) / 4.0 GHz (cluster 1), measured",
                       "Clock of the Cortex-X925 cores."),

@@ -33,6 +33,8 @@ public struct PowerConfig: Sendable, Equatable {
     /// The GPU application clock: the ceiling the governor climbs back to.
     public var gpuApplicationHz: Double
     public var cpuCurve: VFCurve
+    /// The clusters and cores whose rails and busy cores the power model counts.
+    public var grace: GraceTopology
     /// A725 clock over X925 clock; the A725 cores follow their cluster's clock in proportion.
     public var a725ClockRatio: Double
 
@@ -83,6 +85,7 @@ public struct PowerConfig: Sendable, Equatable {
     public var degradedCPUHz: Double
 
     public init(_ p: ParameterValues) {
+        grace = GraceTopology(p)
         gpuCurve = VFCurve(anchorHz: p["gpu.smClock"], minHz: p["gpu.idleClock"], kneeHz: p["gpu.kneeClock"], maxHz: p["gpu.maxClock"],
                            stepHz: p["gpu.clockStep"], minVolts: p["gpu.minVoltage"], maxVolts: p["gpu.maxVoltage"])
         gpuApplicationHz = p["gpu.smClock"]
@@ -135,10 +138,10 @@ public struct PowerConfig: Sendable, Equatable {
     /// Busy cores per cluster while a phase runs: its background job plus one core for the host
     /// (or chasing) thread of any phase but idle, cluster 0 filled first.
     /// A `cpu` phase's threads are busy on their own clusters, the background job fills the rest.
-    public static func busyCores(phase: WorkloadPhase, background: UInt64) -> [UInt64] {
-        let perCluster = UInt64(GraceTopology.coresPerCluster)
+    public func busyCores(phase: WorkloadPhase, background: UInt64) -> [UInt64] {
+        let perCluster = UInt64(grace.coresPerCluster)
+        var busy = [UInt64](repeating: 0, count: grace.clusters)
         if case .cpuThreads(let p) = phase {
-            var busy = [UInt64](repeating: 0, count: GraceTopology.clusters)
             for thread in p.threads { busy[thread.cluster] += 1 }
             var left = background
             for cluster in busy.indices {
@@ -148,10 +151,13 @@ public struct PowerConfig: Sendable, Equatable {
             }
             return busy
         }
-        var cores = background
-        if case .idle = phase {} else { cores += 1 }
-        let total = min(cores, perCluster * UInt64(GraceTopology.clusters))
-        return [min(total, perCluster), total > perCluster ? total - perCluster : 0]
+        var left = background
+        if case .idle = phase {} else { left += 1 }
+        for cluster in busy.indices {
+            busy[cluster] = min(left, perCluster)
+            left -= busy[cluster]
+        }
+        return busy
     }
 
     /// Package limit in force.

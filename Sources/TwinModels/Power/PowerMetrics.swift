@@ -90,11 +90,12 @@ extension PowerSystem {
         let s = stats
         let seconds = s.seconds
         let energy = s.railJ.reduce(0, +)
-        for rail in Rail.allCases {
-            add("power.\(rail.name).mean", seconds > 0 ? s.railJ[rail.rawValue] / seconds : 0, "W")
-            add("power.\(rail.name).max", s.railMaxW[rail.rawValue], "W")
+        for rail in rails.indices {
+            add("power.\(rails.name(rail)).mean", seconds > 0 ? s.railJ[rail] / seconds : 0, "W")
+            add("power.\(rails.name(rail)).max", s.railMaxW[rail], "W")
         }
-        let cpuJ = s.railJ[Rail.cpu0.rawValue] + s.railJ[Rail.cpu1.rawValue]
+        var cpuJ = s.railJ[rails.cpu(0)]
+        for cluster in 1..<rails.clusters { cpuJ += s.railJ[rails.cpu(cluster)] }
         add("power.cpu.mean", seconds > 0 ? cpuJ / seconds : 0, "W")
         add("power.package.mean", seconds > 0 ? energy / seconds : 0, "W")
         add("power.package.max", s.packageMaxW, "W")
@@ -109,7 +110,7 @@ extension PowerSystem {
         add("fan.speed.final", fanSpeed, "ratio")
         add("clock.gpu.mean", seconds > 0 ? s.gpuHzSeconds / seconds / 1e6 : gpuHz / 1e6, "MHz")
         add("clock.gpu.min", seconds > 0 ? s.gpuMinHz / 1e6 : gpuHz / 1e6, "MHz")
-        for cluster in 0..<GraceTopology.clusters {
+        for cluster in 0..<rails.clusters {
             add("clock.cpu\(cluster).mean", seconds > 0 ? s.cpuHzSeconds[cluster] / seconds / 1e6 : cpuHz[cluster] / 1e6, "MHz")
             add("clock.cpu\(cluster).min", seconds > 0 ? s.cpuMinHz[cluster] / 1e6 : cpuHz[cluster] / 1e6, "MHz")
         }

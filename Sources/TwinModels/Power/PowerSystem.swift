@@ -11,8 +11,8 @@ public struct Activity: Sendable, Equatable {
     public var memoryBytes: Double = 0
     /// Bytes across NVLink-C2C, both directions.
     public var c2cBytes: Double = 0
-    /// Busy cores per CPU cluster, averaged over the period.
-    public var busyCores: [Double] = Array(repeating: 0, count: GraceTopology.clusters)
+    /// Busy cores per CPU cluster, averaged over the period (a cluster not listed: none).
+    public var busyCores: [Double] = []
 
     public init() {}
 }
@@ -42,15 +42,23 @@ public enum ThrottleReason: Int, Sendable, CaseIterable {
 /// start; the heat it makes is then integrated exactly over the period; last, the governor reads
 /// its averaged package power and the die temperatures and picks the clocks of the next period.
 public struct PowerSystem: Sendable {
-    public enum Rail: Int, CaseIterable, Sendable {
-        case gpu, cpu0, cpu1, memory, soc
-        public var name: String {
-            switch self {
-            case .gpu: "gpu"
-            case .cpu0: "cpu0"
-            case .cpu1: "cpu1"
-            case .memory: "memory"
-            case .soc: "soc"
+    /// The power rails, by index: the GPU, one per CPU cluster (`cpu0`, `cpu1`, … as the
+    /// preset's `cpu.clusters`), the memory and the rest of the SoC.
+    public struct Rails: Sendable, Equatable {
+        public let clusters: Int
+        public var gpu: Int { 0 }
+        public func cpu(_ cluster: Int) -> Int { 1 + cluster }
+        public var memory: Int { 1 + clusters }
+        public var soc: Int { 2 + clusters }
+        public var count: Int { 3 + clusters }
+        public var indices: Range<Int> { 0..<count }
+
+        public func name(_ rail: Int) -> String {
+            switch rail {
+            case gpu: "gpu"
+            case memory: "memory"
+            case soc: "soc"
+            default: "cpu\(rail - 1)"
             }
         }
     }
@@ -68,6 +76,7 @@ public struct PowerSystem: Sendable {
     }
 
     public let config: PowerConfig
+    public let rails: Rails
     public private(set) var thermal: RCNetwork
 
     // Clocks in force now.
@@ -78,8 +87,8 @@ public struct PowerSystem: Sendable {
     public private(set) var fanSpeed: Double
     public private(set) var reason = ThrottleReason.none
     public private(set) var shutdown = false
-    /// Rail powers over the last period, W.
-    public private(set) var railW: [Double] = Array(repeating: 0, count: Rail.allCases.count)
+    /// Rail powers over the last period, W, by `rails` index.
+    public private(set) var railW: [Double]
     /// The package power average the governor reads.
     public private(set) var averagedPackageW = 0.0
     private var thermalSlowdown = false
@@ -93,30 +102,40 @@ public struct PowerSystem: Sendable {
     private var packageJ = 0.0
     #endif
 
-    public private(set) var stats = Stats()
+    public private(set) var stats: Stats
 
     /// Totals and extremes since the start of the run.
     public struct Stats: Sendable {
         public var seconds = 0.0
-        public var railJ: [Double] = Array(repeating: 0, count: Rail.allCases.count)
-        public var railMaxW: [Double] = Array(repeating: 0, count: Rail.allCases.count)
+        public var railJ: [Double]
+        public var railMaxW: [Double]
         public var packageMaxW = 0.0
         public var nodeMaxC: [Double] = Array(repeating: -.infinity, count: Node.allCases.count)
         /// Time integrals of the clocks (Hz·s) and their minima.
         public var gpuHzSeconds = 0.0
         public var gpuMinHz = Double.infinity
-        public var cpuHzSeconds: [Double] = Array(repeating: 0, count: GraceTopology.clusters)
-        public var cpuMinHz: [Double] = Array(repeating: .infinity, count: GraceTopology.clusters)
+        public var cpuHzSeconds: [Double]
+        public var cpuMinHz: [Double]
         public var reasonSeconds: [Double] = Array(repeating: 0, count: ThrottleReason.allCases.count)
         /// When each reason first held the clock down (nil if never), by `ThrottleReason.rawValue`.
         public var firstThrottleSecondsByReason: [Double?] = Array(repeating: nil, count: ThrottleReason.allCases.count)
         /// When any reason first held the clock down.
         public var firstThrottleSeconds: Double? { firstThrottleSecondsByReason.compactMap { $0 }.min() }
         public var shutdownSeconds: Double?
+
+        init(rails: Rails) {
+            railJ = Array(repeating: 0, count: rails.count)
+            railMaxW = Array(repeating: 0, count: rails.count)
+            cpuHzSeconds = Array(repeating: 0, count: rails.clusters)
+            cpuMinHz = Array(repeating: .infinity, count: rails.clusters)
+        }
     }
 
     public init(config: PowerConfig) {
         self.config = config
+        rails = Rails(clusters: config.grace.clusters)
+        railW = Array(repeating: 0, count: rails.count)
+        stats = Stats(rails: rails)
         let c = config
         let n = Node.allCases.count
         var conductance = Array(repeating: 0.0, count: n * n)
@@ -131,7 +150,7 @@ public struct PowerSystem: Sendable {
                             conductanceWPerK: conductance, toAmbientWPerK: toAmbient, initialC: c.ambientC)
         gpuTargetHz = c.gpuCeilingHz
         gpuHz = c.gpuCurve.minHz
-        cpuHz = Array(repeating: c.cpuCeilingHz, count: GraceTopology.clusters)
+        cpuHz = Array(repeating: c.cpuCeilingHz, count: c.grace.clusters)
         fanSpeed = c.fanMinSpeed
         settleIdle()
     }
@@ -151,10 +170,10 @@ public struct PowerSystem: Sendable {
 
     /// Heat per thermal node: the GPU rail into the GPU die; the CPU clusters and the rest of the
     /// SoC (memory controllers included) into the CPU die; the DRAM packages into the heat sink.
-    func nodePower(_ rails: [Double]) -> [Double] {
-        [rails[Rail.gpu.rawValue],
-         rails[Rail.cpu0.rawValue] + rails[Rail.cpu1.rawValue] + rails[Rail.soc.rawValue],
-         rails[Rail.memory.rawValue]]
+    func nodePower(_ railW: [Double]) -> [Double] {
+        var cpuDieW = railW[rails.cpu(0)]
+        for cluster in 1..<rails.clusters { cpuDieW += railW[rails.cpu(cluster)] }
+        return [railW[rails.gpu], cpuDieW + railW[rails.soc], railW[rails.memory]]
     }
 
     /// Sink-to-air conductance at a fan speed: a passive share plus the fan's.
@@ -181,21 +200,25 @@ public struct PowerSystem: Sendable {
     /// Rail powers for an activity over `seconds` at the current clocks and temperatures, W.
     public func railPowers(_ activity: Activity, seconds: Double? = nil) -> [Double] {
         let c = config
-        var power = Array(repeating: 0.0, count: Rail.allCases.count)
+        var power = Array(repeating: 0.0, count: rails.count)
         let gpuVolts = c.gpuCurve.volts(atHz: gpuHz)
         let gpuFarads = c.gpuBaseFarads + c.gpuBusyFarads * activity.gpuBusy + c.gpuTensorFarads * activity.tensorUtilization
-        power[Rail.gpu.rawValue] = leakage(c.gpuLeakageW, volts: gpuVolts, temperatureC: temperatureC(.gpuDie))
+        power[rails.gpu] = leakage(c.gpuLeakageW, volts: gpuVolts, temperatureC: temperatureC(.gpuDie))
             + gpuFarads * gpuVolts * gpuVolts * gpuHz
-        for cluster in 0..<GraceTopology.clusters {
+        // A busy core is an X925 at the cluster clock or an A725 at its share of it, in the
+        // proportion of the cluster's cores (GB10: half each).
+        let x925Share = c.grace.x925Share
+        let coreClockRatio = x925Share + (1 - x925Share) * c.a725ClockRatio
+        for cluster in 0..<rails.clusters {
             let volts = c.cpuCurve.volts(atHz: cpuHz[cluster])
-            // Half the busy cores are X925s at the cluster clock, half A725s at their share of it.
-            let coreHz = cpuHz[cluster] * (1 + c.a725ClockRatio) / 2
-            let dynamic = (c.cpuBaseFarads * cpuHz[cluster] + c.cpuCoreFarads * activity.busyCores[cluster] * coreHz) * volts * volts
-            power[Rail.cpu0.rawValue + cluster] = leakage(c.cpuLeakageW, volts: volts, temperatureC: temperatureC(.cpuDie)) + dynamic
+            let coreHz = cpuHz[cluster] * coreClockRatio
+            let busy = cluster < activity.busyCores.count ? activity.busyCores[cluster] : 0
+            let dynamic = (c.cpuBaseFarads * cpuHz[cluster] + c.cpuCoreFarads * busy * coreHz) * volts * volts
+            power[rails.cpu(cluster)] = leakage(c.cpuLeakageW, volts: volts, temperatureC: temperatureC(.cpuDie)) + dynamic
         }
         let seconds = seconds ?? c.stepSeconds
-        power[Rail.memory.rawValue] = c.memoryBackgroundW + c.memoryJoulesPerByte * activity.memoryBytes / seconds
-        power[Rail.soc.rawValue] = c.socStaticW + (c.c2cJoulesPerByte * activity.c2cBytes + c.fabricJoulesPerByte * activity.memoryBytes) / seconds
+        power[rails.memory] = c.memoryBackgroundW + c.memoryJoulesPerByte * activity.memoryBytes / seconds
+        power[rails.soc] = c.socStaticW + (c.c2cJoulesPerByte * activity.c2cBytes + c.fabricJoulesPerByte * activity.memoryBytes) / seconds
         return power
     }
 
@@ -221,9 +244,9 @@ public struct PowerSystem: Sendable {
 
         // Statistics of the period that just ran.
         stats.seconds += dt
-        for rail in Rail.allCases {
-            stats.railJ[rail.rawValue] += railW[rail.rawValue] * dt
-            stats.railMaxW[rail.rawValue] = max(stats.railMaxW[rail.rawValue], railW[rail.rawValue])
+        for rail in rails.indices {
+            stats.railJ[rail] += railW[rail] * dt
+            stats.railMaxW[rail] = max(stats.railMaxW[rail], railW[rail])
         }
         stats.packageMaxW = max(stats.packageMaxW, package)
         for node in Node.allCases {
@@ -231,7 +254,7 @@ public struct PowerSystem: Sendable {
         }
         stats.gpuHzSeconds += gpuHz * dt
         stats.gpuMinHz = min(stats.gpuMinHz, gpuHz)
-        for cluster in 0..<GraceTopology.clusters {
+        for cluster in 0..<rails.clusters {
             stats.cpuHzSeconds[cluster] += cpuHz[cluster] * dt
             stats.cpuMinHz[cluster] = min(stats.cpuMinHz[cluster], cpuHz[cluster])
         }
@@ -321,14 +344,15 @@ public struct PowerSystem: Sendable {
     }
 
     /// Signals recorded at every sample, in this order (see `signalValues`).
-    public static let signals: [(name: String, unit: String)] = {
-        var out: [(name: String, unit: String)] = [("clock.gpu", "MHz"), ("clock.cpu0", "MHz"), ("clock.cpu1", "MHz")]
-        for rail in Rail.allCases { out.append(("power.\(rail.name)", "W")) }
+    public static func signals(rails: Rails) -> [(name: String, unit: String)] {
+        var out: [(name: String, unit: String)] = [("clock.gpu", "MHz")]
+        for cluster in 0..<rails.clusters { out.append(("clock.cpu\(cluster)", "MHz")) }
+        for rail in rails.indices { out.append(("power.\(rails.name(rail))", "W")) }
         out += [("power.package", "W"), ("power.package.averaged", "W"), ("power.limit", "W")]
         for node in Node.allCases { out.append(("temp.\(node.name)", "C")) }
         out += [("fan.speed", "ratio"), ("throttle.reason", "code")]
         return out
-    }()
+    }
 
     /// The values of `signals` now: clocks in force, rail powers of the last period.
     public var signalValues: [Double] {
