@@ -60,6 +60,10 @@ public struct Machine: ~Copyable {
         case cpuLineDone
         /// An event of the running added kernel (`KernelKind`); it reads `payload`.
         case addedKernel
+        /// A packet from a linked node has reached this node's port (`payload`: `NetworkPacket`).
+        case networkDeliver
+        /// The peer has written the last packet of this node's `send`.
+        case networkAcknowledge
     }
 
     /// A read in flight, held in a slab the events index.
@@ -96,6 +100,8 @@ public struct Machine: ~Copyable {
     let node: Int
     var gpu: GPUReadEngine
     var path: MemoryPath
+    /// The network port's outgoing wire to linked nodes (`nic.*`).
+    var nic: C2CLink
     var copy = CopyState()
     var l2: SetAssociativeCache
     /// When the L2's data path to the SMs is next free, and what one byte costs on it.
@@ -115,6 +121,8 @@ public struct Machine: ~Copyable {
     /// The added kernel phase running, and each added kind's totals.
     var addedKernel: AddedKernelRun?
     var addedKernelStats: [String: KernelTotals] = [:]
+    /// Bytes linked nodes' packets brought in.
+    var networkReceivedBytes: UInt64 = 0
     let program: Program
     /// The program's step now running, and its phases that have not ended yet.
     var currentStep = 0
@@ -155,6 +163,7 @@ public struct Machine: ~Copyable {
     /// one, with room for phases and sampling.
     static func eventCapacity(_ config: MachineConfig) -> Int {
         config.gpu.readsInFlightLimit + config.compute.sms * Int(config.compute.maxCTAsPerSM) + 16
+            + config.nic.credits + config.nicStagedPackets
     }
 
     /// Builds the machine and schedules the program's first step and the first sample on `queue`.
@@ -172,6 +181,7 @@ public struct Machine: ~Copyable {
         gpuConfig.smClockHz = UInt64(config.power.gpuCurve.entry(atOrBelow: Double(config.gpu.smClockHz)).rounded())
         self.gpu = GPUReadEngine(config: gpuConfig, random: RandomStream(seed: settings.seed, node: Int(queue.target), purpose: .gpuReadAddresses))
         self.path = MemoryPath(config: config)
+        self.nic = C2CLink(config: config.nic)
         self.l2 = SetAssociativeCache(config: config.compute.l2)
         self.occupancy = SMOccupancy(config.compute)
         let readCTAsPerSM = config.gpu.ctaFootprint.ctasPerSM(on: config.compute).count
@@ -235,6 +245,8 @@ public struct Machine: ~Copyable {
         case .cpuLineArrive: threadLineAtController(Int(event.payload))
         case .cpuLineDone: threadLineDone(Int(event.payload))
         case .addedKernel: handleAddedKernel(event.payload)
+        case .networkDeliver: receivePacket(NetworkPacket(event.payload))
+        case .networkAcknowledge: handleAddedKernel(SendKernel.acknowledged)
         case nil: preconditionFailure("unknown event kind \(event.kind)")
         }
     }
@@ -298,7 +310,6 @@ public struct Machine: ~Copyable {
             gpuChasePhase = index
             startGPUChase(phase, base: base)
         case .kernel(let values):
-            gpuWorkBegins()
             startAddedKernel(values, phaseIndex: index, base: base)
         case .idle(let span):
             queue.push(Event(time: now + span, phase: .control, kind: EventKind.phaseEnd.rawValue, payload: UInt64(index)))
@@ -309,7 +320,7 @@ public struct Machine: ~Copyable {
         stepPhasesRunning.removeAll { $0 == index }
         if !stepPhasesRunning.isEmpty {
             // The others go on; the GPU is idle once none of them is on it.
-            if !stepPhasesRunning.contains(where: { Engine(phases[$0]).isGPU }) { gpuWorkEnds() }
+            if !stepPhasesRunning.contains(where: { phaseUsesGPU($0) }) { gpuWorkEnds() }
             setBusyCores(phases: stepPhasesRunning)
             return
         }
@@ -321,6 +332,13 @@ public struct Machine: ~Copyable {
             clearBusyCores()
             workloadFinishedAt = now
         }
+    }
+
+    /// Whether phase `index`, running now, keeps the GPU busy: a GPU engine's, unless it is an
+    /// added kind that works elsewhere (a send, CPU-side traffic).
+    func phaseUsesGPU(_ index: Int) -> Bool {
+        if case .kernel = phases[index], let run = addedKernel, run.phaseIndex == index { return run.kernel.usesGPU }
+        return Engine(phases[index]).isGPU
     }
 
     /// The block scheduler: an SM a CTA has left goes to the kernels with CTAs waiting, the one

@@ -3,6 +3,10 @@ public struct MachineConfig: Sendable, Equatable {
     public var gpu: GPUReadEngine.Config
     public var c2c: C2CLink.Config
     public var host: C2CLink.Config
+    /// The network port to linked nodes (`nic.*`), timed as a link of its own.
+    public var nic: C2CLink.Config
+    /// Packets the port reads from memory ahead of the wire (`nic.stagedPackets`).
+    public var nicStagedPackets: Int
     /// Bytes a host copy puts on its link at once (`copy.chunkSize`).
     public var copyChunkBytes: UInt64
     public var memory: MemoryController.Config
@@ -20,6 +24,8 @@ public struct MachineConfig: Sendable, Equatable {
         gpu = GPUReadEngine.Config(parameters)
         c2c = C2CLink.Config(parameters)
         host = C2CLink.Config(parameters, prefix: "host")
+        nic = C2CLink.Config(parameters, prefix: "nic")
+        nicStagedPackets = Int(parameters["nic.stagedPackets"])
         copyChunkBytes = UInt64(parameters["copy.chunkSize"])
         memory = MemoryController.Config(parameters)
         memoryUsableBytes = UInt64(parameters["memory.usable"])

@@ -27,14 +27,23 @@ struct NodeQueue {
         event.target = target
         events.pointee.push(event)
     }
+
+    /// Schedules an event for another node: a packet arriving over a link.
+    func push(_ event: Event, toNode node: Int) {
+        var event = event
+        event.target = UInt32(node)
+        events.pointee.push(event)
+    }
 }
 
 /// A discrete-event simulation of one or more nodes: owns the one event queue and hands each
 /// event to its target node.
 ///
-/// Nodes share nothing yet (no links between them), so each node's results equal those of its
-/// program run alone: its events keep their order, and a node whose workload has ended (or that
-/// shut down) stops there, at its own time, as it would alone.
+/// Nodes share nothing but their links, so a node without links gets the results of its program
+/// run alone: its events keep their order, and a node whose workload has ended (or that shut
+/// down) stops there, at its own time, as it would alone. Linked nodes send each other packets
+/// (events for the peer), so a linked node whose workload is done keeps serving its peers until
+/// the workloads of every linked node are done.
 ///
 /// Noncopyable because it owns the queue's and the nodes' storage.
 public struct Simulation: ~Copyable {
@@ -50,14 +59,26 @@ public struct Simulation: ~Copyable {
     /// Whether each node has ended: its workload is done or it shut down.
     var ended: [Bool]
     var endedCount = 0
+    /// Whether each node has a link, and, of those, whose workloads are done.
+    let linked: [Bool]
+    var linkedDone: [Bool]
+    var linkedDoneCount = 0
 
-    /// A simulation of `specs`' nodes, each with its own power budget, heat and governor.
-    public init(nodes specs: [NodeSpec], settings: RunSettings) {
+    /// A simulation of `specs`' nodes, each with its own power budget, heat and governor, and
+    /// `links` between pairs of them (by index).
+    public init(nodes specs: [NodeSpec], links: [(Int, Int)] = [], settings: RunSettings) {
         precondition(!specs.isEmpty && specs.count <= Int(UInt32.max), "a simulation needs at least one node")
         self.settings = settings
         self.nodeCount = specs.count
         self.names = specs.map(\.name)
         self.ended = Array(repeating: false, count: specs.count)
+        var linked = Array(repeating: false, count: specs.count)
+        for (a, b) in links {
+            linked[a] = true
+            linked[b] = true
+        }
+        self.linked = linked
+        self.linkedDone = Array(repeating: false, count: specs.count)
         let capacity = specs.map { Machine.eventCapacity($0.config) }.reduce(0, +)
         events = .allocate(capacity: 1)
         events.initialize(to: EventQueue(capacity: capacity))
@@ -113,9 +134,18 @@ public struct Simulation: ~Copyable {
             node.pointee.eventsHandled += 1
             handled += 1
             eventsHandled += 1
-            if node.pointee.workloadFinishedAt != nil || node.pointee.shutdownAt != nil {
+            if node.pointee.shutdownAt != nil || (node.pointee.workloadFinishedAt != nil && !linked[target]) {
                 ended[target] = true
                 endedCount += 1
+            } else if node.pointee.workloadFinishedAt != nil && !linkedDone[target] {
+                linkedDone[target] = true
+                linkedDoneCount += 1
+                if linkedDoneCount == linked.count(where: { $0 }) {
+                    for index in 0..<nodeCount where linked[index] && !ended[index] {
+                        ended[index] = true
+                        endedCount += 1
+                    }
+                }
             }
         }
         if endedCount == nodeCount { return allEnded }

@@ -106,7 +106,8 @@ public enum ScenarioRunner {
             }
             if scenario.nodes.count > 1 && status == "finished" { message = "every node's workload complete or its duration reached" }
         } else {
-            var simulation = Simulation(nodes: scenario.nodes.map(\.spec), settings: scenario.run)
+            var simulation = Simulation(nodes: scenario.nodes.map(\.spec), links: scenario.links.map { ($0.first, $0.second) },
+                                        settings: scenario.run)
             var outcome = StopReason.sliceExhausted
             while outcome == .sliceExhausted {
                 outcome = simulation.run(until: end, maxEvents: sliceEvents)

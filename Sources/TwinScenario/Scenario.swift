@@ -49,6 +49,12 @@ public struct ScenarioNode: Sendable {
     public var spec: NodeSpec { NodeSpec(name: name, config: machine, program: program) }
 }
 
+/// A network link between two nodes of a scenario, by their index in `nodes`.
+public struct NodeLink: Sendable, Equatable {
+    public var first: Int
+    public var second: Int
+}
+
 /// A validated scenario: everything needed to build the machine and run it.
 public struct Scenario: Sendable {
     public var name: String
@@ -61,6 +67,8 @@ public struct Scenario: Sendable {
     public var overrides: [String]
     /// The machines and their workloads: one for a `machine:` scenario, each of `nodes:` else.
     public var nodes: [ScenarioNode]
+    /// Network links between pairs of nodes (`links:`), by index into `nodes`.
+    public var links: [NodeLink] = []
     /// The first node's preset, parameters, machine and program (the only node's, in a
     /// `machine:` scenario).
     public var preset: String { nodes[0].preset }

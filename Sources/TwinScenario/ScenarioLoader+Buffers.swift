@@ -7,6 +7,8 @@ extension ScenarioLoader {
         var gemmDefaults: GEMMPhase
         /// The node's CPU clusters and cores, which `cpu` phases' threads and `cpuCores:` fit in.
         var grace: GraceTopology
+        /// The nodes linked to this one, by name: what a `send`'s `to:` may name.
+        var peers: [String: Int] = [:]
         var buffers: [String: NamedBuffer] = [:]
     }
 

@@ -20,13 +20,19 @@ extension ScenarioLoader {
         }
         let summary = sink.string(top.optional("description"), "description") ?? ""
         var nodes: [NodeRead]?
+        var links: [NodeLink]? = []
         if let nodesNode = top.optional("nodes") {
             for key in ["machine", "buffers", "workload"] {
                 guard let stray = top.optional(key) else { continue }
                 sink.error(stray, key, "expected no top-level \(key) beside nodes: each node gives its own machine and workload")
             }
-            nodes = readNodes(nodesNode, sink: &sink)
+            let names = nodeNames(nodesNode)
+            links = top.optional("links").map { readLinks($0, names: names, sink: &sink) } ?? []
+            nodes = readNodes(nodesNode, links: links ?? [], sink: &sink)
         } else {
+            if let stray = top.optional("links") {
+                sink.error(stray, "links", "expected links only between the nodes of a scenario of nodes:")
+            }
             let machineNode = top.required("machine", "a mapping with a preset (or nodes: a list of machines, each with its workload)", sink: &sink)
             let machine = machineNode.flatMap { readMachine($0, path: "machine", sink: &sink) }
             let workloadNode = top.required("workload", "a list of phases", sink: &sink)
@@ -52,7 +58,7 @@ extension ScenarioLoader {
             if let machine = node.machine, let read = node.read { checkFits(read, on: machine.config, sink: &sink) }
             if let read = node.read, run?.fidelity == .fast { checkFastSteps(read, sink: &sink) }
         }
-        guard let name, let nodes, let run, let expectations, sink.diagnostics.isEmpty else { return nil }
+        guard let name, let nodes, let links, let run, let expectations, sink.diagnostics.isEmpty else { return nil }
         var scenarioNodes: [ScenarioNode] = []
         var warnings = sink.warnings
         for node in nodes {
@@ -65,7 +71,68 @@ extension ScenarioLoader {
         var scenario = Scenario(name: name, summary: summary, file: file, text: text, overrides: overrides,
                                 nodes: scenarioNodes, run: run, expectations: expectations)
         scenario.warnings = warnings
+        scenario.links = links
         return scenario
+    }
+
+    /// The names of `nodes:`' nodes as they will be read (`node1`, … where none is given), for
+    /// the links between them; nil where a name is not a string.
+    static func nodeNames(_ node: Node) -> [String?] {
+        guard case .sequence(let items) = node else { return [] }
+        return items.enumerated().map { index, item in
+            guard case .mapping(let mapping) = item else { return nil }
+            guard let nameNode = mapping["name"] else { return "node\(index + 1)" }
+            if case .scalar(let scalar) = nameNode { return scalar.string }
+            return nil
+        }
+    }
+
+    /// `links:`, a list of `{between: [a, b]}` naming two different nodes, each pair once.
+    /// Returns the links that are well formed (errors report the others).
+    static func readLinks(_ node: Node, names: [String?], sink: inout DiagnosticSink) -> [NodeLink] {
+        guard case .sequence(let items) = node else {
+            sink.error(node, "links", "expected a list of links, each {between: [node, node]}, found \(found(node))")
+            return []
+        }
+        let known = names.compactMap { $0 }
+        var links: [NodeLink] = []
+        for (index, item) in items.enumerated() {
+            let path = "links.\(index)"
+            guard var reader = MappingReader(item, path: path, sink: &sink) else {
+                continue
+            }
+            let between = reader.required("between", "the names of the two nodes it connects", sink: &sink)
+            reader.rejectUnknownKeys(sink: &sink)
+            guard let between else {
+                continue
+            }
+            guard case .sequence(let ends) = between, ends.count == 2 else {
+                sink.error(between, join(path, "between"), "expected the names of two nodes, such as [spark1, spark2], found \(found(between))")
+                continue
+            }
+            var indices: [Int] = []
+            for (end, endNode) in ends.enumerated() {
+                guard let name = sink.string(endNode, join(path, "between.\(end)")) else { continue }
+                if let i = names.firstIndex(of: name) {
+                    indices.append(i)
+                } else {
+                    sink.error(endNode, join(path, "between.\(end)"), "expected the name of a node (\(known.joined(separator: ", "))), found \"\(name)\"")
+                }
+            }
+            guard indices.count == 2 else {
+                continue
+            }
+            let link = NodeLink(first: min(indices[0], indices[1]), second: max(indices[0], indices[1]))
+            if link.first == link.second {
+                sink.error(between, join(path, "between"), "expected two different nodes, found \"\(names[link.first] ?? "")\" twice")
+            } else if links.contains(link) {
+                sink.error(between, join(path, "between"), "expected each pair of nodes linked once, found \(names[link.first] ?? "") and \(names[link.second] ?? "") again")
+            } else {
+                links.append(link)
+            }
+        }
+        // A bad entry is reported; the good ones still tell the nodes who their peers are.
+        return links
     }
 
     /// A machine as read: its preset, every parameter's value, and the values the file set.
@@ -84,7 +151,7 @@ extension ScenarioLoader {
     static let maximumNodes = 64
 
     /// `nodes:`, a list of `{name, machine, workload}`; names default to node1, node2, ….
-    static func readNodes(_ node: Node, sink: inout DiagnosticSink) -> [NodeRead]? {
+    static func readNodes(_ node: Node, links: [NodeLink], sink: inout DiagnosticSink) -> [NodeRead]? {
         guard case .sequence(let sequence) = node, !sequence.isEmpty, sequence.count <= maximumNodes else {
             sink.error(node, "nodes", "expected a list of 1 to \(maximumNodes) nodes, each a mapping with a machine and a workload, found \(found(node))")
             return nil
@@ -111,7 +178,14 @@ extension ScenarioLoader {
             let buffers = reader.optional("buffers")
             let workload = reader.required("workload", "a list of phases", sink: &sink)
             reader.rejectUnknownKeys(sink: &sink)
-            out.append(readNode(name: name ?? "node\(index + 1)", machine: machine, buffers: buffers, workload: workload, path: path, sink: &sink))
+            let names = nodeNames(node)
+            var peers: [String: Int] = [:]
+            for link in links where link.first == index || link.second == index {
+                let peer = link.first == index ? link.second : link.first
+                if let peerName = names[peer] { peers[peerName] = peer }
+            }
+            out.append(readNode(name: name ?? "node\(index + 1)", machine: machine, buffers: buffers, workload: workload, path: path,
+                                peers: peers, sink: &sink))
         }
         return out.count == sequence.count ? out : nil
     }
@@ -121,10 +195,12 @@ extension ScenarioLoader {
 
     /// A node's buffers, placed by its allocator, and its workload read against them and its
     /// machine's GEMM defaults.
-    static func readNode(name: String?, machine: MachineRead?, buffers: Node?, workload: Node?, path: String, sink: inout DiagnosticSink) -> NodeRead {
+    static func readNode(name: String?, machine: MachineRead?, buffers: Node?, workload: Node?, path: String,
+                         peers: [String: Int] = [:], sink: inout DiagnosticSink) -> NodeRead {
         let gemmDefaults = machine.map { GEMMPhase.defaults(on: $0.values) } ?? GEMMPhase(m: 1, n: 1, k: 1, precision: .bf16)
         var context = PhaseContext(gemmDefaults: gemmDefaults,
-                                   grace: machine?.config.cpu.topology ?? GraceTopology(MachineParameters.values(preset: "dgx-spark")!))
+                                   grace: machine?.config.cpu.topology ?? GraceTopology(MachineParameters.values(preset: "dgx-spark")!),
+                                   peers: peers)
         if let buffers {
             guard let placed = readBuffers(buffers, path: join(path, "buffers"), capacityBytes: machine?.config.memoryUsableBytes,
                                            sink: &sink) else {
@@ -552,6 +628,20 @@ extension ScenarioLoader {
                 } else {
                     failed = true
                 }
+            } else if key.namesPeer {
+                guard let word = sink.string(keyNode, join(path, key.name)) else {
+                    failed = true
+                    continue
+                }
+                if let peer = context.peers[word] {
+                    given[key.name] = Double(peer)
+                } else {
+                    let linked = context.peers.keys.sorted()
+                    sink.error(keyNode, join(path, key.name), linked.isEmpty
+                               ? "expected the name of a node linked to this one, found \"\(word)\"; this node has no links (links: [{between: [a, b]}])"
+                               : "expected the name of a node linked to this one (\(linked.joined(separator: ", "))), found \"\(word)\"")
+                    failed = true
+                }
             } else if let choices = key.choices {
                 guard let word = sink.string(keyNode, join(path, key.name)) else {
                     failed = true
@@ -811,6 +901,7 @@ extension KernelKey {
 
     /// The values the key takes, as `describe` lists them.
     public var shownRange: String {
-        choices.map { $0.joined(separator: " | ") } ?? "\(shown(range.lowerBound)) – \(shown(range.upperBound))"
+        if namesPeer { return "a node linked to this one" }
+        return choices.map { $0.joined(separator: " | ") } ?? "\(shown(range.lowerBound)) – \(shown(range.upperBound))"
     }
 }

@@ -59,7 +59,7 @@ extension Describe {
         for declaration in declarations {
             rows.append([declaration.name, "-", "", "", "", declaration.summary])
             for key in declaration.keys {
-                rows.append([declaration.name, key.name, key.choices == nil ? key.unit.rawValue : "word",
+                rows.append([declaration.name, key.name, key.namesPeer ? "node" : key.choices == nil ? key.unit.rawValue : "word",
                              key.defaultValue.map(key.shown) ?? "required", key.shownRange, key.meaning])
             }
             let metrics = declaration.metrics.map { "\($0.name) (\($0.unit))" }.joined(separator: ", ")

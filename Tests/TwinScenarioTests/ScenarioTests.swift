@@ -225,7 +225,7 @@ import TwinScenario
         let fast = errors(scenario("{kind: memset, buffer: 1 MiB}", mode: "fast"))
         #expect(fast.contains("memset runs in detailed mode only"), "\(fast)")
         let kinds = errors(scenario("{kind: memfill, buffer: 1 MiB}"))
-        #expect(kinds.contains("gpu-chase, copy, idle, memset, traffic, found \"memfill\""), "\(kinds)")
+        #expect(kinds.contains("gpu-chase, copy, idle, memset, traffic, send, found \"memfill\""), "\(kinds)")
     }
 }
 

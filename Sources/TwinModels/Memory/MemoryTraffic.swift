@@ -66,6 +66,7 @@ struct MemoryTraffic: KernelKind {
     /// Whether an `issueDue` event is on its way.
     var issueScheduled = false
     private(set) var totals = KernelTotals()
+    var usesGPU: Bool { fromGPU }
 
     init(_ values: KernelValues, base: UInt64) {
         self.base = base

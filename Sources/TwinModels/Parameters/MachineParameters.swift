@@ -6,7 +6,7 @@
 /// by public DRAM simulators). "estimate" marks values no public source gives; they are
 /// overridable and listed as such by `sparktwin describe`.
 public enum MachineParameters {
-    public static let all: [ParameterSpec] = cpu + gpu + dvfs + c2c + host + copyEngine + memory + power + thermal + governor
+    public static let all: [ParameterSpec] = cpu + gpu + dvfs + c2c + host + nic + copyEngine + memory + power + thermal + governor
 
     static let cpu: [ParameterSpec] = [
         ParameterSpec("cpu.clusters", .count, default: 2, unit: "", range: 1...16, integral: true,
@@ -231,6 +231,31 @@ public enum MachineParameters {
                       source: "estimate: one GPU line per C2C packet", "Largest payload of one host-link packet."),
         ParameterSpec("host.credits", .count, default: 256, unit: "", range: 1...1_048_576, integral: true,
                       source: "as c2c.credits (estimate)", "Packet buffers at the far end of each host-link direction."),
+    ]
+
+    /// The node's network port, to the nodes a scenario's `links:` connect it to: ConnectX-7 on
+    /// GB10. RoCE without GPUDirect: a `send` reads its bytes from DRAM on the CPU side of the
+    /// memory path and the peer writes them into its DRAM there. `h100-sxm` keeps these values.
+    static let nic: [ParameterSpec] = [
+        ParameterSpec("nic.bandwidthPerDirection", .bandwidth, default: 25e9, unit: "GB/s", range: 1e6...1e13,
+                      source: "GB10 README: ConnectX-7, 200 Gb/s usable with both PCIe functions of a port (spec)",
+                      "Line rate of the port in each direction."),
+        ParameterSpec("nic.latency", .time, default: 2e-6, unit: "us", range: 0...1e-2,
+                      source: "estimate: one-way RoCE write over a direct cable, both NICs' processing included (a few µs)",
+                      "One-way latency from the last byte leaving this port to its arrival at the peer's."),
+        ParameterSpec("nic.flitSize", .size, default: 1, unit: "B", range: 1...1024, integral: true,
+                      source: "the wire is timed byte by byte", "Unit of transfer on the wire."),
+        ParameterSpec("nic.headerSize", .size, default: 82, unit: "B", range: 0...1024, integral: true,
+                      source: "estimate: RoCEv2 framing of a packet (Ethernet 14, IPv4 20, UDP 8, BTH 12, ICRC 4, FCS 4 B) and 20 B of preamble and inter-frame gap",
+                      "Wire bytes every packet carries beside its payload."),
+        ParameterSpec("nic.maxPayload", .size, default: 4_096, unit: "B", range: 64...8_192, integral: true,
+                      source: "estimate: RoCE MTU of 4096 B", "Largest payload of one packet; a send is cut into packets of this size."),
+        ParameterSpec("nic.credits", .count, default: 64, unit: "", range: 1...65_536, integral: true,
+                      source: "estimate: a 256 KiB window, above the ~100 KB bandwidth-delay product of 25 GB/s over a 4 µs round trip",
+                      "Packets a sender keeps unacknowledged; the next waits for the peer's acknowledgement of one."),
+        ParameterSpec("nic.stagedPackets", .count, default: 8, unit: "", range: 1...1_024, integral: true,
+                      source: "estimate: the NIC reads a few packets from memory ahead of the wire",
+                      "Packets read from memory and waiting for the wire at most."),
     ]
 
     static let copyEngine: [ParameterSpec] = [

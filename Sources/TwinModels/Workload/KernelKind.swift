@@ -12,6 +12,8 @@ public struct KernelKey: Sendable {
     public var meaning: String
     /// For a key whose value is one of these words: they are stored as their index.
     public var choices: [String]?
+    /// For a key whose value names a node linked to this one: stored as the node's index.
+    public var namesPeer = false
 
     public init(_ name: String, _ unit: QuantityKind, default defaultValue: Double? = nil, range: ClosedRange<Double>, _ meaning: String) {
         self.name = name
@@ -19,6 +21,12 @@ public struct KernelKey: Sendable {
         self.defaultValue = defaultValue
         self.range = range
         self.meaning = meaning
+    }
+
+    /// A required key whose value is the name of a node linked to this one.
+    public init(_ name: String, peerMeaning meaning: String) {
+        self.init(name, .count, range: 0...1_048_576, meaning)
+        namesPeer = true
     }
 
     /// A key whose value is one of `choices`, `defaultChoice` when not given.
@@ -158,6 +166,12 @@ protocol KernelKind: Sendable {
     mutating func handle(_ token: UInt64, on machine: inout Machine) -> Bool
     /// What it has done so far (its `phasePs` is the node's to fill).
     var totals: KernelTotals { get }
+    /// Whether it keeps the GPU busy (its clock up, its power drawn) while it runs.
+    var usesGPU: Bool { get }
+}
+
+extension KernelKind {
+    var usesGPU: Bool { true }
 }
 
 /// Every added kernel kind. A new kind is its own file (declaration and model) and a line here.
@@ -165,6 +179,7 @@ enum KernelKinds {
     static let all: [any KernelKind.Type] = [
         MemsetKernel.self,
         MemoryTraffic.self,
+        SendKernel.self,
     ]
 
     static func kind(_ name: String) -> (any KernelKind.Type)? { all.first { $0.declaration.name == name } }
@@ -199,6 +214,7 @@ extension Machine {
     mutating func startAddedKernel(_ values: KernelValues, phaseIndex: Int, base: UInt64) {
         guard let kind = KernelKinds.kind(values.kind) else { preconditionFailure("unknown kernel kind \(values.kind)") }
         var kernel = kind.init(values, base: base)
+        if kernel.usesGPU { gpuWorkBegins() }
         kernel.start(on: &self)
         addedKernel = AddedKernelRun(kernel: kernel, phaseIndex: phaseIndex, startedAt: now)
     }
