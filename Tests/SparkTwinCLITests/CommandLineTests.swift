@@ -91,6 +91,28 @@ func sparktwin(_ arguments: [String]) throws -> (status: Int32, stdout: String, 
         #expect(page.contains("spark1.gpu.read.bandwidth") && page.contains("spark2.gpu.gemm.throughput"))
     }
 
+    /// Linked nodes from a scenario file: each send's bytes reach the peer's memory, and a
+    /// slower line rate on one port is a regression of that node's send only.
+    @Test func linkedNodesSendAndCompare() throws {
+        let db = temporaryPath("linked.sqlite")
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) } }
+        let file = "Scenarios/examples/two-sparks-linked.yaml"
+        let small = ["--set", "nodes.0.workload.0.together.0.count=1", "--set", "nodes.0.workload.0.together.1.bytes=4 MiB",
+                     "--set", "nodes.1.workload.0.bytes=4 MiB"]
+        let base = try sparktwin(["run", file, "--db", db, "--label", "base"] + small)
+        #expect(base.status == 0, "\(base.stderr)")
+        let slow = try sparktwin(["run", file, "--db", db, "--label", "slow"] + small + ["--set", "nodes.1.machine.nic.bandwidthPerDirection=10 GB/s"])
+        #expect(slow.status == 0, "\(slow.stderr)")
+        let store = try ResultStore(path: db, access: .read)
+        let ids = [try store.runs(labelled: "base")[0].id, try store.runs(labelled: "slow")[0].id]
+        let metrics = Dictionary(uniqueKeysWithValues: try store.metrics(runId: ids[0]).map { ($0.name, $0.value) })
+        #expect(metrics["spark1.nic.tx.bytes"] == Double(4 << 20) && metrics["spark2.nic.tx.bytes"] == Double(4 << 20))
+        #expect(metrics["spark1.memory.write.bytes"]! >= Double(4 << 20) && metrics["spark2.memory.write.bytes"]! >= Double(4 << 20))
+        let compare = try sparktwin(["compare", ids[0], ids[1], "--db", db, "--format", "csv"])
+        let lines = compare.stdout.split(separator: "\n")
+        #expect(lines.contains { $0.contains(",spark2.nic.tx.bandwidth,") && $0.hasSuffix(",regressed") }, "\(compare.stdout)")
+    }
+
     @Test func readingAMissingDatabaseIsAClearError() throws {
         let result = try sparktwin(["runs", "--db", "/nonexistent/x.sqlite"])
         #expect(result.status == 1)
