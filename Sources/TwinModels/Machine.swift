@@ -73,17 +73,7 @@ public struct Machine: ~Copyable {
     }
 
     /// Signals recorded at every sample, in this order: the node's own, then the power system's.
-    public var signals: [(name: String, unit: String)] { Self.ownSignals + PowerSystem.signals(rails: power.rails) }
-
-    static let ownSignals: [(name: String, unit: String)] = [
-        ("gpu.read.bandwidth", "GB/s"),
-        ("gpu.read.latency.mean", "ns"),
-        ("gpu.reads_in_flight", "count"),
-        ("memory.row_hit_rate", "ratio"),
-        ("c2c.cpu_to_gpu.utilization", "ratio"),
-        ("gpu.gemm.throughput", "TFLOPS"),
-        ("cpu.stream.bandwidth", "GB/s"),
-    ]
+    public var signals: [(name: String, unit: String)] { Self.signalList(rails: power.rails).map { ($0.name, $0.unit) } }
 
     public let config: MachineConfig
     public let settings: RunSettings
@@ -150,14 +140,8 @@ public struct Machine: ~Copyable {
     var sampleTimesPs: [UInt64]
     var sampleValues: [[Double]]
     var lastSampleTime = SimTime.zero
-    var lastSampleBytes: UInt64 = 0
-    var lastSampleLatencyPs: UInt64 = 0
-    var lastSampleReads: UInt64 = 0
-    var lastSampleHits: UInt64 = 0
-    var lastSampleMisses: UInt64 = 0
-    var lastSampleFlits: UInt64 = 0
-    var lastSampleFlops: Double = 0
-    var lastSampleCPUBytes: UInt64 = 0
+    /// The counters at the last sample, which the next one's signals read differences from.
+    var lastSample = SampleCounters()
 
     /// Events a node of `config` may have pending at once: each read and each CTA has at most
     /// one, with room for phases and sampling.
@@ -195,7 +179,7 @@ public struct Machine: ~Copyable {
         let samples = Int(min(settings.duration.picoseconds / settings.samplePeriod.picoseconds + 2, ScenarioDefaults.maximumSamplesPerRun + 2))
         self.sampleTimesPs = []
         self.sampleTimesPs.reserveCapacity(samples)
-        self.sampleValues = (Self.ownSignals + PowerSystem.signals(rails: PowerSystem.Rails(clusters: config.power.grace.clusters))).map { _ in
+        self.sampleValues = Self.signalList(rails: PowerSystem.Rails(clusters: config.power.grace.clusters)).map { _ in
             var values: [Double] = []
             values.reserveCapacity(samples)
             return values
@@ -392,35 +376,6 @@ public struct Machine: ~Copyable {
         if gpu.phaseComplete && gpu.readsInFlight == 0 {
             finishStreamPass()
         }
-    }
-
-    mutating func takeSample() {
-        let window = now - lastSampleTime
-        guard window.picoseconds > 0 else { return }
-        let stats = gpu.stats
-        let memoryStats = path.controller.totalStats
-        let flits = path.c2c.stats(.cpuToGPU).busyFlits
-        let reads = stats.readsCompleted - lastSampleReads
-        let hits = memoryStats.rowHits - lastSampleHits
-        let misses = memoryStats.rowMisses - lastSampleMisses
-        sampleTimesPs.append(now.picoseconds)
-        sampleValues[0].append(Double(stats.bytesReceived - lastSampleBytes) / window.seconds / 1e9)
-        sampleValues[1].append(reads == 0 ? 0 : Double(stats.latencySumPs - lastSampleLatencyPs) / Double(reads) / 1_000)
-        sampleValues[2].append(Double(gpu.readsInFlight))
-        sampleValues[3].append(hits + misses == 0 ? 0 : Double(hits) / Double(hits + misses))
-        sampleValues[4].append(Double(flits - lastSampleFlits) / Double(config.c2c.flitRateHz) / window.seconds)
-        sampleValues[5].append((gemm.ctaFlops - lastSampleFlops) / window.seconds / 1e12)
-        sampleValues[6].append(Double(grace.stats.streamBytes - lastSampleCPUBytes) / window.seconds / 1e9)
-        for (offset, value) in power.signalValues.enumerated() { sampleValues[Self.ownSignals.count + offset].append(value) }
-        lastSampleTime = now
-        lastSampleBytes = stats.bytesReceived
-        lastSampleLatencyPs = stats.latencySumPs
-        lastSampleReads = stats.readsCompleted
-        lastSampleHits = memoryStats.rowHits
-        lastSampleMisses = memoryStats.rowMisses
-        lastSampleFlits = flits
-        lastSampleFlops = gemm.ctaFlops
-        lastSampleCPUBytes = grace.stats.streamBytes
     }
 
     /// The counters a step's work is read from.

@@ -6,7 +6,7 @@ import TwinScenario
 struct Describe: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List model parameters with unit, default and source.")
 
-    @Argument(help: ArgumentHelp("A component (cpu, gpu, c2c, memory), a parameter path, or workload (the declared phase kinds' keys).",
+    @Argument(help: ArgumentHelp("A component (cpu, gpu, c2c, memory), a parameter path, workload (the declared phase kinds' keys), or signals (what a run samples).",
                                  valueName: "component"))
     var component: String?
 
@@ -16,6 +16,10 @@ struct Describe: ParsableCommand {
     func run() throws {
         guard let overrides = MachineParameters.presets[preset] else {
             throw CleanExit.message(error: "no preset \"\(preset)\"; presets: \(MachineParameters.presetNames.joined(separator: ", "))")
+        }
+        if component == "signals" {
+            describeSignals()
+            return
         }
         let kinds = KernelDeclaration.all.filter { self.component == "workload" || $0.name == self.component }
         if !kinds.isEmpty {
@@ -53,6 +57,19 @@ struct Describe: ParsableCommand {
 }
 
 extension Describe {
+    /// The signals a run of the preset samples, from their declarations.
+    func describeSignals() {
+        let rails = PowerSystem.Rails(clusters: MachineConfig(MachineParameters.values(preset: preset)!).cpu.topology.clusters)
+        var rows = [["signal", "unit", "description"]]
+        for signal in Machine.signalList(rails: rails) { rows.append([signal.name, signal.unit, signal.meaning]) }
+        printTable(rows)
+        print("""
+
+            Every sample period (run.samplePeriod) in detailed mode; fast mode samples gpu.read.bandwidth,
+            gpu.gemm.throughput and the power system's. A scenario of nodes prefixes each with its node.
+            """)
+    }
+
     /// The keys of phase kinds declared through `KernelDeclaration`, from their declarations.
     func describeKernelKinds(_ declarations: [KernelDeclaration]) {
         var rows = [["kind", "key", "unit", "default", "range", "description"]]

@@ -63,8 +63,11 @@ public struct FastMachine: ~Copyable {
 
     /// Signals recorded at every sample, in this order: its own, then the power system's.
     public var signals: [(name: String, unit: String)] {
-        [("gpu.read.bandwidth", "GB/s"), ("gpu.gemm.throughput", "TFLOPS")] + PowerSystem.signals(rails: power.rails)
+        Self.ownSignals.map { ($0.name, $0.unit) } + PowerSystem.signals(rails: power.rails).map { ($0.name, $0.unit) }
     }
+
+    /// The detailed mode signals fast mode records too, from its own counters (`takeSample`).
+    static let ownSignals: [SignalDeclaration] = [.gpuReadBandwidth, .gemmThroughput]
 
     public init(config: MachineConfig, workload: [WorkloadPhase], settings: RunSettings, cpuCores: [UInt64] = []) {
         self.init(config: config, program: Program(phases: workload, cpuCores: cpuCores), settings: settings)
@@ -324,7 +327,7 @@ public struct FastMachine: ~Copyable {
         sampleTimesPs.append(UInt64((now * 1e12).rounded()))
         sampleValues[0].append((bytesRead - lastSampleBytes) / window / 1e9)
         sampleValues[1].append((flops - lastSampleFlops) / window / 1e12)
-        for (offset, value) in power.signalValues.enumerated() { sampleValues[2 + offset].append(value) }
+        for (offset, value) in power.signalValues.enumerated() { sampleValues[Self.ownSignals.count + offset].append(value) }
         lastSampleTime = now
         lastSampleFlops = flops
         lastSampleBytes = bytesRead

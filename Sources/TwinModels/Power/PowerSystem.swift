@@ -46,6 +46,8 @@ public struct PowerSystem: Sendable {
     /// preset's `cpu.clusters`), the memory and the rest of the SoC.
     public struct Rails: Sendable, Equatable {
         public let clusters: Int
+
+        public init(clusters: Int) { self.clusters = clusters }
         public var gpu: Int { 0 }
         public func cpu(_ cluster: Int) -> Int { 1 + cluster }
         public var memory: Int { 1 + clusters }
@@ -344,13 +346,16 @@ public struct PowerSystem: Sendable {
     }
 
     /// Signals recorded at every sample, in this order (see `signalValues`).
-    public static func signals(rails: Rails) -> [(name: String, unit: String)] {
-        var out: [(name: String, unit: String)] = [("clock.gpu", "MHz")]
-        for cluster in 0..<rails.clusters { out.append(("clock.cpu\(cluster)", "MHz")) }
-        for rail in rails.indices { out.append(("power.\(rails.name(rail))", "W")) }
-        out += [("power.package", "W"), ("power.package.averaged", "W"), ("power.limit", "W")]
-        for node in Node.allCases { out.append(("temp.\(node.name)", "C")) }
-        out += [("fan.speed", "ratio"), ("throttle.reason", "code")]
+    public static func signals(rails: Rails) -> [(name: String, unit: String, meaning: String)] {
+        var out: [(name: String, unit: String, meaning: String)] = [("clock.gpu", "MHz", "GPU clock in force")]
+        for cluster in 0..<rails.clusters { out.append(("clock.cpu\(cluster)", "MHz", "X925 clock of CPU cluster \(cluster)")) }
+        for rail in rails.indices { out.append(("power.\(rails.name(rail))", "W", "the \(rails.name(rail)) rail's power over the last power step")) }
+        out += [("power.package", "W", "the rails' sum over the last power step"),
+                ("power.package.averaged", "W", "the package power the governor reads (averaged over governor.powerWindow)"),
+                ("power.limit", "W", "the package limit in force")]
+        for node in Node.allCases { out.append(("temp.\(node.name)", "C", "temperature of the thermal network's \(node.name) node")) }
+        out += [("fan.speed", "ratio", "fan speed, of its highest"),
+                ("throttle.reason", "code", "why the GPU clock is below its ceiling: 0 none, 1 power cap, 2 thermal, 3 other")]
         return out
     }
 
