@@ -94,7 +94,7 @@ extension Machine {
     }
 
     /// Whether a GPU phase (kernel, stream or added kernel) is running.
-    var gpuHasWork: Bool { gemm.kernel != nil || stream.phase != nil || addedKernel?.kernel.usesGPU == true }
+    var gpuHasWork: Bool { gemm.kernel != nil || stream.phase != nil || runningAddedKernels.contains { $0.kernel.usesGPU } }
 
     /// GPU busy time up to now.
     var gpuBusyPicoseconds: UInt64 {

@@ -109,7 +109,9 @@ public struct Machine: ~Copyable {
     var gpuChase: GPUPointerChase?
     var gpuChaseStats = GPUChaseStats()
     /// The added kernel phase running, and each added kind's totals.
-    var addedKernel: AddedKernelRun?
+    var addedKernels: [AddedKernelRun?] = Array(repeating: nil, count: Engine.added.count)
+    /// The engine slot of the added kernel starting or handling an event now.
+    var activeAddedSlot = 0
     var addedKernelStats: [String: KernelTotals] = [:]
     /// Bytes linked nodes' packets brought in.
     var networkReceivedBytes: UInt64 = 0
@@ -230,7 +232,8 @@ public struct Machine: ~Copyable {
         case .cpuLineDone: threadLineDone(Int(event.payload))
         case .addedKernel: handleAddedKernel(event.payload)
         case .networkDeliver: receivePacket(NetworkPacket(event.payload))
-        case .networkAcknowledge: handleAddedKernel(SendKernel.acknowledged)
+        case .networkAcknowledge:
+            handleAddedKernel(UInt64(Engine.added.firstIndex(of: .networkPort)!) << Self.addedSlotShift | SendKernel.acknowledged)
         case nil: preconditionFailure("unknown event kind \(event.kind)")
         }
     }
@@ -321,7 +324,7 @@ public struct Machine: ~Copyable {
     /// Whether phase `index`, running now, keeps the GPU busy: a GPU engine's, unless it is an
     /// added kind that works elsewhere (a send, CPU-side traffic).
     func phaseUsesGPU(_ index: Int) -> Bool {
-        if case .kernel = phases[index], let run = addedKernel, run.phaseIndex == index { return run.kernel.usesGPU }
+        if case .kernel = phases[index], let run = runningAddedKernels.first(where: { $0.phaseIndex == index }) { return run.kernel.usesGPU }
         return Engine(phases[index]).isGPU
     }
 
@@ -385,7 +388,7 @@ public struct Machine: ~Copyable {
         counters.flops = gemm.ctaFlops
         counters.copyBytes = Double(copy.bytes)
         counters.cpuStreamBytes = Double(grace.stats.streamBytes)
-        counters.kernelBytes = Double(addedKernelStats.values.reduce(0) { $0 + $1.bytes } + (addedKernel?.kernel.totals.bytes ?? 0))
+        counters.kernelBytes = Double(addedKernelStats.values.reduce(0) { $0 + $1.bytes } + runningAddedKernels.reduce(0) { $0 + $1.kernel.totals.bytes })
         return counters
     }
 

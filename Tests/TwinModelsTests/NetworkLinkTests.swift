@@ -66,4 +66,22 @@ import TwinModels
         #expect(beside["b.gpu.read.bandwidth"]! < alone["b.gpu.read.bandwidth"]!)
         #expect(beside == Self.run([Self.send(64 * 1_048_576, to: 1)], receiver: [read]), "same seed, same results")
     }
+
+    /// Added kinds on different engines run in one step: a memset on a GPU stream, CPU-side
+    /// traffic on the traffic engine and a send on the port, each to its end.
+    @Test func addedKindsOnTheirOwnEnginesRunTogether() {
+        let kinds = Dictionary(uniqueKeysWithValues: KernelDeclaration.all.map { ($0.name, $0) })
+        #expect(kinds["memset"]!.engine == .kernelStream && kinds["traffic"]!.engine == .trafficEngine && kinds["send"]!.engine == .networkPort)
+        let memset = WorkloadPhase.kernel(kinds["memset"]!.values(["buffer": Double(16 << 20)])!)
+        let traffic = WorkloadPhase.kernel(kinds["traffic"]!.values(["buffer": Double(16 << 20), "side": 1, "requests": 4_000])!)
+        let nodes = [NodeSpec(name: "a", config: Self.spark, program: Program(phases: [memset, traffic, Self.send(Double(4 << 20), to: 1)], steps: [0..<3])),
+                     NodeSpec(name: "b", config: Self.spark, program: Program(phases: [.idle(SimDuration(seconds: 1e-6))]))]
+        var simulation = Simulation(nodes: nodes, links: [(0, 1)], settings: Self.settings)
+        #expect(simulation.run(until: .zero + Self.settings.duration) == .idle)
+        simulation.finish()
+        let m = Dictionary(uniqueKeysWithValues: simulation.metrics.map { ($0.name, $0.value) })
+        #expect(m["a.gpu.memset.bytes"] == Double(16 << 20) && m["a.gpu.memset.kernels"] == 1)
+        #expect(m["a.traffic.requests"] == 4_000 && m["a.traffic.bytes"] == 4_000 * 64)
+        #expect(m["a.nic.tx.transfers"] == 1 && m["b.memory.write.bytes"] == Double(4 << 20))
+    }
 }

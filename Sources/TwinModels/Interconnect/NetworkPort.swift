@@ -85,6 +85,7 @@ struct SendKernel: KernelKind {
             },
             KernelMetric("nic.tx.transfers", "count", "send phases acknowledged") { Double($0.kernels) },
         ],
+        engine: .networkPort,
         bufferBytes: { $0["buffer"] > 0 ? UInt64($0["buffer"]) : UInt64($0["bytes"]) })
 
     /// Tokens: a packet's last byte has left the port; the peer has acknowledged the last packet.

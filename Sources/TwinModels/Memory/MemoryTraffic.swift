@@ -38,6 +38,7 @@ struct MemoryTraffic: KernelKind {
             KernelMetric("traffic.read.latency.p50", "ns", "median read latency") { $0.readLatency?.quantileNs(0.5) ?? 0 },
             KernelMetric("traffic.read.latency.p99", "ns", "99th-percentile read latency") { $0.readLatency?.quantileNs(0.99) ?? 0 },
         ],
+        engine: .trafficEngine,
         bufferBytes: { UInt64($0["buffer"]) })
 
     /// Tokens of the events it schedules.

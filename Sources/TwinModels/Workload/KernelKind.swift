@@ -107,14 +107,18 @@ public struct KernelDeclaration: Sendable {
     public var bufferBytes: @Sendable (KernelValues) -> UInt64
     /// The metrics a run with phases of this kind reports, beside the machine's own.
     public var metrics: [KernelMetric]
+    /// The engine its phases run on: one phase at a time each, beside the other engines' phases.
+    public var engine: Engine
 
-    /// `metrics` defaults to a GPU kernel's (`KernelMetric.gpuKernel`).
-    public init(name: String, summary: String, keys: [KernelKey], metrics: [KernelMetric]? = nil,
+    /// `metrics` defaults to a GPU kernel's (`KernelMetric.gpuKernel`), `engine` to a GPU stream.
+    public init(name: String, summary: String, keys: [KernelKey], metrics: [KernelMetric]? = nil, engine: Engine = .kernelStream,
                 bufferBytes: @escaping @Sendable (KernelValues) -> UInt64) {
+        precondition(Engine.added.contains(engine), "an added kind runs on one of the added engines")
         self.name = name
         self.summary = summary
         self.keys = keys
         self.metrics = metrics ?? KernelMetric.gpuKernel(name)
+        self.engine = engine
         self.bufferBytes = bufferBytes
     }
 
@@ -154,9 +158,9 @@ public struct KernelValues: Sendable, Equatable {
     public var declaration: KernelDeclaration { KernelKinds.declaration(kind)! }
 }
 
-/// The model of an added kernel kind, run by its node: it starts on the phase's values and
-/// buffer, schedules its own events through `Machine.kernelEvent(at:token:)`, and is handed each
-/// back. Machine primitives (`gpuStoreLine`, `l2Transfer`, the memory path) do the timing.
+/// The model of an added kernel kind, run by its node on its declaration's engine: it starts on
+/// the phase's values and buffer, schedules its own events through `Machine.kernelEvent(at:token:)`,
+/// and is handed each back. Machine primitives (`gpuStoreLine`, `l2Transfer`, the memory path) do the timing.
 protocol KernelKind: Sendable {
     static var declaration: KernelDeclaration { get }
     init(_ values: KernelValues, base: UInt64)
@@ -206,31 +210,44 @@ struct AddedKernelRun: Sendable {
 }
 
 extension Machine {
-    /// Schedules an event of the running added kernel at `time`; it gets `token` back.
+    /// An added-kernel event's payload: the engine slot in the top byte, the kernel's token below.
+    static let addedSlotShift: UInt64 = 56
+
+    /// Schedules an event of the added kernel now starting or handling one at `time`; it gets
+    /// `token` back.
     mutating func kernelEvent(at time: SimTime, token: UInt64) {
-        queue.push(Event(time: time, kind: EventKind.addedKernel.rawValue, payload: token))
+        precondition(token < 1 << Self.addedSlotShift, "a kernel's token fits below its engine slot")
+        queue.push(Event(time: time, kind: EventKind.addedKernel.rawValue, payload: UInt64(activeAddedSlot) << Self.addedSlotShift | token))
     }
 
     mutating func startAddedKernel(_ values: KernelValues, phaseIndex: Int, base: UInt64) {
         guard let kind = KernelKinds.kind(values.kind) else { preconditionFailure("unknown kernel kind \(values.kind)") }
+        let slot = Engine.added.firstIndex(of: kind.declaration.engine)!
         var kernel = kind.init(values, base: base)
         if kernel.usesGPU { gpuWorkBegins() }
+        activeAddedSlot = slot
         kernel.start(on: &self)
-        addedKernel = AddedKernelRun(kernel: kernel, phaseIndex: phaseIndex, startedAt: now)
+        addedKernels[slot] = AddedKernelRun(kernel: kernel, phaseIndex: phaseIndex, startedAt: now)
     }
 
-    /// Hands an event to the running added kernel (moved out meanwhile, so it may change the node).
-    mutating func handleAddedKernel(_ token: UInt64) {
-        guard var run = addedKernel else { return }
-        addedKernel = nil
-        let finished = run.kernel.handle(token, on: &self)
+    /// Hands an event to the added kernel of its engine slot (moved out meanwhile, so it may
+    /// change the node).
+    mutating func handleAddedKernel(_ payload: UInt64) {
+        let slot = Int(payload >> Self.addedSlotShift)
+        guard var run = addedKernels[slot] else { return }
+        addedKernels[slot] = nil
+        activeAddedSlot = slot
+        let finished = run.kernel.handle(payload & (1 << Self.addedSlotShift - 1), on: &self)
         if finished {
             account(run)
             finishPhase(run.phaseIndex)
         } else {
-            addedKernel = run
+            addedKernels[slot] = run
         }
     }
+
+    /// The added kernels running now, one per engine at most.
+    var runningAddedKernels: [AddedKernelRun] { addedKernels.compactMap { $0 } }
 
     /// Adds a run's work to its kind's totals (at its end, or at the end of the simulation).
     mutating func account(_ run: AddedKernelRun) {
@@ -252,7 +269,7 @@ extension Machine {
     var addedKernelMetrics: [MetricValue] {
         program.addedKernelKinds.flatMap { declaration -> [MetricValue] in
             var totals = addedKernelStats[declaration.name] ?? KernelTotals()
-            if let run = addedKernel, type(of: run.kernel).declaration.name == declaration.name {
+            for run in runningAddedKernels where type(of: run.kernel).declaration.name == declaration.name {
                 totals.add(run.totalsNow(at: now))
             }
             return declaration.metrics.map { MetricValue(name: $0.name, value: $0.value(totals), unit: $0.unit) }

@@ -60,8 +60,12 @@ public enum Engine: String, Sendable, CaseIterable {
     case gemmStream = "a GPU stream of GEMM kernels"
     /// One SM thread's pointer chase (beside another stream's kernel: latency under load).
     case gpuChase = "the GPU pointer chase"
-    /// A GPU stream of kernels of an added kind (`KernelKind`).
+    /// A GPU stream of kernels of an added kind (`KernelKind`, such as `memset`).
     case kernelStream = "a GPU stream of added kernels"
+    /// The memory traffic generator (`traffic`).
+    case trafficEngine = "the traffic engine"
+    /// The network port to linked nodes (`send`).
+    case networkPort = "the network port"
     /// The copy engine over the host link.
     case copyEngine = "the copy engine"
     /// The Grace core of the pointer chase.
@@ -77,13 +81,17 @@ public enum Engine: String, Sendable, CaseIterable {
         case .gemm: self = .gemmStream
         case .gpuChase: self = .gpuChase
         case .copy: self = .copyEngine
-        case .kernel: self = .kernelStream
+        case .kernel(let values): self = values.declaration.engine
         case .cpuChase: self = .cpuChase
         case .cpuThreads: self = .cpuThreads
         case .idle: self = .none
         }
     }
 
-    /// Whether the engine runs on the SMs.
+    /// Whether the engine runs on the SMs (GPU-side traffic keeps the GPU busy too; see
+    /// `Machine.phaseUsesGPU`).
     public var isGPU: Bool { self == .gpuReadStream || self == .gemmStream || self == .gpuChase || self == .kernelStream }
+
+    /// The engines added kinds run on, in the order of their slots on a node.
+    static let added: [Engine] = [.kernelStream, .trafficEngine, .networkPort]
 }
