@@ -6,7 +6,7 @@ import TwinScenario
 struct Describe: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List model parameters with unit, default and source.")
 
-    @Argument(help: ArgumentHelp("A component (cpu, gpu, c2c, memory), a parameter path, workload (the declared phase kinds' keys), or signals (what a run samples).",
+    @Argument(help: ArgumentHelp("A component (cpu, gpu, c2c, memory), a parameter path, workload (the declared phase kinds' keys), signals (what a run samples), or metrics (what it reports).",
                                  valueName: "component"))
     var component: String?
 
@@ -19,6 +19,10 @@ struct Describe: ParsableCommand {
         }
         if component == "signals" {
             describeSignals()
+            return
+        }
+        if component == "metrics" {
+            describeMetrics()
             return
         }
         let kinds = KernelDeclaration.all.filter { self.component == "workload" || $0.name == self.component }
@@ -67,6 +71,34 @@ extension Describe {
 
             Every sample period (run.samplePeriod) in detailed mode; fast mode samples gpu.read.bandwidth,
             gpu.gemm.throughput and the power system's. A scenario of nodes prefixes each with its node.
+            """)
+    }
+
+    /// The metrics a run of the preset reports, in which modes, and which way `compare` calls
+    /// better; then the added kinds' metrics with their meaning.
+    func describeMetrics() {
+        let config = MachineConfig(MachineParameters.values(preset: preset)!)
+        let detailed = Machine.metricCatalog(config: config, fidelity: .detailed)
+        let fast = Set(Machine.metricCatalog(config: config, fidelity: .fast).map(\.name))
+        var rows = [["metric", "unit", "modes", "better"]]
+        var listed: Set<String> = []
+        for metric in detailed + Machine.metricCatalog(config: config, fidelity: .fast) where listed.insert(metric.name).inserted {
+            let modes = fast.contains(metric.name) ? (detailed.contains { $0.name == metric.name } ? "both" : "fast") : "detailed"
+            rows.append([metric.name, metric.unit, modes, MetricKind.of(metric.name).direction.rawValue])
+        }
+        printTable(rows)
+        print("")
+        var kinds = [["kind", "metric", "unit", "better", "description"]]
+        for declaration in KernelDeclaration.all {
+            for metric in declaration.metrics {
+                kinds.append([declaration.name, metric.name, metric.unit, MetricKind.of(metric.name).direction.rawValue, metric.meaning])
+            }
+        }
+        printTable(kinds)
+        print("""
+
+            A program of several steps adds step.N.time and its steps' throughputs; a scenario of nodes prefixes
+            each metric with its node. `compare` judges a change by the better direction shown.
             """)
     }
 

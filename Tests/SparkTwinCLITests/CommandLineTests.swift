@@ -132,6 +132,22 @@ func sparktwin(_ arguments: [String]) throws -> (status: Int32, stdout: String, 
         #expect(try sparktwin(["describe", "--preset", "b200"]).status == 1)
     }
 
+    /// `describe signals` and `describe metrics` list what a run records, from the declarations,
+    /// with the direction `compare` calls better.
+    @Test func describeListsSignalsAndMetrics() throws {
+        let signals = try sparktwin(["describe", "signals"])
+        #expect(signals.status == 0)
+        let signalLines = signals.stdout.split(separator: "\n")
+        #expect(signalLines.contains { $0.hasPrefix("clock.cpu1 ") && $0.contains("cluster 1") })
+        #expect(signalLines.contains { $0.hasPrefix("gpu.read.bandwidth ") && $0.contains("GB/s") })
+        let metrics = try sparktwin(["describe", "metrics"])
+        #expect(metrics.status == 0)
+        let metricLines = metrics.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        #expect(metricLines.contains { $0.starts(with: ["gpu.read.bandwidth", "GB/s", "both", "higher"]) })
+        #expect(metricLines.contains { $0.starts(with: ["gpu.read.latency.p99", "ns", "detailed", "lower"]) })
+        #expect(metricLines.contains { $0.starts(with: ["traffic", "traffic.read.latency.p99", "ns", "lower"]) })
+    }
+
     @Test func memoryBenchmarkPrintsRequestsPerSecondPerPattern() throws {
         let result = try sparktwin(["bench", "memory", "--requests", "20000"])
         #expect(result.status == 0)
