@@ -199,14 +199,7 @@ import TwinScenario
         """
     }
 
-    func errors(_ text: String) -> String {
-        do {
-            _ = try ScenarioLoader.parse(text: text, file: "fill.yaml")
-            return ""
-        } catch {
-            return (error as? ScenarioError)?.description ?? "\(error)"
-        }
-    }
+    func errors(_ text: String) -> String { loadErrors(text, file: "fill.yaml") }
 
     @Test func aMemsetPhaseTakesItsDeclaredKeysAndDefaults() throws {
         let scenario = try ScenarioLoader.parse(text: scenario("{kind: memset, buffer: 64 MiB, hostInterval: 5 us}"), file: "fill.yaml")
@@ -309,14 +302,7 @@ import TwinScenario
         """
     }
 
-    func errors(_ text: String) -> String {
-        do {
-            _ = try ScenarioLoader.parse(text: text, file: "layout.yaml")
-            return ""
-        } catch {
-            return (error as? ScenarioError)?.description ?? "\(error)"
-        }
-    }
+    func errors(_ text: String) -> String { loadErrors(text, file: "layout.yaml") }
 
     @Test func threadsFitTheClustersAndCoresOfThePreset() {
         let thread = { (cluster: Int, count: Int) in "{core: x925, cluster: \(cluster), count: \(count), program: [{compute: 1000}]}" }
@@ -342,5 +328,15 @@ import TwinScenario
         #expect(m["power.cpu2.mean"]! > m["power.cpu1.mean"]!)
         #expect(abs(m["power.cpu.mean"]! - (m["power.cpu0.mean"]! + m["power.cpu1.mean"]! + m["power.cpu2.mean"]!)) < 1e-9)
         #expect(m["power.cpu3.mean"] == nil)
+    }
+}
+
+/// The errors of loading scenario `text` as `file`, or "" when it loads.
+func loadErrors(_ text: String, file: String) -> String {
+    do {
+        _ = try ScenarioLoader.parse(text: text, file: file)
+        return ""
+    } catch {
+        return (error as? ScenarioError)?.description ?? "\(error)"
     }
 }

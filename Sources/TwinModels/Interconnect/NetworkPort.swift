@@ -80,9 +80,7 @@ struct SendKernel: KernelKind {
         ],
         metrics: [
             KernelMetric("nic.tx.bytes", "B", "bytes put on the wire by send phases") { Double($0.bytes) },
-            KernelMetric("nic.tx.bandwidth", "GB/s", "those bytes over the time the send phases ran, to the last acknowledgement") {
-                $0.seconds > 0 ? Double($0.bytes) / $0.seconds / 1e9 : 0
-            },
+            .bandwidth("nic.tx.bandwidth", "those bytes over the time the send phases ran, to the last acknowledgement"),
             KernelMetric("nic.tx.transfers", "count", "send phases acknowledged") { Double($0.kernels) },
         ],
         engine: .networkPort,

@@ -29,9 +29,7 @@ struct MemoryTraffic: KernelKind {
         ],
         metrics: [
             KernelMetric("traffic.bytes", "B", "bytes of the requests done") { Double($0.bytes) },
-            KernelMetric("traffic.bandwidth", "GB/s", "bytes over the time the traffic phases ran") {
-                $0.seconds > 0 ? Double($0.bytes) / $0.seconds / 1e9 : 0
-            },
+            .bandwidth("traffic.bandwidth", "bytes over the time the traffic phases ran"),
             KernelMetric("traffic.requests", "count", "requests issued, reads and writes") { Double($0.requests) },
             KernelMetric("traffic.reads", "count", "read requests issued") { Double($0.reads) },
             KernelMetric("traffic.read.latency.mean", "ns", "reads' time from issue to data back") { $0.readLatency?.meanNs ?? 0 },

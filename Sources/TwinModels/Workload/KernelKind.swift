@@ -82,12 +82,15 @@ public struct KernelMetric: Sendable {
         self.value = value
     }
 
+    /// A kind's bytes over the time its phases ran, GB/s.
+    public static func bandwidth(_ name: String, _ meaning: String) -> KernelMetric {
+        KernelMetric(name, "GB/s", meaning) { $0.seconds > 0 ? Double($0.bytes) / $0.seconds / 1e9 : 0 }
+    }
+
     /// The metrics of a GPU kernel kind: `gpu.<kind>.bytes`, `.bandwidth`, `.kernels`, `.kernel_time.mean`.
     public static func gpuKernel(_ kind: String) -> [KernelMetric] {
         [KernelMetric("gpu.\(kind).bytes", "B", "bytes the kernels moved") { Double($0.bytes) },
-         KernelMetric("gpu.\(kind).bandwidth", "GB/s", "bytes over the time the phases ran") {
-             $0.seconds > 0 ? Double($0.bytes) / $0.seconds / 1e9 : 0
-         },
+         bandwidth("gpu.\(kind).bandwidth", "bytes over the time the phases ran"),
          KernelMetric("gpu.\(kind).kernels", "count", "kernels finished") { Double($0.kernels) },
          KernelMetric("gpu.\(kind).kernel_time.mean", "us", "the phases' time per kernel, launch gaps included") {
              $0.kernels > 0 ? $0.seconds / Double($0.kernels) * 1e6 : 0
