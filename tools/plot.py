@@ -122,6 +122,29 @@ def unit_of(values):
     return units.pop() if len(units) == 1 and "" not in units else ""
 
 
+# Units a sweep may mix on one axis (`4 KiB`, `1 MiB`), with the base unit they are put in.
+UNIT_SCALES = {
+    "B": (1, "B"), "kB": (1e3, "B"), "KiB": (1024, "B"), "MB": (1e6, "B"), "MiB": (1024**2, "B"),
+    "GB": (1e9, "B"), "GiB": (1024**3, "B"), "TB": (1e12, "B"), "TiB": (1024**4, "B"),
+    "ps": (1e-12, "s"), "ns": (1e-9, "s"), "us": (1e-6, "s"), "µs": (1e-6, "s"), "ms": (1e-3, "s"), "s": (1, "s"), "min": (60, "s"),
+    "Hz": (1, "Hz"), "kHz": (1e3, "Hz"), "MHz": (1e6, "Hz"), "GHz": (1e9, "Hz"),
+    "B/s": (1, "B/s"), "kB/s": (1e3, "B/s"), "MB/s": (1e6, "B/s"), "GB/s": (1e9, "B/s"), "TB/s": (1e12, "B/s"),
+    "KiB/s": (1024, "B/s"), "MiB/s": (1024**2, "B/s"), "GiB/s": (1024**3, "B/s"),
+}
+
+
+def axis_values(texts):
+    """The numbers of a sweep's values and their axis unit: as given when they share a unit,
+    else in the base unit of the units they mix (`4 KiB`, `1 MiB` -> bytes)."""
+    unit = unit_of(texts)
+    if unit or not texts:
+        return [number(t) for t in texts], unit
+    units = [re.sub(r"^\s*[-+0-9.eE_]+\s*", "", t) for t in texts]
+    if all(u in UNIT_SCALES for u in units) and len({UNIT_SCALES[u][1] for u in units}) == 1:
+        return [number(t) * UNIT_SCALES[u][0] for t, u in zip(texts, units)], UNIT_SCALES[units[0]][1]
+    return [number(t) for t in texts], ""
+
+
 def plot_sweep(db, args):
     rows = db.execute(
         "SELECT run.id, run.overrides, metric.value, metric.unit FROM run "
@@ -147,12 +170,16 @@ def plot_sweep(db, args):
             sys.exit(f"error: sweep {args.name} does not vary {args.x}; it varies {', '.join(varied)}")
         group = assignments.get(args.group, "") if args.group else ""
         x_values.append(assignments[args.x])
-        lines.setdefault(group, []).append((number(assignments[args.x]), value))
+        lines.setdefault(group, []).append((len(x_values) - 1, value))
+    xs, x_unit = axis_values(x_values)
     fig, ax = plt.subplots(figsize=(8, 5))
     for group, points in sorted(lines.items()):
-        points.sort()
+        points = sorted((xs[i], v) for i, v in points)
         ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=f"{args.group}={group}" if args.group else None)
-    x_unit = unit_of(x_values)
+    numeric = [x for x in xs if isinstance(x, float)]
+    # Values spread over three decades or more (message sizes, say) read better on a log axis.
+    if numeric and len(numeric) == len(xs) and min(numeric) > 0 and max(numeric) / min(numeric) >= 1000:
+        ax.set_xscale("log")
     ax.set_xlabel(f"{args.x} ({x_unit})" if x_unit else args.x)
     ax.set_ylabel(f"{args.y} ({unit})" if unit else args.y)
     ax.set_title(f"sweep {args.name}")

@@ -15,7 +15,7 @@ import TwinScenario
     static let quickFiles = [
         "quickstart.yaml", "examples/random-read.yaml", "calibration/gb10-c1-stream-read.yaml",
         "calibration/gb10-c5-chase-l3.yaml", "calibration/gb10-c5-chase-dram.yaml", "calibration/h100-h2d-pinned.yaml",
-        "calibration/h100-gpu-chase-latency.yaml", "examples/memory-load.yaml",
+        "calibration/h100-gpu-chase-latency.yaml", "examples/memory-load.yaml", "examples/spark-to-spark.yaml",
     ]
 
     @Test func everyInputFileHasASnapshotWithASectionPerRun() throws {
