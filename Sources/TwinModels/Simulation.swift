@@ -61,6 +61,7 @@ public struct Simulation: ~Copyable {
     var endedCount = 0
     /// Whether each node has a link, and, of those, whose workloads are done.
     let linked: [Bool]
+    let linkedCount: Int
     var linkedDone: [Bool]
     var linkedDoneCount = 0
 
@@ -78,6 +79,7 @@ public struct Simulation: ~Copyable {
             linked[b] = true
         }
         self.linked = linked
+        self.linkedCount = linked.count(where: { $0 })
         self.linkedDone = Array(repeating: false, count: specs.count)
         let capacity = specs.map { Machine.eventCapacity($0.config) }.reduce(0, +)
         events = .allocate(capacity: 1)
@@ -140,7 +142,7 @@ public struct Simulation: ~Copyable {
             } else if node.pointee.workloadFinishedAt != nil && !linkedDone[target] {
                 linkedDone[target] = true
                 linkedDoneCount += 1
-                if linkedDoneCount == linked.count(where: { $0 }) {
+                if linkedDoneCount == linkedCount {
                     for index in 0..<nodeCount where linked[index] && !ended[index] {
                         ended[index] = true
                         endedCount += 1

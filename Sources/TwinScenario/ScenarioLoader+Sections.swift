@@ -20,7 +20,7 @@ extension ScenarioLoader {
         }
         let summary = sink.string(top.optional("description"), "description") ?? ""
         var nodes: [NodeRead]?
-        var links: [NodeLink]? = []
+        var links: [NodeLink] = []
         if let nodesNode = top.optional("nodes") {
             for key in ["machine", "buffers", "workload"] {
                 guard let stray = top.optional(key) else { continue }
@@ -28,7 +28,7 @@ extension ScenarioLoader {
             }
             let names = nodeNames(nodesNode)
             links = top.optional("links").map { readLinks($0, names: names, sink: &sink) } ?? []
-            nodes = readNodes(nodesNode, links: links ?? [], sink: &sink)
+            nodes = readNodes(nodesNode, links: links, sink: &sink)
         } else {
             if let stray = top.optional("links") {
                 sink.error(stray, "links", "expected links only between the nodes of a scenario of nodes:")
@@ -58,7 +58,7 @@ extension ScenarioLoader {
             if let machine = node.machine, let read = node.read { checkFits(read, on: machine.config, sink: &sink) }
             if let read = node.read, run?.fidelity == .fast { checkFastSteps(read, sink: &sink) }
         }
-        guard let name, let nodes, let links, let run, let expectations, sink.diagnostics.isEmpty else { return nil }
+        guard let name, let nodes, let run, let expectations, sink.diagnostics.isEmpty else { return nil }
         var scenarioNodes: [ScenarioNode] = []
         var warnings = sink.warnings
         for node in nodes {
@@ -158,6 +158,7 @@ extension ScenarioLoader {
         }
         var out: [NodeRead] = []
         var seen: Set<String> = []
+        let names = nodeNames(node)
         for (index, item) in sequence.enumerated() {
             let path = "nodes.\(index)"
             guard var reader = MappingReader(item, path: path, sink: &sink) else { continue }
@@ -178,7 +179,6 @@ extension ScenarioLoader {
             let buffers = reader.optional("buffers")
             let workload = reader.required("workload", "a list of phases", sink: &sink)
             reader.rejectUnknownKeys(sink: &sink)
-            let names = nodeNames(node)
             var peers: [String: Int] = [:]
             for link in links where link.first == index || link.second == index {
                 let peer = link.first == index ? link.second : link.first
