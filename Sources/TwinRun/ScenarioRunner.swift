@@ -81,28 +81,26 @@ public enum ScenarioRunner {
             // Nodes share nothing yet, so each node's fast run is its own, one after the other.
             for (index, node) in scenario.nodes.enumerated() {
                 var machine = FastMachine(config: node.machine, program: node.program, settings: scenario.run)
-                // Fast mode advances a governor period at a time; report every simulated second or so.
-                var reported = 0.0
+                // Report every simulated second or so.
                 var outcome = StopReason.reachedEnd
                 while true {
-                    outcome = machine.run(until: min(end.seconds, reported + 1))
-                    reported = machine.now
-                    if outcome != .reachedEnd || machine.now + machine.config.power.stepSeconds > end.seconds + 1e-12 { break }
+                    outcome = machine.run(until: min(end, machine.now + SimDuration(seconds: 1)))
+                    if outcome != .reachedEnd || machine.now >= end { break }
                     if stop() { interrupted = true; break }
                     if let progress, clock.now - lastReport > .milliseconds(500) {
                         lastReport = clock.now
                         // The ETA counts to the workload's end where the unit costs tell it, not to run.duration.
-                        let workloadEnd = machine.estimatedSecondsLeft.map { SimTime.zero + SimDuration(seconds: min(end.seconds, machine.now + $0)) }
-                        progress(RunProgress(simulated: SimTime.zero + SimDuration(seconds: machine.now), end: workloadEnd ?? end,
+                        let workloadEnd = machine.estimatedSecondsLeft.map { min(end, machine.now + SimDuration(seconds: $0)) }
+                        progress(RunProgress(simulated: machine.now, end: workloadEnd ?? end,
                                              events: result.events + machine.eventsHandled, wallSeconds: seconds(clock.now - start)))
                     }
                 }
                 if interrupted { break }
-                let (nodeStatus, nodeMessage) = describe(outcome, at: machine.now, shutdownC: node.machine.power.shutdownC)
+                let (nodeStatus, nodeMessage) = describe(outcome, at: machine.now.seconds, shutdownC: node.machine.power.shutdownC)
                 if status == "finished" { (status, message) = (nodeStatus, nodeMessage) }
                 machine.finish()
                 result.add(metrics: machine.metrics.named(node.name), series: machine.series.named(node.name), times: machine.sampleTimes,
-                           events: machine.eventsHandled, now: SimTime.zero + SimDuration(seconds: machine.now))
+                           events: machine.eventsHandled, now: machine.now)
             }
             if scenario.nodes.count > 1 && status == "finished" { message = "every node's workload complete or its duration reached" }
         } else {

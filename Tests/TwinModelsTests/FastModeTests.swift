@@ -30,7 +30,7 @@ struct FastModeTests {
         _ = detailed.run(until: .zero + settings.duration)
         detailed.finish()
         var fast = FastMachine(config: config, workload: [gemm], settings: settings)
-        _ = fast.run(until: settings.duration.seconds)
+        _ = fast.run(until: .zero + settings.duration)
         fast.finish()
         let d = detailed.metrics, f = fast.metrics
         // The governor did act: the clock left the application clock in both modes.
@@ -51,7 +51,7 @@ struct FastModeTests {
         func cpuPower(cores: UInt64, fast: Bool) -> Double {
             if fast {
                 var machine = FastMachine(config: config, workload: idle, settings: settings, cpuCores: [cores])
-                _ = machine.run(until: settings.duration.seconds)
+                _ = machine.run(until: .zero + settings.duration)
                 machine.finish()
                 return metric(machine.metrics, "power.cpu.mean")
             }
@@ -85,7 +85,7 @@ struct FastModeTests {
         detailed.finish()
         func fast(together: Bool) -> FastMachine {
             var machine = FastMachine(config: config, program: workload(together: together), settings: settings)
-            _ = machine.run(until: settings.duration.seconds)
+            _ = machine.run(until: .zero + settings.duration)
             machine.finish()
             return machine
         }
@@ -95,7 +95,7 @@ struct FastModeTests {
         #expect(f < 0.95 * metric(apart.metrics, "gpu.read.bandwidth"))
         // The pair ends when both are done, within a power step of detailed mode.
         let end = detailed.workloadFinishedAt!.seconds
-        #expect(abs(together.now - end) <= 2 * config.power.stepSeconds, "fast \(together.now) s, detailed \(end) s")
+        #expect(abs(together.now.seconds - end) <= 2 * config.power.stepSeconds, "fast \(together.now.seconds) s, detailed \(end) s")
         #expect(together.now < apart.now)
     }
 
@@ -109,7 +109,7 @@ struct FastModeTests {
         _ = detailed.run(until: .zero + settings.duration)
         detailed.finish()
         var fast = FastMachine(config: config, workload: chases, settings: settings)
-        _ = fast.run(until: settings.duration.seconds)
+        _ = fast.run(until: .zero + settings.duration)
         fast.finish()
         for name in ["gpu.chase.latency.mean", "gpu.chase.latency.cycles", "cpu.chase.latency.mean"] {
             let d = metric(detailed.metrics, name), f = metric(fast.metrics, name)
@@ -117,12 +117,48 @@ struct FastModeTests {
         }
     }
 
+    @Test func aFastRunEndsWhenItsWorkloadDoesNotAtTheEndOfAGovernorPeriod() {
+        // Two GEMM kernels of ~0.1 ms each: far less than a 10 ms governor period. Fast mode
+        // ends where the second kernel does, as detailed mode does, with its power and energy.
+        let config = MachineConfig(MachineParameters.values(preset: "dgx-spark")!)
+        var phase = GEMMPhase(m: 2048, n: 2048, k: 2048, precision: .bf16)
+        phase.count = 2
+        let settings = RunSettings(duration: SimDuration(seconds: 1), seed: 3, samplePeriod: SimDuration(seconds: 1e-3),
+                                   eventBudget: 100_000_000)
+        var detailed = Simulation(config: config, workload: [.gemm(phase)], settings: settings)
+        _ = detailed.run(until: .zero + settings.duration)
+        detailed.finish()
+        var fast = FastMachine(config: config, workload: [.gemm(phase)], settings: settings)
+        #expect(fast.run(until: .zero + settings.duration) == .idle)
+        fast.finish()
+        let end = detailed.workloadFinishedAt!.seconds
+        #expect(end < config.power.stepSeconds / 10)
+        #expect(abs(fast.now.seconds - end) / end < 0.02, "fast ends at \(fast.now.seconds) s, detailed at \(end) s")
+        #expect(metric(fast.metrics, "gpu.gemm.kernels") == 2)
+        #expect(metric(fast.metrics, "energy.total") > 0)
+    }
+
+    @Test func aFastRunShorterThanAGovernorPeriodSimulatesItsDuration() {
+        // 2 ms of a long stream, with 10 ms governor periods: the run stops at 2 ms, having read.
+        let config = MachineConfig(MachineParameters.values(preset: "dgx-spark")!)
+        let stream = WorkloadPhase.streamRead(StreamReadPhase(bufferBytes: 1 << 30, totalBytes: 1 << 30, pattern: .sequential, count: 1_000))
+        let settings = RunSettings(duration: SimDuration(seconds: 2e-3), seed: 1, samplePeriod: SimDuration(seconds: 1e-3),
+                                   eventBudget: 10_000_000)
+        var fast = FastMachine(config: config, workload: [stream], settings: settings)
+        #expect(fast.run(until: .zero + settings.duration) == .reachedEnd)
+        fast.finish()
+        #expect(fast.now.picoseconds == settings.duration.picoseconds)
+        #expect(metric(fast.metrics, "gpu.read.bandwidth") > 100)
+        // Fast mode samples at the end of governor periods, and at the end of the run.
+        #expect(fast.sampleTimes == [settings.duration.picoseconds])
+    }
+
     @Test func fastRunsAreReproducible() {
         let settings = RunSettings(duration: SimDuration(seconds: 2e-3), seed: 9, samplePeriod: SimDuration(seconds: 1e-4),
                                    eventBudget: 100_000_000)
         func once() -> [MetricValue] {
             var fast = FastMachine(config: machine(), workload: [gemm, .idle(SimDuration(seconds: 1e-3))], settings: settings)
-            _ = fast.run(until: settings.duration.seconds)
+            _ = fast.run(until: .zero + settings.duration)
             fast.finish()
             return fast.metrics
         }
@@ -137,7 +173,7 @@ struct FastModeTests {
             let stream = WorkloadPhase.streamRead(StreamReadPhase(bufferBytes: 8 << 30, totalBytes: 8 << 30, pattern: .sequential, count: 100_000))
             let settings = RunSettings(duration: SimDuration(seconds: 60), seed: 1, samplePeriod: SimDuration(seconds: 1), eventBudget: 10_000_000)
             var fast = FastMachine(config: MachineConfig(p), workload: [stream], settings: settings)
-            _ = fast.run(until: 60)
+            _ = fast.run(until: .zero + SimDuration(seconds: 60))
             fast.finish()
             return fast.metrics
         }

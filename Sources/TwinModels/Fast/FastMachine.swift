@@ -1,8 +1,10 @@
 import TwinCore
 
 /// Fast mode: the workload advances in whole units (kernels, streaming passes, copies) whose
-/// durations and activity come from the detailed models at the clocks in force, one governor
-/// period at a time. Power, heat and the governor are the same models as in detailed mode.
+/// durations and activity come from the detailed models at the clocks in force. Power, heat and
+/// the governor are the same models as in detailed mode, stepped at the end of each governor
+/// period. Time is integer picoseconds: a workload ends when its last unit does, and a run may
+/// end between two periods (its last, partial one integrated at `finish`), as in detailed mode.
 ///
 /// A unit that straddles a clock change finishes the rest of its work at the new clock's cost,
 /// so the clock's effect on throughput is felt within one period.
@@ -14,10 +16,16 @@ public struct FastMachine: ~Copyable {
     var costs: UnitCostTable
     var power: PowerSystem
 
-    public private(set) var now = 0.0
+    /// A governor period, ps; time is kept in integer picoseconds as in detailed mode.
+    let periodPs: UInt64
+    /// How far the run has simulated, ps: the end of the work done so far.
+    var nowPs: UInt64 = 0
     var periodsDone: UInt64 = 0
+    /// What the governor period in progress has done so far; the power system gets it at the
+    /// period's end (or, for a run that ends between periods, at `finish`).
+    var period: PeriodWork
     public private(set) var workloadFinished = false
-    /// Periods and units simulated: fast mode's "events".
+    /// Work steps and periods simulated: fast mode's "events".
     public private(set) var eventsHandled: UInt64 = 0
 
     // The running phase: its index, units left and the fraction of the current unit left.
@@ -26,8 +34,8 @@ public struct FastMachine: ~Copyable {
     var unitFractionLeft = 0.0
     /// Whether the unit in progress is the phase's first.
     var firstUnit = true
-    /// When the phase's next unit may start (launch overheads, host pacing, idle spans).
-    var waitSeconds = 0.0
+    /// Time until the phase's next unit may start (launch overheads, host pacing, idle spans), ps.
+    var waitPs: UInt64 = 0
     /// A `cpu` phase in a `together:` step runs as a second track beside the step's other phase
     /// (the loader allows only that pair in fast mode): its index and the fraction of it left.
     /// The workload moves on once both are done.
@@ -39,27 +47,41 @@ public struct FastMachine: ~Copyable {
     var flops = 0.0
     var bytesRead = 0.0
     var kernels: UInt64 = 0
-    /// Loads the pointer chases timed, and the time they took (CPU, GPU): their mean latency.
+    /// Loads the pointer chases timed, and the time they took, ps (CPU, GPU): their mean latency.
     var chaseLoads = [0.0, 0.0]
-    var chaseSeconds = [0.0, 0.0]
+    var chasePs: [UInt64] = [0, 0]
     /// Sum over GPU-chase time of the SM clock: SM cycles the loads took.
     var gpuChaseCycles = 0.0
-    var gemmSeconds = 0.0
-    var streamSeconds = 0.0
+    var gemmPs: UInt64 = 0
+    var streamPs: UInt64 = 0
 
-    /// The time within the running period, seconds: where a phase that ends now ends.
-    var clock = 0.0
     /// The counters when the current step started, and the work of each reported step so far.
     var stepStart = StepWork()
     var stepWork: [StepWork] = []
 
     // Sampling.
-    var nextSample: Double
-    var lastSampleTime = 0.0
+    var nextSamplePs: UInt64
+    var lastSamplePs: UInt64 = 0
     var lastSampleFlops = 0.0
     var lastSampleBytes = 0.0
     var sampleTimesPs: [UInt64] = []
     var sampleValues: [[Double]]
+
+    /// The work of part of a governor period, summed over the steps that ran in it.
+    struct PeriodWork {
+        /// Time the SMs had work, ps, and tensor-pipe busy SM-cycles.
+        var gpuBusyPs: UInt64 = 0
+        var tensorCycles = 0.0
+        var memoryBytes = 0.0
+        var c2cBytes = 0.0
+        /// Busy cores per cluster times the picoseconds they were busy.
+        var coreBusyPs: [Double]
+
+        init(clusters: Int) { coreBusyPs = Array(repeating: 0, count: clusters) }
+    }
+
+    /// Where the run is: the end of the work simulated so far.
+    public var now: SimTime { SimTime(picoseconds: nowPs) }
 
     /// Signals recorded at every sample, in this order: its own, then the power system's.
     public var signals: [(name: String, unit: String)] {
@@ -82,9 +104,13 @@ public struct FastMachine: ~Copyable {
         self.program = program
         self.costs = UnitCostTable(config: config, phases: workload, seed: settings.seed)
         self.power = PowerSystem(config: config.power)
-        self.nextSample = settings.samplePeriod.seconds
-        self.sampleValues = []
-        self.sampleValues = signals.map { _ in [] }
+        let periodPs = SimDuration(seconds: config.power.stepSeconds).picoseconds
+        precondition(periodPs > 0, "a governor period is longer than a picosecond")
+        self.periodPs = periodPs
+        self.period = PeriodWork(clusters: config.cpu.topology.clusters)
+        self.nextSamplePs = settings.samplePeriod.picoseconds
+        let signalCount = Self.ownSignals.count + PowerSystem.signals(rails: PowerSystem.Rails(clusters: config.power.grace.clusters)).count
+        self.sampleValues = Array(repeating: [], count: signalCount)
         if workload.isEmpty { workloadFinished = true } else { enterPhase(0) }
     }
 
@@ -110,24 +136,24 @@ public struct FastMachine: ~Copyable {
         phaseIndex = index
         unitFractionLeft = 0
         firstUnit = true
-        waitSeconds = 0
+        waitPs = 0
         if case .gemm = phases[index] { power.wakeGPU() }
         if case .streamRead = phases[index] { power.wakeGPU() }
         if case .gpuChase = phases[index] { power.wakeGPU() }
         switch phases[index] {
         case .gemm(let p):
             unitsLeft = p.count
-            waitSeconds = (p.launchOverhead ?? config.compute.launchOverhead).seconds
+            waitPs = (p.launchOverhead ?? config.compute.launchOverhead).picoseconds
         case .streamRead(let p):
             unitsLeft = p.count
-            waitSeconds = p.launchOverhead.seconds + p.passOverhead.seconds
+            waitPs = (p.launchOverhead + p.passOverhead).picoseconds
         case .copy(let p):
             unitsLeft = p.count
         case .cpuChase, .gpuChase, .cpuThreads:
             unitsLeft = 1
         case .idle(let span):
             unitsLeft = 0
-            waitSeconds = span.seconds
+            waitPs = span.picoseconds
         case .kernel:
             preconditionFailure(Self.detailedOnly)
         }
@@ -157,120 +183,156 @@ public struct FastMachine: ~Copyable {
         return config.power.busyCores(phase: phases[phaseIndex], background: background).map { Double($0) }
     }
 
-    /// Runs governor periods until `end` seconds, the end of the workload or a shutdown.
-    public mutating func run(until end: Double) -> StopReason {
-        let period = config.power.stepSeconds
-        // Whole periods only; time is counted in periods so that it does not drift.
-        while Double(periodsDone + 1) * period <= end * (1 + 1e-12) {
+    /// Simulates until `end`, the end of the workload or a shutdown: the work at the current
+    /// clocks, and at the end of each governor period, power, heat and the governor. A run that
+    /// stops between periods leaves the period open; the next call goes on with it.
+    public mutating func run(until end: SimTime) -> StopReason {
+        while true {
             if workloadFinished { return .idle }
             if power.shutdown { return .halted }
             if eventsHandled >= settings.eventBudget { return .budgetExhausted(limit: settings.eventBudget) }
-            runPeriod(period)
+            let periodEndPs = (periodsDone + 1) * periodPs
+            if nowPs == periodEndPs {
+                endPeriod()
+                continue
+            }
+            guard nowPs < end.picoseconds else { break }
+            advanceWork(until: min(periodEndPs, end.picoseconds))
         }
-        if workloadFinished { return .idle }
         return power.shutdown ? .halted : .reachedEnd
     }
 
-    /// One governor period: work at the current clocks, then power, heat and the governor.
-    mutating func runPeriod(_ period: Double) {
-        let periodStart = Double(periodsDone) * period
-        clock = periodStart
-        var activity = Activity()
-        activity.busyCores = busyCores
-        var left = period
-        var busySeconds = 0.0
-        var tensorCycles = 0.0
-        // While the CPU track runs, the partner's units take longer by the measured contention.
-        let contended = cpuTrack.map { costs.contention(cpu: $0.phase, partner: $0.phase + 1) }
-        while left > 0 && !workloadFinished && !waitingForCPUTrack {
-            if waitSeconds > 0 {
-                let wait = min(waitSeconds, left)
-                waitSeconds -= wait
-                // Time is summed in steps; a remainder below a picosecond is rounding, not a wait.
-                if waitSeconds < 1e-12 { waitSeconds = 0 }
-                left -= wait
-                clock = periodStart + (period - left)
-                if gpuPhase { busySeconds += wait }
-                accountPhaseTime(wait)
-                if waitSeconds > 0 { break }
-                if case .idle = phases[phaseIndex] { finishPhase() }
-                continue
+    /// Runs the workload from `nowPs` to `endPs` or to its end, whichever is first, in steps
+    /// that each end where something changes: a unit or a wait ends, or the CPU track does.
+    mutating func advanceWork(until endPs: UInt64) {
+        while nowPs < endPs && !workloadFinished {
+            // While the CPU track runs, the partner's units take longer by the measured contention.
+            let contended = cpuTrack.map { costs.contention(cpu: $0.phase, partner: $0.phase + 1) }
+            var stepPs = endPs - nowPs
+            var trackUnit: (cost: UnitCost, ps: Double)?
+            if let track = cpuTrack {
+                let alone = costs.cost(phase: track.phase, gpuHz: 0, first: true)
+                let ps = alone.seconds * 1e12 * (waitingForCPUTrack ? 1 : contended?.cpu ?? 1)
+                trackUnit = (alone, ps)
+                stepPs = min(stepPs, UInt64((track.left * ps).rounded(.up)))
             }
-            if unitFractionLeft == 0 {
-                guard unitsLeft > 0 else { finishPhase(); continue }
-                unitsLeft -= 1
-                unitFractionLeft = 1
-            }
-            // A GPU phase that begins within the step wakes the clock at once (see enterPhase).
-            var cost = costs.cost(phase: phaseIndex, gpuHz: power.gpuHz, first: firstUnit)
-            if let contended { cost.seconds *= contended.partner }
-            let fraction = min(unitFractionLeft, cost.seconds > 0 ? left / cost.seconds : unitFractionLeft)
-            let spent = fraction * cost.seconds
-            unitFractionLeft -= fraction
-            if unitFractionLeft < 1e-12 { unitFractionLeft = 0 }
-            left -= spent
-            clock = periodStart + (period - left)
-            if cost.gpuBusy { busySeconds += spent }
-            tensorCycles += cost.tensorBusyCycles * fraction
-            activity.memoryBytes += cost.memoryBytes * fraction
-            activity.c2cBytes += cost.c2cBytes * fraction
-            flops += cost.flops * fraction
-            bytesRead += cost.bytesRead * fraction
-            switch phases[phaseIndex] {
-            case .cpuChase(let p):
-                chaseLoads[0] += Double(p.steps) * fraction
-                chaseSeconds[0] += spent
-            case .gpuChase(let p):
-                chaseLoads[1] += Double(p.steps) * fraction
-                chaseSeconds[1] += spent
-                gpuChaseCycles += spent * power.gpuHz
-            default:
-                break
-            }
-            accountPhaseTime(spent)
-            eventsHandled += 1
-            if unitFractionLeft == 0 {
-                firstUnit = false
-                if case .gemm(let p) = phases[phaseIndex] {
-                    kernels += 1
-                    // Kernels queue on the stream; a slower host paces them.
-                    waitSeconds = max(0, p.hostInterval.seconds - cost.seconds)
-                } else if case .streamRead(let p) = phases[phaseIndex] {
-                    // A pass takes its overhead and its reads, and a slower host paces them.
-                    let passSeconds = p.passOverhead.seconds + cost.seconds
-                    waitSeconds = p.passOverhead.seconds + max(0, p.hostInterval.seconds - passSeconds)
+            var unit: (cost: UnitCost, ps: UInt64)?
+            if !waitingForCPUTrack {
+                if waitPs > 0 {
+                    stepPs = min(stepPs, waitPs)
+                } else {
+                    if unitFractionLeft == 0 {
+                        guard unitsLeft > 0 else { finishPhase(); continue }
+                        unitsLeft -= 1
+                        unitFractionLeft = 1
+                    }
+                    // A GPU phase that begins within the period wakes the clock at once (see enterPhase).
+                    var cost = costs.cost(phase: phaseIndex, gpuHz: power.gpuHz, first: firstUnit)
+                    if let contended { cost.seconds *= contended.partner }
+                    let remainingPs = UInt64((unitFractionLeft * cost.seconds * 1e12).rounded())
+                    stepPs = min(stepPs, remainingPs)
+                    unit = (cost, remainingPs)
                 }
-                if unitsLeft == 0 && waitSeconds == 0 { finishPhase() }
             }
-            if spent == 0 && fraction == 0 { break }
-        }
-        if let track = cpuTrack {
-            // The threads' progress this period, slowed while the partner still runs.
-            let alone = costs.cost(phase: track.phase, gpuHz: 0, first: true)
-            let seconds = alone.seconds * (waitingForCPUTrack ? 1 : contended?.cpu ?? 1)
-            let done = seconds > 0 ? min(track.left, period / seconds) : track.left
-            activity.memoryBytes += alone.memoryBytes * done
-            activity.c2cBytes += alone.c2cBytes * done
+            account(stepPs, unitBusy: unit?.cost.gpuBusy)
+            nowPs += stepPs
             eventsHandled += 1
-            cpuTrack = track.left - done > 1e-12 ? (track.phase, track.left - done) : nil
-            if cpuTrack == nil { clock = max(clock, periodStart + done * seconds) }
-            if cpuTrack == nil && waitingForCPUTrack {
-                waitingForCPUTrack = false
-                finishPhase()
-            }
+            if let (cost, remainingPs) = unit { progressUnit(cost, remainingPs: remainingPs, spentPs: stepPs) }
+            else if !waitingForCPUTrack { progressWait(stepPs) }
+            if let track = cpuTrack, let (alone, ps) = trackUnit { progressTrack(track, alone: alone, unitPs: ps, spentPs: stepPs) }
         }
-        activity.gpuBusy = busySeconds / period
-        let gpuHz = power.gpuHz
-        activity.tensorUtilization = gpuHz > 0 ? tensorCycles / (Double(config.compute.sms) * gpuHz * period) : 0
+    }
+
+    /// The time of a step: GPU-busy time (a unit that keeps the SMs busy, or a GPU phase's
+    /// wait) and busy cores for the period, and the phase's time for its metrics.
+    mutating func account(_ stepPs: UInt64, unitBusy: Bool?) {
+        if unitBusy ?? gpuPhase { period.gpuBusyPs += stepPs }
+        let cores = busyCores
+        for cluster in cores.indices { period.coreBusyPs[cluster] += cores[cluster] * Double(stepPs) }
+        guard !workloadFinished && !waitingForCPUTrack else { return }
+        switch phases[phaseIndex] {
+        case .gemm: gemmPs += stepPs
+        case .streamRead: streamPs += stepPs
+        default: break
+        }
+    }
+
+    mutating func progressWait(_ spentPs: UInt64) {
+        waitPs -= spentPs
+        if waitPs == 0, case .idle = phases[phaseIndex] { finishPhase() }
+    }
+
+    /// The running unit has run `spentPs` of the `remainingPs` it had left at this cost.
+    mutating func progressUnit(_ cost: UnitCost, remainingPs: UInt64, spentPs: UInt64) {
+        let fraction = spentPs == remainingPs ? unitFractionLeft : unitFractionLeft * Double(spentPs) / Double(remainingPs)
+        unitFractionLeft = spentPs == remainingPs ? 0 : unitFractionLeft - fraction
+        period.tensorCycles += cost.tensorBusyCycles * fraction
+        period.memoryBytes += cost.memoryBytes * fraction
+        period.c2cBytes += cost.c2cBytes * fraction
+        flops += cost.flops * fraction
+        bytesRead += cost.bytesRead * fraction
+        switch phases[phaseIndex] {
+        case .cpuChase(let p):
+            chaseLoads[0] += Double(p.steps) * fraction
+            chasePs[0] += spentPs
+        case .gpuChase(let p):
+            chaseLoads[1] += Double(p.steps) * fraction
+            chasePs[1] += spentPs
+            gpuChaseCycles += Double(spentPs) * 1e-12 * power.gpuHz
+        default:
+            break
+        }
+        guard unitFractionLeft == 0 else { return }
+        firstUnit = false
+        let costPs = UInt64((cost.seconds * 1e12).rounded())
+        if case .gemm(let p) = phases[phaseIndex] {
+            kernels += 1
+            // Kernels queue on the stream; a slower host paces them.
+            waitPs = p.hostInterval.picoseconds > costPs ? p.hostInterval.picoseconds - costPs : 0
+        } else if case .streamRead(let p) = phases[phaseIndex] {
+            // A pass takes its overhead and its reads, and a slower host paces them.
+            let passPs = p.passOverhead.picoseconds + costPs
+            waitPs = p.passOverhead.picoseconds + (p.hostInterval.picoseconds > passPs ? p.hostInterval.picoseconds - passPs : 0)
+        }
+        if unitsLeft == 0 && waitPs == 0 { finishPhase() }
+    }
+
+    /// The CPU track has run `spentPs` at `unitPs` for the whole of it.
+    mutating func progressTrack(_ track: (phase: Int, left: Double), alone: UnitCost, unitPs: Double, spentPs: UInt64) {
+        let done = unitPs > 0 ? min(track.left, Double(spentPs) / unitPs) : track.left
+        period.memoryBytes += alone.memoryBytes * done
+        period.c2cBytes += alone.c2cBytes * done
+        cpuTrack = track.left - done > 1e-12 ? (track.phase, track.left - done) : nil
+        if cpuTrack == nil && waitingForCPUTrack {
+            waitingForCPUTrack = false
+            finishPhase()
+        }
+    }
+
+    /// A governor period is over: power, heat and the governor, then the samples due.
+    mutating func endPeriod() {
+        power.advancePeriod(activity: periodActivity(overPs: periodPs), now: now.seconds, gpuWorkPending: gpuPhase)
+        period = PeriodWork(clusters: config.cpu.topology.clusters)
         periodsDone += 1
-        now = Double(periodsDone) * period
         eventsHandled += 1
-        power.advancePeriod(activity: activity, now: now, gpuWorkPending: gpuPhase)
         if gpuPhase { power.wakeGPU() }
-        while now + 1e-12 >= nextSample {
+        while nowPs >= nextSamplePs {
             takeSample()
-            nextSample += settings.samplePeriod.seconds
+            nextSamplePs += settings.samplePeriod.picoseconds
         }
+    }
+
+    /// The activity of the period so far, as averages over `spanPs`.
+    func periodActivity(overPs spanPs: UInt64) -> Activity {
+        var activity = Activity()
+        let span = Double(spanPs)
+        activity.busyCores = period.coreBusyPs.map { $0 / span }
+        activity.gpuBusy = Double(period.gpuBusyPs) / span
+        let gpuHz = power.gpuHz
+        activity.tensorUtilization = gpuHz > 0 ? period.tensorCycles / (Double(config.compute.sms) * gpuHz * span * 1e-12) : 0
+        activity.memoryBytes = period.memoryBytes
+        activity.c2cBytes = period.c2cBytes
+        return activity
     }
 
     /// Simulated seconds until the workload ends, from the unit costs measured so far, for a
@@ -282,7 +344,7 @@ public struct FastMachine: ~Copyable {
             return costs.knownUnitSeconds(phase: index)
         }
         guard let current = unitSeconds(phaseIndex) else { return nil }
-        var left = waitSeconds + (Double(unitsLeft) + unitFractionLeft) * current
+        var left = Double(waitPs) * 1e-12 + (Double(unitsLeft) + unitFractionLeft) * current
         for index in phases.indices where index > phaseIndex {
             switch phases[index] {
             case .idle(let span): left += span.seconds
@@ -294,15 +356,6 @@ public struct FastMachine: ~Copyable {
             }
         }
         return left
-    }
-
-    mutating func accountPhaseTime(_ seconds: Double) {
-        guard !workloadFinished else { return }
-        switch phases[phaseIndex] {
-        case .gemm: gemmSeconds += seconds
-        case .streamRead: streamSeconds += seconds
-        default: break
-        }
     }
 
     mutating func finishPhase() {
@@ -322,21 +375,21 @@ public struct FastMachine: ~Copyable {
     }
 
     mutating func takeSample() {
-        let window = now - lastSampleTime
-        guard window > 0 else { return }
-        sampleTimesPs.append(UInt64((now * 1e12).rounded()))
+        guard nowPs > lastSamplePs else { return }
+        let window = Double(nowPs - lastSamplePs) * 1e-12
+        sampleTimesPs.append(nowPs)
         sampleValues[0].append((bytesRead - lastSampleBytes) / window / 1e9)
         sampleValues[1].append((flops - lastSampleFlops) / window / 1e12)
         for (offset, value) in power.signalValues.enumerated() { sampleValues[Self.ownSignals.count + offset].append(value) }
-        lastSampleTime = now
+        lastSamplePs = nowPs
         lastSampleFlops = flops
         lastSampleBytes = bytesRead
     }
 
-    /// The counters a step's work is read from, at `clock`.
+    /// The counters a step's work is read from, now.
     var stepCounters: StepWork {
         var counters = StepWork()
-        counters.seconds = clock
+        counters.seconds = now.seconds
         counters.readBytes = bytesRead
         counters.flops = flops
         return counters
@@ -350,11 +403,15 @@ public struct FastMachine: ~Copyable {
         stepWork.append(stepCounters.since(stepStart))
     }
 
-    /// Ends the run: the step cut short, and a last, partial sample.
+    /// Ends the run: the step cut short, the power of the part of a period run since the last
+    /// one (so that a run that ends between periods has its power and energy, as in detailed
+    /// mode), and a last, partial sample.
     public mutating func finish() {
-        if !workloadFinished && !phases.isEmpty {
-            clock = now
-            endStep()
+        if !workloadFinished && !phases.isEmpty { endStep() }
+        let partialPs = nowPs - periodsDone * periodPs
+        if partialPs > 0 && !power.shutdown {
+            power.advancePeriod(activity: periodActivity(overPs: partialPs), now: now.seconds, gpuWorkPending: gpuPhase,
+                                partial: Double(partialPs) * 1e-12)
         }
         takeSample()
     }
@@ -373,19 +430,20 @@ public struct FastMachine: ~Copyable {
     public var metrics: [MetricValue] {
         var out: [MetricValue] = []
         func add(_ name: String, _ value: Double, _ unit: String) { out.append(MetricValue(name: name, value: value, unit: unit)) }
-        add("sim.time", now, "s")
+        add("sim.time", now.seconds, "s")
         add("sim.events", Double(eventsHandled), "count")
         add("fast.detailed_runs", Double(costs.detailedRuns), "count")
         add("gpu.sm_clock", power.gpuHz / 1e6, "MHz")
         add("gpu.gemm.kernels", Double(kernels), "count")
+        let gemmSeconds = Double(gemmPs) * 1e-12, streamSeconds = Double(streamPs) * 1e-12
         add("gpu.gemm.throughput", gemmSeconds > 0 ? flops / gemmSeconds / 1e12 : 0, "TFLOPS")
         add("gpu.read.bytes", bytesRead, "B")
         add("gpu.read.bandwidth", streamSeconds > 0 ? bytesRead / streamSeconds / 1e9 : 0, "GB/s")
         // A chase is one unit whose time comes from its detailed run: its loads' mean latency.
         add("cpu.chase.loads", chaseLoads[0], "count")
-        add("cpu.chase.latency.mean", chaseLoads[0] > 0 ? chaseSeconds[0] / chaseLoads[0] * 1e9 : 0, "ns")
+        add("cpu.chase.latency.mean", chaseLoads[0] > 0 ? Double(chasePs[0]) / chaseLoads[0] / 1_000 : 0, "ns")
         add("gpu.chase.loads", chaseLoads[1], "count")
-        add("gpu.chase.latency.mean", chaseLoads[1] > 0 ? chaseSeconds[1] / chaseLoads[1] * 1e9 : 0, "ns")
+        add("gpu.chase.latency.mean", chaseLoads[1] > 0 ? Double(chasePs[1]) / chaseLoads[1] / 1_000 : 0, "ns")
         add("gpu.chase.latency.cycles", chaseLoads[1] > 0 ? gpuChaseCycles / chaseLoads[1] : 0, "cycles")
         out += Machine.loadMetrics(times: sampleTimesPs.map { Double($0) * 1e-12 }, series: series, power: power,
                                    spec: SpecPeaks(config: config, workload: phases))
