@@ -4,17 +4,9 @@ import TwinResults
 import TwinScenario
 import Yams
 
-/// Which way a metric should move to be better.
-public enum MetricDirection: String, Sendable {
-    case higherIsBetter = "higher"
-    case lowerIsBetter = "lower"
-    /// Neither way is better in itself (bytes moved, kernel counts); a change is reported.
-    case neutral
-    /// About the simulator, not the machine (events, wall time): shown, never judged.
-    case informational = "info"
-
-    /// The direction of a metric, from its name (see `MetricKind`).
-    public static func of(_ metric: String) -> MetricDirection { MetricKind.of(metric).direction }
+extension MetricDirection {
+    /// The direction of a metric, from its declaration (see `Machine.direction(of:)`).
+    public static func of(_ metric: String) -> MetricDirection { Machine.direction(of: metric) }
 }
 
 /// How a change of a metric is measured.
@@ -26,11 +18,12 @@ public enum ChangeScale: String, Sendable {
     case absolute
 }
 
-/// What a metric is, for comparing it: its better direction, how its change is measured, the
-/// tolerance when none is given for it, and whether −1 means "never" (times of first events).
+/// What a metric is, for comparing it: its better direction (from its declaration), how its
+/// change is measured, the tolerance when none is given for it, and whether −1 means "never"
+/// (times of first events).
 ///
-/// Names are part of the interface, so this table is too. The first rule whose test matches a
-/// name wins; a metric no rule knows is neutral and relative.
+/// Ratios (shares, utilizations, hit rates) and temperatures are compared in their unit, the
+/// rest relatively; a metric no declaration knows is neutral and relative.
 public struct MetricKind: Sendable, Equatable {
     public var direction: MetricDirection
     public var scale: ChangeScale
@@ -47,38 +40,22 @@ public struct MetricKind: Sendable, Equatable {
     /// Five periods of the `dgx-spark` governor: first-throttle times are quantised to its period.
     static let eventTimeTolerance = CompareTolerance.absolute(0.05)
 
-    static let rules: [(matches: @Sendable (String) -> Bool, kind: MetricKind)] = [
-        ({ $0.hasPrefix("sim.") || $0.hasPrefix("fast.") }, MetricKind(direction: .informational, scale: .relative)),
-        // A later first throttle is better; -1 (never) is best.
-        ({ $0.hasPrefix("throttle.first") },
-         MetricKind(direction: .higherIsBetter, scale: .absolute, defaultTolerance: eventTimeTolerance, negativeMeansNever: true)),
-        ({ $0.hasPrefix("throttle.") && $0.hasSuffix(".residency") }, MetricKind(direction: .lowerIsBetter, scale: .absolute, defaultTolerance: ratioTolerance)),
-        ({ $0 == "thermal.shutdown" }, MetricKind(direction: .lowerIsBetter, scale: .absolute, defaultTolerance: .absolute(0))),
-        // Time constants of the thermal network: properties of the cooling, not better either way.
-        ({ $0.hasSuffix("_tau") }, MetricKind(direction: .neutral, scale: .relative)),
-        ({ $0.hasPrefix("temp.") }, MetricKind(direction: .lowerIsBetter, scale: .absolute, defaultTolerance: temperatureTolerance)),
-        // Settings and datasheet figures, not results.
-        ({ $0 == "power.limit" || $0.hasSuffix(".spec") || $0 == "memory.peak_bandwidth" || $0 == "gpu.sm_clock" },
-         MetricKind(direction: .neutral, scale: .relative)),
-        ({ $0.hasPrefix("power.") || $0.hasPrefix("energy.") }, MetricKind(direction: .lowerIsBetter, scale: .relative)),
-        ({ $0.hasPrefix("fan.") }, MetricKind(direction: .lowerIsBetter, scale: .absolute, defaultTolerance: ratioTolerance)),
-        ({ $0.contains("latency") || $0.contains("kernel_time") || $0.contains("time.mean") || $0.hasSuffix(".time") },
-         MetricKind(direction: .lowerIsBetter, scale: .relative)),
-        ({ $0.hasSuffix("loss") || $0.hasSuffix("loss_from_first") || $0 == "memory.refresh.overhead" },
-         MetricKind(direction: .lowerIsBetter, scale: .absolute, defaultTolerance: ratioTolerance)),
-        ({ $0.hasSuffix("sustained_ratio") || $0.hasSuffix("ratio_to_spec") || $0.contains("hit_rate") },
-         MetricKind(direction: .higherIsBetter, scale: .absolute, defaultTolerance: ratioTolerance)),
-        ({ $0.contains("throughput") || $0.contains("bandwidth") || $0.hasPrefix("clock.") },
-         MetricKind(direction: .higherIsBetter, scale: .relative)),
-        // Utilizations and fractions: shares of a whole, compared in points, no better way.
-        ({ $0.contains("utilization") || $0.hasSuffix(".fraction") }, MetricKind(direction: .neutral, scale: .absolute, defaultTolerance: ratioTolerance)),
-    ]
-
-    /// The kind of a metric, from its name.
-    public static func of(_ metric: String) -> MetricKind {
+    /// The kind of a metric, from its declaration.
+    public static func of(_ name: String) -> MetricKind {
         // A node's metric (`spark1.temp.gpu_die.max`) is of the kind of the metric it names.
-        let metric = Machine.nodeMetric(metric)
-        return rules.first { $0.matches(metric) }?.kind ?? MetricKind(direction: .neutral, scale: .relative)
+        let metric = Machine.nodeMetric(name)
+        let declared = Machine.declaredMetric(metric)
+        let direction = declared?.better ?? .neutral
+        if metric.hasPrefix("throttle.first") {
+            // A later first throttle is better; -1 (never) is best.
+            return MetricKind(direction: direction, scale: .absolute, defaultTolerance: eventTimeTolerance, negativeMeansNever: true)
+        }
+        switch (metric, declared?.unit) {
+        case ("thermal.shutdown", _): return MetricKind(direction: direction, scale: .absolute, defaultTolerance: .absolute(0))
+        case (_, "C"): return MetricKind(direction: direction, scale: .absolute, defaultTolerance: temperatureTolerance)
+        case (_, "ratio"): return MetricKind(direction: direction, scale: .absolute, defaultTolerance: ratioTolerance)
+        default: return MetricKind(direction: direction, scale: .relative)
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import TwinScenario
+import TwinModels
 
 /// One line of the validation table: a figure, what was measured, what the twin gives.
 public struct ValidationRow: Sendable {

@@ -74,31 +74,29 @@ extension Describe {
             """)
     }
 
-    /// The metrics a run of the preset reports, in which modes, and which way `compare` calls
-    /// better; then the added kinds' metrics with their meaning.
+    /// The metrics a run of the preset reports, in which modes, which way `compare` calls
+    /// better and what each means, from their declarations; then the added kinds'.
     func describeMetrics() {
         let config = MachineConfig(MachineParameters.values(preset: preset)!)
-        let detailed = Machine.metricCatalog(config: config, fidelity: .detailed)
-        let fast = Set(Machine.metricCatalog(config: config, fidelity: .fast).map(\.name))
-        var rows = [["metric", "unit", "modes", "better"]]
+        var rows = [["metric", "unit", "modes", "better", "description"]]
         var listed: Set<String> = []
-        for metric in detailed + Machine.metricCatalog(config: config, fidelity: .fast) where listed.insert(metric.name).inserted {
-            let modes = fast.contains(metric.name) ? (detailed.contains { $0.name == metric.name } ? "both" : "fast") : "detailed"
-            rows.append([metric.name, metric.unit, modes, MetricKind.of(metric.name).direction.rawValue])
+        for metric in Fidelity.allCases.flatMap({ Machine.metricDeclarations(config: config, fidelity: $0) }) where listed.insert(metric.name).inserted {
+            rows.append([metric.name, metric.unit, metric.modes.rawValue, metric.better.rawValue, metric.meaning])
         }
         printTable(rows)
         print("")
         var kinds = [["kind", "metric", "unit", "better", "description"]]
         for declaration in KernelDeclaration.all {
             for metric in declaration.metrics {
-                kinds.append([declaration.name, metric.name, metric.unit, MetricKind.of(metric.name).direction.rawValue, metric.meaning])
+                kinds.append([declaration.name, metric.name, metric.unit, metric.better.rawValue, metric.meaning])
             }
         }
         printTable(kinds)
         print("""
 
             A program of several steps adds step.N.time and its steps' throughputs; a scenario of nodes prefixes
-            each metric with its node. `compare` judges a change by the better direction shown.
+            each metric with its node. `compare` judges a change by the better direction shown, and compares
+            ratios in points and temperatures in degrees, the rest relatively.
             """)
     }
 

@@ -51,8 +51,11 @@ struct ThrottleAttributionTests {
     }
 
     @Test func firstThrottleTimesAreMetricsPerReason() {
-        let system = run([("power.pl1", 1_000), ("thermal.sink.toAir", 0.8), ("thermal.sink.heatCapacity", 5)], steps: 2_000)
-        let metrics = Dictionary(uniqueKeysWithValues: system.metrics(teraflops: 1, gigabytes: 1).map { ($0.name, $0.value) })
+        let set = [("power.pl1", 1_000.0), ("thermal.sink.toAir", 0.8), ("thermal.sink.heatCapacity", 5)]
+        let system = run(set, steps: 2_000)
+        var parameters = MachineParameters.values(preset: "dgx-spark")!
+        for (path, value) in set { parameters.set(path, value) }
+        let metrics = Dictionary(uniqueKeysWithValues: system.metrics(node: MachineConfig(parameters)).map { ($0.name, $0.value) })
         #expect(metrics["throttle.first.power_cap"] == -1)
         #expect(metrics["throttle.first.thermal"]! > 0)
         #expect(metrics["throttle.first"] == metrics["throttle.first.thermal"])

@@ -427,28 +427,31 @@ public struct FastMachine: ~Copyable {
     /// Detailed runs made to measure unit costs, and their events.
     public var characterisation: (runs: Int, events: UInt64) { (costs.detailedRuns, costs.detailedEvents) }
 
+    /// The metrics declared for fast mode, from its totals, and the program steps'.
     public var metrics: [MetricValue] {
-        var out: [MetricValue] = []
-        func add(_ name: String, _ value: Double, _ unit: String) { out.append(MetricValue(name: name, value: value, unit: unit)) }
-        add("sim.time", now.seconds, "s")
-        add("sim.events", Double(eventsHandled), "count")
-        add("fast.detailed_runs", Double(costs.detailedRuns), "count")
-        add("gpu.sm_clock", power.gpuHz / 1e6, "MHz")
-        add("gpu.gemm.kernels", Double(kernels), "count")
-        let gemmSeconds = Double(gemmPs) * 1e-12, streamSeconds = Double(streamPs) * 1e-12
-        add("gpu.gemm.throughput", gemmSeconds > 0 ? flops / gemmSeconds / 1e12 : 0, "TFLOPS")
-        add("gpu.read.bytes", bytesRead, "B")
-        add("gpu.read.bandwidth", streamSeconds > 0 ? bytesRead / streamSeconds / 1e9 : 0, "GB/s")
+        Machine.metrics(of: runTotals) + program.stepMetrics(stepWork, fidelity: .fast)
+    }
+
+    /// What the run has done so far, as the metrics read it: the totals fast mode keeps.
+    var runTotals: RunTotals {
+        var t = RunTotals(config: config, fidelity: .fast, power: power, workload: phases)
+        t.elapsedPs = nowPs
+        t.events = eventsHandled
+        t.detailedRuns = costs.detailedRuns
+        t.smClockHz = power.gpuHz
+        t.readBytes = bytesRead
+        t.readPhasePs = streamPs
+        t.gemmKernels = kernels
+        t.gemmFlops = flops
+        t.gemmPhasePs = gemmPs
+        t.workFlops = flops
         // A chase is one unit whose time comes from its detailed run: its loads' mean latency.
-        add("cpu.chase.loads", chaseLoads[0], "count")
-        add("cpu.chase.latency.mean", chaseLoads[0] > 0 ? Double(chasePs[0]) / chaseLoads[0] / 1_000 : 0, "ns")
-        add("gpu.chase.loads", chaseLoads[1], "count")
-        add("gpu.chase.latency.mean", chaseLoads[1] > 0 ? Double(chasePs[1]) / chaseLoads[1] / 1_000 : 0, "ns")
-        add("gpu.chase.latency.cycles", chaseLoads[1] > 0 ? gpuChaseCycles / chaseLoads[1] : 0, "cycles")
-        out += Machine.loadMetrics(times: sampleTimesPs.map { Double($0) * 1e-12 }, series: series, power: power,
-                                   spec: SpecPeaks(config: config, workload: phases))
-        out += power.metrics(teraflops: flops / 1e12, gigabytes: bytesRead / 1e9)
-        out += program.stepMetrics(stepWork, fidelity: .fast)
-        return out
+        t.cpuChaseLoads = chaseLoads[0]
+        t.cpuChaseLatencyPs = chasePs[0]
+        t.gpuChaseLoads = chaseLoads[1]
+        t.gpuChaseLatencyPs = chasePs[1]
+        t.gpuChaseSMCycles = gpuChaseCycles
+        t.readLoads(times: sampleTimesPs.map { Double($0) * 1e-12 }, series: series)
+        return t
     }
 }

@@ -79,9 +79,9 @@ struct SendKernel: KernelKind {
             KernelKey("buffer", .size, default: 0, range: 0...1_099_511_627_776, "bytes of the source it reads, wrapping; 0: as many as it sends"),
         ],
         metrics: [
-            KernelMetric("nic.tx.bytes", "B", "bytes put on the wire by send phases") { Double($0.bytes) },
+            KernelMetric("nic.tx.bytes", "B", .neutral, "bytes put on the wire by send phases") { Double($0.bytes) },
             .bandwidth("nic.tx.bandwidth", "those bytes over the time the send phases ran, to the last acknowledgement"),
-            KernelMetric("nic.tx.transfers", "count", "send phases acknowledged") { Double($0.kernels) },
+            KernelMetric("nic.tx.transfers", "count", .neutral, "send phases acknowledged") { Double($0.kernels) },
         ],
         engine: .networkPort,
         bufferBytes: { $0["buffer"] > 0 ? UInt64($0["buffer"]) : UInt64($0["bytes"]) })

@@ -18,6 +18,9 @@ public struct LoadFeatures: Sendable, Equatable {
 
     public var ratio: Double { peak > 0 ? sustained / peak : 0 }
 
+    /// No load: every feature 0.
+    public init() {}
+
     public init(times: [Double], work: [Double], clockMHz: [Double], dieC: [Double]) {
         let load = work.indices.filter { work[$0] > 0 }
         guard let firstIndex = load.first, let lastIndex = load.last else { return }
@@ -52,74 +55,85 @@ public struct LoadFeatures: Sendable, Equatable {
         }
         return nil
     }
+}
 
-    /// The features as metrics, `name` being the work signal (`gpu.gemm.throughput`). `peak` is
-    /// the best window of this run; `spec` is the datasheet's peak (0 when it has none), and
-    /// `.ratio_to_spec` the sustained rate over it.
-    public func metrics(name: String, unit: String, spec: Double) -> [MetricValue] {
-        [MetricValue(name: "\(name).first", value: first, unit: unit),
-         MetricValue(name: "\(name).peak", value: peak, unit: unit),
-         MetricValue(name: "\(name).sustained", value: sustained, unit: unit),
-         MetricValue(name: "\(name).sustained_ratio", value: ratio, unit: "ratio"),
-         MetricValue(name: "\(name).loss_from_first", value: first > 0 ? 1 - sustained / first : 0, unit: "ratio"),
-         MetricValue(name: "\(name).spec", value: spec, unit: unit),
-         MetricValue(name: "\(name).ratio_to_spec", value: spec > 0 ? sustained / spec : 0, unit: "ratio")]
-    }
-
-    /// Clock and temperature features of the load.
-    public func loadMetrics(applicationClockMHz: Double) -> [MetricValue] {
-        [MetricValue(name: "clock.gpu.sustained", value: sustainedClockMHz, unit: "MHz"),
-         MetricValue(name: "clock.gpu.loss", value: sustainedClockMHz > 0 ? 1 - sustainedClockMHz / applicationClockMHz : 0, unit: "ratio"),
-         MetricValue(name: "temp.gpu_die.plateau", value: plateauC, unit: "C"),
-         MetricValue(name: "temp.gpu_die.rise_tau", value: riseTauSeconds, unit: "s"),
-         MetricValue(name: "temp.gpu_die.fall_tau", value: fallTauSeconds, unit: "s")]
+extension PowerSystem {
+    /// The power, energy, temperature, clock and throttle metrics of a node with `rails`, read
+    /// from the power system at the end of the run (`RunTotals.power`). Energy per unit of work
+    /// is set against the GEMM FLOPs done and the bytes the GPU streamed.
+    static func metricDeclarations(rails: Rails) -> [MetricDeclaration] {
+        typealias M = MetricDeclaration
+        /// A declaration for both modes whose value is 0 when not finite.
+        func metric(_ name: String, _ unit: String, _ better: MetricDirection, _ meaning: String,
+                    _ value: @escaping @Sendable (PowerSystem, RunTotals) -> Double) -> M {
+            M(name, unit, better, meaning, modes: .both) { totals in
+                let v = value(totals.power, totals)
+                return v.isFinite ? v : 0
+            }
+        }
+        /// The mean over the run of a quantity whose time integral `integral` is, or `now` for no time.
+        @Sendable func mean(_ p: PowerSystem, _ integral: Double, or now: Double) -> Double { p.stats.seconds > 0 ? integral / p.stats.seconds : now }
+        var out: [M] = []
+        for rail in rails.indices {
+            let name = rails.name(rail)
+            out.append(metric("power.\(name).mean", "W", .lowerIsBetter, "the \(name) rail's mean power") { p, _ in mean(p, p.stats.railJ[rail], or: 0) })
+            out.append(metric("power.\(name).max", "W", .lowerIsBetter, "the \(name) rail's highest power over a power step") { p, _ in p.stats.railMaxW[rail] })
+        }
+        out += [
+            metric("power.cpu.mean", "W", .lowerIsBetter, "the CPU clusters' rails' mean power, together") { p, _ in
+                var cpuJ = p.stats.railJ[rails.cpu(0)]
+                for cluster in 1..<rails.clusters { cpuJ += p.stats.railJ[rails.cpu(cluster)] }
+                return mean(p, cpuJ, or: 0)
+            },
+            metric("power.package.mean", "W", .lowerIsBetter, "the package's mean power: every rail") { p, _ in mean(p, p.stats.railJ.reduce(0, +), or: 0) },
+            metric("power.package.max", "W", .lowerIsBetter, "the package's highest power over a power step") { p, _ in p.stats.packageMaxW },
+            metric("power.limit", "W", .neutral, "the package limit in force (power.pl1)") { p, _ in p.config.limitW },
+            metric("energy.total", "J", .lowerIsBetter, "the package's energy over the run") { p, _ in p.stats.railJ.reduce(0, +) },
+            metric("energy.per_tflop", "J/TFLOP", .lowerIsBetter, "package energy per TFLOP of GEMM work done") { p, t in
+                t.workFlops / 1e12 > 0 ? p.stats.railJ.reduce(0, +) / (t.workFlops / 1e12) : 0
+            },
+            metric("energy.per_gb_read", "J/GB", .lowerIsBetter, "package energy per GB the GPU streamed") { p, t in
+                t.readBytes / 1e9 > 0 ? p.stats.railJ.reduce(0, +) / (t.readBytes / 1e9) : 0
+            },
+        ]
+        for node in Node.allCases {
+            out.append(metric("temp.\(node.name).max", "C", .lowerIsBetter, "the \(node.name) node's highest temperature") { p, _ in
+                p.stats.seconds > 0 ? p.stats.nodeMaxC[node.rawValue] : p.temperatureC(node)
+            })
+            out.append(metric("temp.\(node.name).final", "C", .lowerIsBetter, "the \(node.name) node's temperature at the end") { p, _ in p.temperatureC(node) })
+        }
+        out += [
+            metric("fan.speed.final", "ratio", .lowerIsBetter, "fan speed at the end, of its highest") { p, _ in p.fanSpeed },
+            metric("clock.gpu.mean", "MHz", .higherIsBetter, "the GPU clock's mean over the run") { p, _ in mean(p, p.stats.gpuHzSeconds, or: p.gpuHz) / 1e6 },
+            metric("clock.gpu.min", "MHz", .higherIsBetter, "the lowest GPU clock of the run") { p, _ in (p.stats.seconds > 0 ? p.stats.gpuMinHz : p.gpuHz) / 1e6 },
+        ]
+        for cluster in 0..<rails.clusters {
+            out.append(metric("clock.cpu\(cluster).mean", "MHz", .higherIsBetter, "CPU cluster \(cluster)'s mean clock") { p, _ in
+                mean(p, p.stats.cpuHzSeconds[cluster], or: p.cpuHz[cluster]) / 1e6
+            })
+            out.append(metric("clock.cpu\(cluster).min", "MHz", .higherIsBetter, "CPU cluster \(cluster)'s lowest clock") { p, _ in
+                (p.stats.seconds > 0 ? p.stats.cpuMinHz[cluster] : p.cpuHz[cluster]) / 1e6
+            })
+        }
+        out.append(metric("throttle.first", "s", .higherIsBetter, "when a limit first held the GPU clock down; −1: never") { p, _ in p.stats.firstThrottleSeconds ?? -1 })
+        for reason in ThrottleReason.allCases where reason != .none {
+            out.append(metric("throttle.first.\(reason.name)", "s", .higherIsBetter, "when the \(reason.name) limit first held the clock down; −1: never") { p, _ in
+                p.stats.firstThrottleSecondsByReason[reason.rawValue] ?? -1
+            })
+            out.append(metric("throttle.\(reason.name).residency", "ratio", .lowerIsBetter, "share of the run the \(reason.name) limit held the clock down") { p, _ in
+                p.stats.seconds > 0 ? p.stats.reasonSeconds[reason.rawValue] / p.stats.seconds : 0
+            })
+        }
+        out.append(metric("thermal.shutdown", "count", .lowerIsBetter, "1 if a die reached the shutdown temperature") { p, _ in p.stats.shutdownSeconds == nil ? 0 : 1 })
+        return out
     }
 }
 
 extension PowerSystem {
-    /// Power, energy, temperature, clock and throttle metrics of the run so far.
-    ///
-    /// - Parameters:
-    ///   - teraflops: useful work done, TFLOP (GEMM), for energy per unit of work.
-    ///   - gigabytes: bytes the GPU streamed, GB, likewise.
-    public func metrics(teraflops: Double, gigabytes: Double) -> [MetricValue] {
-        var out: [MetricValue] = []
-        func add(_ name: String, _ value: Double, _ unit: String) {
-            out.append(MetricValue(name: name, value: value.isFinite ? value : 0, unit: unit))
-        }
-        let s = stats
-        let seconds = s.seconds
-        let energy = s.railJ.reduce(0, +)
-        for rail in rails.indices {
-            add("power.\(rails.name(rail)).mean", seconds > 0 ? s.railJ[rail] / seconds : 0, "W")
-            add("power.\(rails.name(rail)).max", s.railMaxW[rail], "W")
-        }
-        var cpuJ = s.railJ[rails.cpu(0)]
-        for cluster in 1..<rails.clusters { cpuJ += s.railJ[rails.cpu(cluster)] }
-        add("power.cpu.mean", seconds > 0 ? cpuJ / seconds : 0, "W")
-        add("power.package.mean", seconds > 0 ? energy / seconds : 0, "W")
-        add("power.package.max", s.packageMaxW, "W")
-        add("power.limit", config.limitW, "W")
-        add("energy.total", energy, "J")
-        add("energy.per_tflop", teraflops > 0 ? energy / teraflops : 0, "J/TFLOP")
-        add("energy.per_gb_read", gigabytes > 0 ? energy / gigabytes : 0, "J/GB")
-        for node in Node.allCases {
-            add("temp.\(node.name).max", seconds > 0 ? s.nodeMaxC[node.rawValue] : temperatureC(node), "C")
-            add("temp.\(node.name).final", temperatureC(node), "C")
-        }
-        add("fan.speed.final", fanSpeed, "ratio")
-        add("clock.gpu.mean", seconds > 0 ? s.gpuHzSeconds / seconds / 1e6 : gpuHz / 1e6, "MHz")
-        add("clock.gpu.min", seconds > 0 ? s.gpuMinHz / 1e6 : gpuHz / 1e6, "MHz")
-        for cluster in 0..<rails.clusters {
-            add("clock.cpu\(cluster).mean", seconds > 0 ? s.cpuHzSeconds[cluster] / seconds / 1e6 : cpuHz[cluster] / 1e6, "MHz")
-            add("clock.cpu\(cluster).min", seconds > 0 ? s.cpuMinHz[cluster] / 1e6 : cpuHz[cluster] / 1e6, "MHz")
-        }
-        add("throttle.first", s.firstThrottleSeconds ?? -1, "s")
-        for reason in ThrottleReason.allCases where reason != .none {
-            add("throttle.first.\(reason.name)", s.firstThrottleSecondsByReason[reason.rawValue] ?? -1, "s")
-            add("throttle.\(reason.name).residency", seconds > 0 ? s.reasonSeconds[reason.rawValue] / seconds : 0, "ratio")
-        }
-        add("thermal.shutdown", s.shutdownSeconds == nil ? 0 : 1, "count")
-        return out
+    /// Its metrics now, as a node of `config` that did no GEMM or streaming work reports them:
+    /// for a power system stepped on its own.
+    public func metrics(node config: MachineConfig) -> [MetricValue] {
+        let totals = RunTotals(config: config, fidelity: .detailed, power: self, workload: [])
+        return Self.metricDeclarations(rails: rails).map { $0.metric(totals) }
     }
 }

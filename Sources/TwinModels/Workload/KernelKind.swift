@@ -67,32 +67,34 @@ public struct KernelTotals: Sendable {
     }
 }
 
-/// One metric of an added kind, declared once: its name, unit and meaning, and how it reads
-/// the kind's totals.
+/// One metric of an added kind, declared once: its name, unit, better direction and meaning,
+/// and how it reads the kind's totals.
 public struct KernelMetric: Sendable {
     public var name: String
     public var unit: String
+    public var better: MetricDirection
     public var meaning: String
     public var value: @Sendable (KernelTotals) -> Double
 
-    public init(_ name: String, _ unit: String, _ meaning: String, value: @escaping @Sendable (KernelTotals) -> Double) {
+    public init(_ name: String, _ unit: String, _ better: MetricDirection, _ meaning: String, value: @escaping @Sendable (KernelTotals) -> Double) {
         self.name = name
         self.unit = unit
+        self.better = better
         self.meaning = meaning
         self.value = value
     }
 
     /// A kind's bytes over the time its phases ran, GB/s.
     public static func bandwidth(_ name: String, _ meaning: String) -> KernelMetric {
-        KernelMetric(name, "GB/s", meaning) { $0.seconds > 0 ? Double($0.bytes) / $0.seconds / 1e9 : 0 }
+        KernelMetric(name, "GB/s", .higherIsBetter, meaning) { $0.seconds > 0 ? Double($0.bytes) / $0.seconds / 1e9 : 0 }
     }
 
     /// The metrics of a GPU kernel kind: `gpu.<kind>.bytes`, `.bandwidth`, `.kernels`, `.kernel_time.mean`.
     public static func gpuKernel(_ kind: String) -> [KernelMetric] {
-        [KernelMetric("gpu.\(kind).bytes", "B", "bytes the kernels moved") { Double($0.bytes) },
+        [KernelMetric("gpu.\(kind).bytes", "B", .neutral, "bytes the kernels moved") { Double($0.bytes) },
          bandwidth("gpu.\(kind).bandwidth", "bytes over the time the phases ran"),
-         KernelMetric("gpu.\(kind).kernels", "count", "kernels finished") { Double($0.kernels) },
-         KernelMetric("gpu.\(kind).kernel_time.mean", "us", "the phases' time per kernel, launch gaps included") {
+         KernelMetric("gpu.\(kind).kernels", "count", .neutral, "kernels finished") { Double($0.kernels) },
+         KernelMetric("gpu.\(kind).kernel_time.mean", "us", .lowerIsBetter, "the phases' time per kernel, launch gaps included") {
              $0.kernels > 0 ? $0.seconds / Double($0.kernels) * 1e6 : 0
          }]
     }
