@@ -83,8 +83,13 @@ extension Machine {
         case .chase(let bufferBytes, let steps):
             // Each chase draws its own walk from the thread's stream.
             let walkSeed = grace.threads[index].random.next()
-            grace.threads[index].walk = ChaseWalk(bufferBytes: bufferBytes, lineBytes: config.cpu.lineBytes, steps: steps,
-                                                  random: RandomStream(state: walkSeed))
+            let walk = ChaseWalk(bufferBytes: bufferBytes, lineBytes: config.cpu.lineBytes, steps: steps, random: RandomStream(state: walkSeed))
+            // Initialisation wrote the buffer front to back: what it leaves in the caches is its tail.
+            let cached = PointerChase.cachedTailLines(core: thread.core, config: config.cpu)
+            for line in (walk.lines - min(walk.lines, cached))..<walk.lines {
+                _ = threadLookUp(index, thread.base + line * config.cpu.lineBytes)
+            }
+            grace.threads[index].walk = walk
             issueThreadChaseLoad(index)
         }
     }

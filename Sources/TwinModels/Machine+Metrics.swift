@@ -28,7 +28,7 @@ extension Machine {
         t.copyPhasePs = copy.phasePs
         t.copies = copy.copies
         t.cpuChaseLoads = Double(chaseStats.loads)
-        t.cpuChaseLatencyPs = chaseStats.latencyPs
+        t.cpuChaseLatencyPs = Double(chaseStats.latencyPs)
         t.cpuChaseLoadsByLevel = chaseStats.loadsByLevel
         t.grace = grace.stats
         t.gpuChaseLoads = Double(gpuChaseStats.loads)

@@ -40,8 +40,6 @@ public struct Machine: ~Copyable {
         case ctaStep
         /// CTA slot `payload` has written its tile and retires.
         case ctaDone
-        /// The pointer chase's load has returned its value: the next address.
-        case cpuLoad
         /// A streaming phase's next pass starts.
         case streamPass
         /// A host copy's next chunk may go on the link.
@@ -103,7 +101,6 @@ public struct Machine: ~Copyable {
     /// CTAs of a streaming-read kernel per SM when it runs alone.
     let readCTAsPerSM: UInt64
     var stream = StreamState()
-    var chase: PointerChase?
     var chaseStats = PointerChaseStats()
     var grace = GraceThreadsState()
     var gpuChase: GPUPointerChase?
@@ -123,8 +120,7 @@ public struct Machine: ~Copyable {
     var stepStart = StepWork()
     var stepStartedAt = SimTime.zero
     var stepWork: [StepWork] = []
-    /// The phases the CPU and the GPU pointer chases belong to.
-    var cpuChasePhase = 0
+    /// The phase the GPU pointer chase belongs to.
     var gpuChasePhase = 0
     var power: PowerSystem
     var powerCounters: PowerCounters
@@ -213,13 +209,6 @@ public struct Machine: ~Copyable {
         case .copyChunk: sendCopyChunk()
         case .copyDone: finishCopy()
         case .powerTick: powerTick()
-        case .cpuLoad:
-            if chase!.walk.stepsLeft == 0 {
-                chase = nil
-                finishPhase(cpuChasePhase)
-            } else {
-                issueChaseLoad()
-            }
         case .gpuLoad:
             if gpuChase!.walk.stepsLeft == 0 {
                 gpuChase = nil
@@ -271,7 +260,7 @@ public struct Machine: ~Copyable {
         case .gemm(let gemm): GEMMKernel(gemm, on: compute).operandBytes
         case .gpuChase(let chase): chase.bufferBytes
         case .kernel(let values): values.declaration.bufferBytes(values)
-        case .cpuChase, .cpuThreads, .copy, .idle: 0
+        case .cpuThreads, .copy, .idle: 0
         }
     }
 
@@ -286,10 +275,6 @@ public struct Machine: ~Copyable {
             startGEMM(phase, phaseIndex: index, base: base)
         case .copy(let phase):
             startCopy(phase, phaseIndex: index)
-        case .cpuChase(let phase):
-            cpuChasePhase = index
-            chase = PointerChase(phase, config: config.cpu, random: RandomStream(seed: settings.seed, node: node, purpose: .cpuChaseWalk))
-            if phase.steps == 0 { finishPhase(index) } else { issueChaseLoad() }
         case .cpuThreads(let phase):
             startCPUThreads(phase, phaseIndex: index)
         case .gpuChase(let phase):
@@ -353,22 +338,6 @@ public struct Machine: ~Copyable {
         }
         let atController = path.gpuRequestArrives(leavingPortAt: portTime)
         queue.push(Event(time: atController, kind: EventKind.memoryArrive.rawValue, payload: UInt64(slot)))
-    }
-
-    /// Issues the chase's next load; its level's latency, or a DRAM read through the controller,
-    /// decides when the next one can go.
-    mutating func issueChaseLoad() {
-        let address = chase!.walk.nextAddress()
-        let level = chase!.lookUp(address)
-        var latency = chase!.cacheLatency(level)
-        if level == .dram {
-            latency = path.cpuReadLine(address, bytes: config.cpu.lineBytes, arrivingAt: now + latency + config.cpu.fabricLatency) - now
-        }
-        chase!.walk.stepsLeft -= 1
-        chaseStats.loads += 1
-        chaseStats.latencyPs += latency.picoseconds
-        chaseStats.loadsByLevel[level.rawValue] += 1
-        queue.push(Event(time: now + latency, kind: EventKind.cpuLoad.rawValue))
     }
 
     mutating func receive(_ slot: Int) {

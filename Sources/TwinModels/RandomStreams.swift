@@ -6,8 +6,6 @@ import TwinCore
 public enum StreamPurpose: Sendable, Equatable {
     /// The GPU read engine's random line addresses.
     case gpuReadAddresses
-    /// The CPU pointer chase's walk.
-    case cpuChaseWalk
     /// The GPU pointer chase's walk.
     case gpuChaseWalk
     /// Grace thread `index` of a `cpu` phase (its chases draw their walks from it).
@@ -18,7 +16,7 @@ public enum StreamPurpose: Sendable, Equatable {
     var number: UInt64 {
         switch self {
         case .gpuReadAddresses: 1
-        case .cpuChaseWalk: 2
+        // 2 was the CPU pointer chase's walk, now a Grace thread's (`graceThread(0)`).
         case .gpuChaseWalk: 3
         case .trafficAddresses: 4
         case .graceThread(let index): 16 + UInt64(index)

@@ -583,7 +583,8 @@ extension ScenarioLoader {
             let steps = sink.quantity(reader.required("steps", "the loads to time, such as 20000", sink: &sink),
                                       join(path, "steps"), .count, range: 1...1e10, integral: true)
             guard let core, let buffer, let steps else { return nil }
-            return (.cpuChase(CPUChasePhase(core: core, bufferBytes: UInt64(buffer), steps: UInt64(steps))), nil)
+            // One thread on the core kind given, in cluster 0: a `cpu` phase of one chase step.
+            return (.cpuThreads(.chase(core: core, bufferBytes: UInt64(buffer), steps: UInt64(steps))), nil)
         case .cpu:
             guard let threadsNode = reader.required("threads", "a list of threads", sink: &sink),
                   let threads = readThreads(threadsNode, path: join(path, "threads"), grace: context.grace, sink: &sink) else { return nil }

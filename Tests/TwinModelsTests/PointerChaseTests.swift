@@ -8,7 +8,7 @@ import TwinModels
     func chase(_ core: CoreKind, buffer: UInt64, steps: UInt64 = 2_000, config: MachineConfig? = nil) -> [String: Double] {
         let config = config ?? MachineConfig(parameters)
         let settings = RunSettings(duration: SimDuration(seconds: 0.1), seed: 3, samplePeriod: SimDuration(seconds: 1e-3), eventBudget: 1_000_000)
-        var machine = Simulation(config: config, workload: [.cpuChase(CPUChasePhase(core: core, bufferBytes: buffer, steps: steps))], settings: settings)
+        var machine = Simulation(config: config, workload: [.cpuThreads(.chase(core: core, bufferBytes: buffer, steps: steps))], settings: settings)
         #expect(machine.run(until: SimTime.zero + settings.duration) == .idle)
         machine.finish()
         return Dictionary(uniqueKeysWithValues: machine.metrics.map { ($0.name, $0.value) })

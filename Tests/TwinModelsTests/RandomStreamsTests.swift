@@ -5,7 +5,7 @@ import TwinModels
 @Suite struct RandomStreamsTests {
     /// Node 0's streams are the ones every single-node golden result was recorded with.
     @Test func nodeZeroKeepsTheRecordedStreams() {
-        let recorded: [(StreamPurpose, UInt64)] = [(.gpuReadAddresses, 1), (.cpuChaseWalk, 2), (.gpuChaseWalk, 3), (.graceThread(0), 16), (.graceThread(9), 25)]
+        let recorded: [(StreamPurpose, UInt64)] = [(.gpuReadAddresses, 1), (.gpuChaseWalk, 3), (.graceThread(0), 16), (.graceThread(9), 25)]
         for (purpose, id) in recorded {
             var derived = RandomStream(seed: 42, purpose: purpose)
             var legacy = RandomStream(seed: 42, streamID: id)
@@ -14,7 +14,7 @@ import TwinModels
     }
 
     @Test func everyNodeAndPurposeHasItsOwnStream() {
-        let purposes: [StreamPurpose] = [.gpuReadAddresses, .cpuChaseWalk, .gpuChaseWalk, .graceThread(0), .graceThread(1)]
+        let purposes: [StreamPurpose] = [.gpuReadAddresses, .gpuChaseWalk, .graceThread(0), .graceThread(1)]
         var firsts: Set<UInt64> = []
         for node in 0..<4 {
             for purpose in purposes {

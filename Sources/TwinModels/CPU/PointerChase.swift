@@ -44,55 +44,26 @@ public struct GraceConfig: Sendable, Equatable {
     }
 }
 
-/// One thread on one core chasing pointers through a buffer: each load's address comes from
-/// the previous load, so the loads are serial and each costs the full latency of the level
-/// that holds its line.
-///
-/// The lines come from a `ChaseWalk`. Before timing, the buffer's tail is touched once, as the
-/// benchmark's initialisation does, so that small buffers start warm.
-/// Counters of the pointer chases since the start of the run.
+/// Counters of the Grace threads' pointer chases since the start of the run.
 struct PointerChaseStats: Sendable {
     var loads: UInt64 = 0
     var latencyPs: UInt64 = 0
     var loadsByLevel = [UInt64](repeating: 0, count: PointerChase.Level.allCases.count)
 }
 
-struct PointerChase: Sendable {
+/// Grace's cache hierarchy as a pointer chase sees it: which level holds a line, and what a load
+/// served there costs. A chase is a step of a Grace thread (`CPUStep.chase`): each load's
+/// address comes from the previous load, so the loads are serial and each costs the full latency
+/// of the level that holds its line.
+enum PointerChase {
     enum Level: Int, CaseIterable {
         case l1, l2, l3, slc, dram
     }
 
-    let core: CoreKind
-    var walk: ChaseWalk
-    var l1: SetAssociativeCache
-    var l2: SetAssociativeCache
-    var l3: SetAssociativeCache
-    var slc: SetAssociativeCache
-    let clock: ClockDomain
-    let config: GraceConfig
-
-    init(_ phase: CPUChasePhase, config: GraceConfig, random: RandomStream) {
-        self.core = phase.core
-        self.config = config
-        walk = ChaseWalk(bufferBytes: phase.bufferBytes, lineBytes: config.lineBytes, steps: phase.steps, random: random)
-        l1 = SetAssociativeCache(config: config.l1)
-        l2 = SetAssociativeCache(config: config.l2[phase.core]!)
-        l3 = SetAssociativeCache(config: config.l3)
-        slc = SetAssociativeCache(config: config.slc)
-        clock = ClockDomain(frequencyHz: config.clockHz[phase.core]!)
-        // Initialisation writes the buffer front to back: what it leaves in the caches is its tail.
-        let cached = (config.l1.capacityBytes + config.l2[phase.core]!.capacityBytes + config.l3.capacityBytes
-                      + config.slc.capacityBytes) / config.lineBytes * 2
-        let lines = walk.lines
-        for line in (lines - min(lines, cached))..<lines { _ = lookUp(line * config.lineBytes) }
-    }
-
-    mutating func lookUp(_ address: UInt64) -> Level {
-        Self.lookUp(address, l1: &l1, l2: &l2, l3: &l3, slc: &slc)
-    }
-
-    func cacheLatency(_ level: Level) -> SimDuration {
-        Self.cacheLatency(level, core: core, clock: clock, config: config)
+    /// Lines of a buffer just written front to back that the caches of a `core` still hold: as
+    /// many as twice their capacity, so that the tail is in them whatever the replacement.
+    static func cachedTailLines(core: CoreKind, config: GraceConfig) -> UInt64 {
+        (config.l1.capacityBytes + config.l2[core]!.capacityBytes + config.l3.capacityBytes + config.slc.capacityBytes) / config.lineBytes * 2
     }
 
     /// The level that held the line, filling the core's levels above it. The system-level cache

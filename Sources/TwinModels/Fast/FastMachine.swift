@@ -47,9 +47,12 @@ public struct FastMachine: ~Copyable {
     var flops = 0.0
     var bytesRead = 0.0
     var kernels: UInt64 = 0
-    /// Loads the pointer chases timed, and the time they took, ps (CPU, GPU): their mean latency.
-    var chaseLoads = [0.0, 0.0]
-    var chasePs: [UInt64] = [0, 0]
+    /// Loads the CPU chase steps timed and their summed latency, ps, from the units' detailed
+    /// runs; loads the GPU pointer chase timed and the time it took, ps.
+    var cpuChaseLoads = 0.0
+    var cpuChaseLatencyPs = 0.0
+    var gpuChaseLoads = 0.0
+    var gpuChasePs: UInt64 = 0
     /// Sum over GPU-chase time of the SM clock: SM cycles the loads took.
     var gpuChaseCycles = 0.0
     var gemmPs: UInt64 = 0
@@ -149,7 +152,7 @@ public struct FastMachine: ~Copyable {
             waitPs = (p.launchOverhead + p.passOverhead).picoseconds
         case .copy(let p):
             unitsLeft = p.count
-        case .cpuChase, .gpuChase, .cpuThreads:
+        case .gpuChase, .cpuThreads:
             unitsLeft = 1
         case .idle(let span):
             unitsLeft = 0
@@ -271,16 +274,12 @@ public struct FastMachine: ~Copyable {
         period.c2cBytes += cost.c2cBytes * fraction
         flops += cost.flops * fraction
         bytesRead += cost.bytesRead * fraction
-        switch phases[phaseIndex] {
-        case .cpuChase(let p):
-            chaseLoads[0] += Double(p.steps) * fraction
-            chasePs[0] += spentPs
-        case .gpuChase(let p):
-            chaseLoads[1] += Double(p.steps) * fraction
-            chasePs[1] += spentPs
+        cpuChaseLoads += cost.cpuChaseLoads * fraction
+        cpuChaseLatencyPs += cost.cpuChaseLatencyPs * fraction
+        if case .gpuChase(let p) = phases[phaseIndex] {
+            gpuChaseLoads += Double(p.steps) * fraction
+            gpuChasePs += spentPs
             gpuChaseCycles += Double(spentPs) * 1e-12 * power.gpuHz
-        default:
-            break
         }
         guard unitFractionLeft == 0 else { return }
         firstUnit = false
@@ -302,6 +301,8 @@ public struct FastMachine: ~Copyable {
         let done = unitPs > 0 ? min(track.left, Double(spentPs) / unitPs) : track.left
         period.memoryBytes += alone.memoryBytes * done
         period.c2cBytes += alone.c2cBytes * done
+        cpuChaseLoads += alone.cpuChaseLoads * done
+        cpuChaseLatencyPs += alone.cpuChaseLatencyPs * done
         cpuTrack = track.left - done > 1e-12 ? (track.phase, track.left - done) : nil
         if cpuTrack == nil && waitingForCPUTrack {
             waitingForCPUTrack = false
@@ -351,7 +352,7 @@ public struct FastMachine: ~Copyable {
             case .gemm(let p): guard let unit = unitSeconds(index) else { return nil }; left += Double(p.count) * max(unit, p.hostInterval.seconds)
             case .streamRead(let p): guard let unit = unitSeconds(index) else { return nil }; left += Double(p.count) * unit
             case .copy(let p): guard let unit = unitSeconds(index) else { return nil }; left += Double(p.count) * unit
-            case .cpuChase, .gpuChase, .cpuThreads: guard let unit = unitSeconds(index) else { return nil }; left += unit
+            case .gpuChase, .cpuThreads: guard let unit = unitSeconds(index) else { return nil }; left += unit
             case .kernel: preconditionFailure(Self.detailedOnly)
             }
         }
@@ -445,11 +446,11 @@ public struct FastMachine: ~Copyable {
         t.gemmFlops = flops
         t.gemmPhasePs = gemmPs
         t.workFlops = flops
-        // A chase is one unit whose time comes from its detailed run: its loads' mean latency.
-        t.cpuChaseLoads = chaseLoads[0]
-        t.cpuChaseLatencyPs = chasePs[0]
-        t.gpuChaseLoads = chaseLoads[1]
-        t.gpuChaseLatencyPs = chasePs[1]
+        t.cpuChaseLoads = cpuChaseLoads
+        t.cpuChaseLatencyPs = cpuChaseLatencyPs
+        // The GPU chase is one unit whose time comes from its detailed run: its loads' mean latency.
+        t.gpuChaseLoads = gpuChaseLoads
+        t.gpuChaseLatencyPs = gpuChasePs
         t.gpuChaseSMCycles = gpuChaseCycles
         t.readLoads(times: sampleTimesPs.map { Double($0) * 1e-12 }, series: series)
         return t

@@ -12,6 +12,9 @@ public struct UnitCost: Sendable, Equatable {
     /// Useful work: GEMM FLOP, and bytes the GPU streamed.
     public var flops: Double = 0
     public var bytesRead: Double = 0
+    /// Loads the Grace threads' chase steps timed, and their summed latency, ps.
+    public var cpuChaseLoads: Double = 0
+    public var cpuChaseLatencyPs: Double = 0
     /// Whether the SMs are busy during the unit (kernels), or only a DMA engine or a core.
     public var gpuBusy: Bool
 
@@ -20,7 +23,9 @@ public struct UnitCost: Sendable, Equatable {
         func mix(_ a: Double, _ b: Double) -> Double { a + (b - a) * w }
         return UnitCost(seconds: mix(seconds, other.seconds), tensorBusyCycles: mix(tensorBusyCycles, other.tensorBusyCycles),
                         memoryBytes: mix(memoryBytes, other.memoryBytes), c2cBytes: mix(c2cBytes, other.c2cBytes),
-                        flops: mix(flops, other.flops), bytesRead: mix(bytesRead, other.bytesRead), gpuBusy: gpuBusy)
+                        flops: mix(flops, other.flops), bytesRead: mix(bytesRead, other.bytesRead),
+                        cpuChaseLoads: mix(cpuChaseLoads, other.cpuChaseLoads), cpuChaseLatencyPs: mix(cpuChaseLatencyPs, other.cpuChaseLatencyPs),
+                        gpuBusy: gpuBusy)
     }
 }
 
@@ -74,7 +79,7 @@ struct UnitCostTable {
             let high = measure(index, gpuHz: above, first: first)
             let weight = (1 / below - 1 / gpuHz) / (1 / below - 1 / above)
             return low.blended(with: high, weight: weight)
-        case .copy, .cpuChase, .cpuThreads, .idle:
+        case .copy, .cpuThreads, .idle:
             return measure(index, gpuHz: 0, first: first)
         case .kernel:
             preconditionFailure(FastMachine.detailedOnly)
@@ -240,7 +245,7 @@ struct UnitCostTable {
             // A chase is short and serial: the whole of it, at each grid clock.
             let cost = counters(run(pinned, [.gpuChase(phase)], settings), gpuBusy: true)
             return (cost, cost)
-        case .cpuChase, .cpuThreads:
+        case .cpuThreads:
             // CPU work, whole, at the preset clocks: the GPU clock does not touch it. Threads run
             // alone here; `contention` measures what a phase alongside them costs.
             var phase = phases[index]
@@ -253,6 +258,8 @@ struct UnitCostTable {
             cost.seconds *= scale
             cost.memoryBytes *= scale
             cost.c2cBytes *= scale
+            cost.cpuChaseLoads *= scale
+            cost.cpuChaseLatencyPs *= scale
             return (cost, cost)
         case .idle(let span):
             let cost = UnitCost(seconds: span.seconds, gpuBusy: false)
@@ -304,8 +311,10 @@ struct UnitCostTable {
     private func counters(_ simulation: borrowing Simulation, gpuBusy: Bool) -> UnitCost {
         let m = simulation.firstNode.path.controller.totalStats
         let c2c = simulation.firstNode.path.c2cPayloadBytes
+        let chase = simulation.firstNode.chaseStats
         return UnitCost(seconds: simulation.firstNode.now.seconds, tensorBusyCycles: Double(simulation.firstNode.gemm.tensorBusyCycles),
-                        memoryBytes: Double(m.bytes + m.writeBytes), c2cBytes: Double(c2c), gpuBusy: gpuBusy)
+                        memoryBytes: Double(m.bytes + m.writeBytes), c2cBytes: Double(c2c),
+                        cpuChaseLoads: Double(chase.loads), cpuChaseLatencyPs: Double(chase.latencyPs), gpuBusy: gpuBusy)
     }
 }
 

@@ -36,10 +36,10 @@ public struct RunTotals: Sendable {
     var copyPhasePs: UInt64 = 0
     var copies: UInt64 = 0
 
-    // The CPU pointer chase: loads (fractional in fast mode, mid-unit), their summed latency,
-    // and where they hit.
+    // The Grace threads' chase steps: loads (fractional in fast mode, mid-unit), their summed
+    // latency, ps, and where they hit.
     var cpuChaseLoads = 0.0
-    var cpuChaseLatencyPs: UInt64 = 0
+    var cpuChaseLatencyPs = 0.0
     var cpuChaseLoadsByLevel = [UInt64](repeating: 0, count: PointerChase.Level.allCases.count)
 
     var grace = GraceThreadStats()
@@ -127,9 +127,9 @@ extension Machine {
             M("copy.time.mean", "us", .lowerIsBetter, "the copy phases' time per copy") {
                 $0.copies > 0 ? Double($0.copyPhasePs) * 1e-12 / Double($0.copies) * 1e6 : 0
             },
-            M("cpu.chase.loads", "count", .neutral, "loads the CPU pointer chase timed", modes: .both) { $0.cpuChaseLoads },
-            M("cpu.chase.latency.mean", "ns", .lowerIsBetter, "mean time of a CPU chase load", modes: .both) {
-                $0.cpuChaseLoads > 0 ? Double($0.cpuChaseLatencyPs) / $0.cpuChaseLoads / 1_000 : 0
+            M("cpu.chase.loads", "count", .neutral, "loads the Grace threads' chase steps (a cpu-chase phase's) timed", modes: .both) { $0.cpuChaseLoads },
+            M("cpu.chase.latency.mean", "ns", .lowerIsBetter, "mean time of a Grace chase load, issue to value at the core", modes: .both) {
+                $0.cpuChaseLoads > 0 ? $0.cpuChaseLatencyPs / $0.cpuChaseLoads / 1_000 : 0
             },
         ]
         for level in PointerChase.Level.allCases {

@@ -68,8 +68,6 @@ public enum Engine: String, Sendable, CaseIterable {
     case networkPort = "the network port"
     /// The copy engine over the host link.
     case copyEngine = "the copy engine"
-    /// The Grace core of the pointer chase.
-    case cpuChase = "the cpu-chase thread"
     /// The Grace threads of a `cpu` phase.
     case cpuThreads = "the cpu threads"
     /// An `idle` phase occupies nothing: in a together step it makes the step last at least its span.
@@ -82,7 +80,6 @@ public enum Engine: String, Sendable, CaseIterable {
         case .gpuChase: self = .gpuChase
         case .copy: self = .copyEngine
         case .kernel(let values): self = values.declaration.engine
-        case .cpuChase: self = .cpuChase
         case .cpuThreads: self = .cpuThreads
         case .idle: self = .none
         }

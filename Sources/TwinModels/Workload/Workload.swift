@@ -127,20 +127,6 @@ public struct GEMMPhase: Sendable, Equatable {
     public var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
 }
 
-/// One thread on a Grace core chasing pointers through a buffer (calibration C5).
-public struct CPUChasePhase: Sendable, Equatable {
-    public var core: CoreKind
-    public var bufferBytes: UInt64
-    /// Loads to time.
-    public var steps: UInt64
-
-    public init(core: CoreKind, bufferBytes: UInt64, steps: UInt64) {
-        self.core = core
-        self.bufferBytes = bufferBytes
-        self.steps = steps
-    }
-}
-
 /// One thread on one SM chasing pointers through a buffer in device memory (the H100 latency
 /// curve; on GB10 the buffer is in the shared LPDDR5X, across NVLink-C2C).
 public struct GPUChasePhase: Sendable, Equatable {
@@ -184,7 +170,9 @@ public enum CPUStep: Sendable, Equatable {
     /// Runs `cycles` core cycles that touch no memory beyond the L1 (a compute-bound loop), at
     /// its cluster's clock.
     case compute(cycles: UInt64)
-    /// `steps` dependent loads of random lines of a buffer.
+    /// `steps` dependent loads of random lines of a buffer. The buffer has just been written
+    /// front to back (initialised), so its tail is in the caches when the chase begins, as in
+    /// the C5 benchmark.
     case chase(bufferBytes: UInt64, steps: UInt64)
 }
 
@@ -210,13 +198,18 @@ public struct CPUThreadsPhase: Sendable, Equatable {
     public init(threads: [CPUThread]) {
         self.threads = threads
     }
+
+    /// One thread on a `core` of cluster 0 chasing pointers through a buffer (a `cpu-chase`
+    /// phase; calibration C5).
+    public static func chase(core: CoreKind, bufferBytes: UInt64, steps: UInt64) -> CPUThreadsPhase {
+        CPUThreadsPhase(threads: [CPUThread(core: core, program: [.chase(bufferBytes: bufferBytes, steps: steps)])])
+    }
 }
 
 /// One phase of a workload program (see `Program` for how phases follow or run together).
 public enum WorkloadPhase: Sendable, Equatable {
     case streamRead(StreamReadPhase)
     case gemm(GEMMPhase)
-    case cpuChase(CPUChasePhase)
     case cpuThreads(CPUThreadsPhase)
     case gpuChase(GPUChasePhase)
     case copy(CopyPhase)
