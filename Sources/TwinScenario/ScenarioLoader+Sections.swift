@@ -477,7 +477,7 @@ extension ScenarioLoader {
     static func checkFastSteps(_ read: ProgramRead, sink: inout DiagnosticSink) {
         var reported: Set<String> = []
         for (index, phase) in read.program.phases.enumerated() {
-            guard case .kernel(let values) = phase, reported.insert(read.paths[index]).inserted else { continue }
+            guard case .kernel(let values) = phase, !values.declaration.runsInFastMode, reported.insert(read.paths[index]).inserted else { continue }
             sink.error(read.nodes[index], join(read.paths[index], "kind"),
                        "expected a phase kind fast mode models; \(values.kind) runs in detailed mode only (run.mode: detailed)")
         }

@@ -115,7 +115,8 @@ extension Describe {
         printTable(rows)
         print("""
 
-            Kinds declared this way run in detailed mode. The hand-written kinds (stream-read, stream-copy, gemm,
+            Fast mode runs a phase of these kinds as one unit, costed by a detailed run of it alone (not send,
+            which needs its peer). The hand-written kinds (stream-read, stream-copy, gemm,
             copy, cpu-chase, cpu, gpu-chase, idle) are described in the README's workload section.
             """)
     }

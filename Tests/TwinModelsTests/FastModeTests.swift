@@ -153,6 +153,31 @@ struct FastModeTests {
         #expect(fast.sampleTimes == [settings.duration.picoseconds])
     }
 
+    @Test func addedKindsRunInFastModeAsTheirDetailedRunsDo() {
+        // A memset and a traffic phase, each one unit costed by a detailed run of it alone: the
+        // run's time and the kinds' metrics within 2 % of detailed mode.
+        let config = MachineConfig(MachineParameters.values(preset: "dgx-spark")!)
+        let memset = KernelDeclaration.all.first { $0.name == "memset" }!.values(["buffer": Double(16 << 20), "count": 4])!
+        let traffic = KernelDeclaration.all.first { $0.name == "traffic" }!.values(["buffer": Double(64 << 20), "duration": 20e-6])!
+        let workload: [WorkloadPhase] = [.kernel(memset), .kernel(traffic)]
+        let settings = RunSettings(duration: SimDuration(seconds: 0.01), seed: 5, samplePeriod: SimDuration(seconds: 1e-4),
+                                   eventBudget: 100_000_000)
+        var detailed = Simulation(config: config, workload: workload, settings: settings)
+        _ = detailed.run(until: .zero + settings.duration)
+        detailed.finish()
+        var fast = FastMachine(config: config, workload: workload, settings: settings)
+        #expect(fast.run(until: .zero + settings.duration) == .idle)
+        fast.finish()
+        let d = Dictionary(uniqueKeysWithValues: detailed.metrics.map { ($0.name, $0.value) })
+        let f = Dictionary(uniqueKeysWithValues: fast.metrics.map { ($0.name, $0.value) })
+        for name in ["sim.time", "gpu.memset.bandwidth", "gpu.memset.bytes", "traffic.bandwidth", "traffic.read.latency.mean", "energy.total"] {
+            let (dv, fv) = (d[name] ?? 0, f[name] ?? -1)
+            #expect(dv > 0 && abs(fv - dv) / dv < 0.02, "\(name): detailed \(dv), fast \(fv)")
+        }
+        #expect(f["gpu.memset.kernels"] == 4)
+        #expect(fast.characterisation.runs == 2, "one detailed run per phase")
+    }
+
     @Test func fastRunsAreReproducible() {
         let settings = RunSettings(duration: SimDuration(seconds: 2e-3), seed: 9, samplePeriod: SimDuration(seconds: 1e-4),
                                    eventBudget: 100_000_000)

@@ -57,6 +57,10 @@ public struct FastMachine: ~Copyable {
     var gpuChaseCycles = 0.0
     var gemmPs: UInt64 = 0
     var streamPs: UInt64 = 0
+    /// Each added kind's totals, from its phases' detailed runs and the time they ran here, and
+    /// when the running phase started.
+    var addedKernelStats: [String: KernelTotals] = [:]
+    var phaseStartedPs: UInt64 = 0
 
     /// The counters when the current step started, and the work of each reported step so far.
     var stepStart = StepWork()
@@ -118,8 +122,9 @@ public struct FastMachine: ~Copyable {
     }
 
     /// Whether fast mode can run `step`: a `cpu` phase first, then one phase of another kind.
-    /// Added kernel kinds (`KernelKind`) have no fast model yet; the loader keeps them out.
-    static let detailedOnly = "added kernel kinds run in detailed mode only"
+    /// An added kind that needs another node (a send) runs in detailed mode only; the loader
+    /// keeps it out.
+    static let detailedOnly = "this added kernel kind runs in detailed mode only"
 
     public static func runsAsTrack(_ program: Program, _ step: Range<Int>) -> Bool {
         guard step.count == 2, case .cpuThreads = program.phases[step.lowerBound] else { return false }
@@ -137,12 +142,14 @@ public struct FastMachine: ~Copyable {
             return
         }
         phaseIndex = index
+        phaseStartedPs = nowPs
         unitFractionLeft = 0
         firstUnit = true
         waitPs = 0
         if case .gemm = phases[index] { power.wakeGPU() }
         if case .streamRead = phases[index] { power.wakeGPU() }
         if case .gpuChase = phases[index] { power.wakeGPU() }
+        if case .kernel(let values) = phases[index], values.usesGPU { power.wakeGPU() }
         switch phases[index] {
         case .gemm(let p):
             unitsLeft = p.count
@@ -157,8 +164,9 @@ public struct FastMachine: ~Copyable {
         case .idle(let span):
             unitsLeft = 0
             waitPs = span.picoseconds
-        case .kernel:
-            preconditionFailure(Self.detailedOnly)
+        case .kernel(let values):
+            precondition(values.declaration.runsInFastMode, Self.detailedOnly)
+            unitsLeft = 1
         }
     }
 
@@ -167,6 +175,7 @@ public struct FastMachine: ~Copyable {
         guard !workloadFinished && !waitingForCPUTrack else { return false }
         switch phases[phaseIndex] {
         case .gemm, .streamRead, .gpuChase: return true
+        case .kernel(let values): return values.usesGPU
         default: return false
         }
     }
@@ -283,6 +292,7 @@ public struct FastMachine: ~Copyable {
         }
         guard unitFractionLeft == 0 else { return }
         firstUnit = false
+        if case .kernel(let values) = phases[phaseIndex] { accountKernel(values, cost.kernelTotals, fraction: 1) }
         let costPs = UInt64((cost.seconds * 1e12).rounded())
         if case .gemm(let p) = phases[phaseIndex] {
             kernels += 1
@@ -294,6 +304,14 @@ public struct FastMachine: ~Copyable {
             waitPs = p.passOverhead.picoseconds + (p.hostInterval.picoseconds > passPs ? p.hostInterval.picoseconds - passPs : 0)
         }
         if unitsLeft == 0 && waitPs == 0 { finishPhase() }
+    }
+
+    /// Adds `fraction` of an added kind's phase, whose detailed run did `totals`, to its kind's
+    /// totals, with the time the phase has run here.
+    mutating func accountKernel(_ values: KernelValues, _ totals: KernelTotals?, fraction: Double) {
+        var part = (totals ?? KernelTotals()).scaled(by: fraction)
+        part.phasePs = nowPs - phaseStartedPs
+        addedKernelStats[values.kind, default: KernelTotals()].add(part)
     }
 
     /// The CPU track has run `spentPs` at `unitPs` for the whole of it.
@@ -353,7 +371,7 @@ public struct FastMachine: ~Copyable {
             case .streamRead(let p): guard let unit = unitSeconds(index) else { return nil }; left += Double(p.count) * unit
             case .copy(let p): guard let unit = unitSeconds(index) else { return nil }; left += Double(p.count) * unit
             case .gpuChase, .cpuThreads: guard let unit = unitSeconds(index) else { return nil }; left += unit
-            case .kernel: preconditionFailure(Self.detailedOnly)
+            case .kernel: guard let unit = unitSeconds(index) else { return nil }; left += unit
             }
         }
         return left
@@ -393,6 +411,7 @@ public struct FastMachine: ~Copyable {
         counters.seconds = now.seconds
         counters.readBytes = bytesRead
         counters.flops = flops
+        counters.kernelBytes = Double(addedKernelStats.values.reduce(0) { $0 + $1.bytes })
         return counters
     }
 
@@ -409,6 +428,10 @@ public struct FastMachine: ~Copyable {
     /// mode), and a last, partial sample.
     public mutating func finish() {
         if !workloadFinished && !phases.isEmpty { endStep() }
+        if !workloadFinished && !waitingForCPUTrack, case .kernel(let values) = phases[phaseIndex], unitFractionLeft > 0 {
+            // The phase cut short: the part of its unit done.
+            accountKernel(values, costs.cost(phase: phaseIndex, gpuHz: power.gpuHz, first: firstUnit).kernelTotals, fraction: 1 - unitFractionLeft)
+        }
         let partialPs = nowPs - periodsDone * periodPs
         if partialPs > 0 && !power.shutdown {
             power.advancePeriod(activity: periodActivity(overPs: partialPs), now: now.seconds, gpuWorkPending: gpuPhase,
@@ -430,7 +453,7 @@ public struct FastMachine: ~Copyable {
 
     /// The metrics declared for fast mode, from its totals, and the program steps'.
     public var metrics: [MetricValue] {
-        Machine.metrics(of: runTotals) + program.stepMetrics(stepWork, fidelity: .fast)
+        Machine.metrics(of: runTotals) + program.addedKernelMetrics(addedKernelStats) + program.stepMetrics(stepWork, fidelity: .fast)
     }
 
     /// What the run has done so far, as the metrics read it: the totals fast mode keeps.

@@ -2,7 +2,7 @@ import TwinCore
 
 /// What one unit of a phase's work (a kernel, a streaming pass, a copy, a chase) costs at a
 /// given clock, measured by running it through the detailed models.
-public struct UnitCost: Sendable, Equatable {
+public struct UnitCost: Sendable {
     public var seconds: Double
     /// Tensor-pipe busy SM-cycles.
     public var tensorBusyCycles: Double = 0
@@ -17,6 +17,8 @@ public struct UnitCost: Sendable, Equatable {
     public var cpuChaseLatencyPs: Double = 0
     /// Whether the SMs are busy during the unit (kernels), or only a DMA engine or a core.
     public var gpuBusy: Bool
+    /// What a phase of an added kind did, for its metrics (its `phasePs` is fast mode's to fill).
+    var kernelTotals: KernelTotals?
 
     /// Linear interpolation: `self` at weight 0, `other` at weight 1.
     func blended(with other: UnitCost, weight w: Double) -> UnitCost {
@@ -25,7 +27,8 @@ public struct UnitCost: Sendable, Equatable {
                         memoryBytes: mix(memoryBytes, other.memoryBytes), c2cBytes: mix(c2cBytes, other.c2cBytes),
                         flops: mix(flops, other.flops), bytesRead: mix(bytesRead, other.bytesRead),
                         cpuChaseLoads: mix(cpuChaseLoads, other.cpuChaseLoads), cpuChaseLatencyPs: mix(cpuChaseLatencyPs, other.cpuChaseLatencyPs),
-                        gpuBusy: gpuBusy)
+                        // An added kind's counts are the nearer clock's.
+                        gpuBusy: gpuBusy, kernelTotals: w < 0.5 ? kernelTotals : other.kernelTotals)
     }
 }
 
@@ -67,8 +70,15 @@ struct UnitCostTable {
     /// The cost of one unit of phase `index` at the GPU clock `gpuHz`; the phase's first unit
     /// finds the L2 cold, the others find their predecessor's data in it.
     mutating func cost(phase index: Int, gpuHz: Double, first: Bool) -> UnitCost {
-        switch phases[index] {
-        case .gemm, .streamRead, .gpuChase:
+        var onGPU: Bool {
+            switch phases[index] {
+            case .gemm, .streamRead, .gpuChase: true
+            case .kernel(let values): values.usesGPU
+            case .copy, .cpuThreads, .idle: false
+            }
+        }
+        switch onGPU {
+        case true:
             let curve = config.power.gpuCurve
             let gridStep = curve.stepHz * Double(Self.gridBins)
             let top = curve.entry(atOrBelow: config.power.gpuApplicationHz)
@@ -79,10 +89,8 @@ struct UnitCostTable {
             let high = measure(index, gpuHz: above, first: first)
             let weight = (1 / below - 1 / gpuHz) / (1 / below - 1 / above)
             return low.blended(with: high, weight: weight)
-        case .copy, .cpuThreads, .idle:
+        case false:
             return measure(index, gpuHz: 0, first: first)
-        case .kernel:
-            preconditionFailure(FastMachine.detailedOnly)
         }
     }
 
@@ -114,6 +122,7 @@ struct UnitCostTable {
             detailedEvents += simulation.eventsHandled
             let partnerWork = Double(simulation.firstNode.gpu.stats.bytesReceived) + Double(simulation.firstNode.gemm.tensorBusyCycles)
                 + Double(simulation.firstNode.copy.bytes) + Double(simulation.firstNode.gpuChaseStats.loads)
+                + simulation.firstNode.stepCounters.kernelBytes
             return (partnerWork, Double(simulation.firstNode.grace.stats.streamBytes))
         }
         let alonePartner = work([sample]).partner, aloneCPU = work([.cpuThreads(threads)]).cpu
@@ -264,8 +273,12 @@ struct UnitCostTable {
         case .idle(let span):
             let cost = UnitCost(seconds: span.seconds, gpuBusy: false)
             return (cost, cost)
-        case .kernel:
-            preconditionFailure(FastMachine.detailedOnly)
+        case .kernel(let values):
+            // The whole phase, alone, as one unit (at each grid clock if it keeps the GPU busy).
+            let simulation = run(pinned, [.kernel(values)], settings)
+            var cost = counters(simulation, gpuBusy: values.usesGPU)
+            cost.kernelTotals = simulation.firstNode.addedKernelStats[values.kind]
+            return (cost, cost)
         }
     }
 

@@ -84,6 +84,7 @@ struct SendKernel: KernelKind {
             KernelMetric("nic.tx.transfers", "count", .neutral, "send phases acknowledged") { Double($0.kernels) },
         ],
         engine: .networkPort,
+        runsInFastMode: false,
         bufferBytes: { $0["buffer"] > 0 ? UInt64($0["buffer"]) : UInt64($0["bytes"]) })
 
     /// Tokens: a packet's last byte has left the port; the peer has acknowledged the last packet.

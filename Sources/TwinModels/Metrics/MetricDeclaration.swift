@@ -57,7 +57,7 @@ extension Machine {
     public static func metricCatalog(config: MachineConfig, program: Program = Program(phases: []),
                                      fidelity: Fidelity = .detailed) -> [(name: String, unit: String)] {
         let declared = metricDeclarations(config: config, fidelity: fidelity).map { ($0.name, $0.unit) }
-        let added = fidelity == .detailed ? program.addedKernelKinds.flatMap { $0.metrics.map { ($0.name, $0.unit) } } : []
+        let added = program.addedKernelKinds.flatMap { $0.metrics.map { ($0.name, $0.unit) } }
         return declared + added + program.stepMetrics([], fidelity: fidelity).map { ($0.name, $0.unit) }
     }
 

@@ -54,6 +54,17 @@ public struct KernelTotals: Sendable {
 
     public var seconds: Double { Double(phasePs) * 1e-12 }
 
+    /// The part `fraction` of the work (counts rounded), for a phase cut short in fast mode.
+    func scaled(by fraction: Double) -> KernelTotals {
+        var part = self
+        func scale(_ n: UInt64) -> UInt64 { UInt64((Double(n) * fraction).rounded()) }
+        part.bytes = scale(bytes)
+        part.kernels = scale(kernels)
+        part.requests = scale(requests)
+        part.reads = scale(reads)
+        return part
+    }
+
     /// Adds the work of another phase of the same kind.
     mutating func add(_ other: KernelTotals) {
         bytes += other.bytes
@@ -114,16 +125,20 @@ public struct KernelDeclaration: Sendable {
     public var metrics: [KernelMetric]
     /// The engine its phases run on: one phase at a time each, beside the other engines' phases.
     public var engine: Engine
+    /// Whether fast mode runs it: each phase as one unit, costed by a detailed run of the phase
+    /// alone. Not for a kind that needs another node (a send).
+    public var runsInFastMode: Bool
 
     /// `metrics` defaults to a GPU kernel's (`KernelMetric.gpuKernel`), `engine` to a GPU stream.
     public init(name: String, summary: String, keys: [KernelKey], metrics: [KernelMetric]? = nil, engine: Engine = .kernelStream,
-                bufferBytes: @escaping @Sendable (KernelValues) -> UInt64) {
+                runsInFastMode: Bool = true, bufferBytes: @escaping @Sendable (KernelValues) -> UInt64) {
         precondition(Engine.added.contains(engine), "an added kind runs on one of the added engines")
         self.name = name
         self.summary = summary
         self.keys = keys
         self.metrics = metrics ?? KernelMetric.gpuKernel(name)
         self.engine = engine
+        self.runsInFastMode = runsInFastMode
         self.bufferBytes = bufferBytes
     }
 
@@ -161,6 +176,9 @@ public struct KernelValues: Sendable, Equatable {
     }
 
     public var declaration: KernelDeclaration { KernelKinds.declaration(kind)! }
+
+    /// Whether a phase of these values keeps the GPU busy (its model's `usesGPU`).
+    var usesGPU: Bool { KernelKinds.kind(kind)!.init(self, base: 0).usesGPU }
 }
 
 /// The model of an added kernel kind, run by its node on its declaration's engine: it starts on
@@ -272,17 +290,22 @@ extension Machine {
 
     /// Metrics of the added kinds the program runs, in the order they first appear.
     var addedKernelMetrics: [MetricValue] {
-        program.addedKernelKinds.flatMap { declaration -> [MetricValue] in
-            var totals = addedKernelStats[declaration.name] ?? KernelTotals()
-            for run in runningAddedKernels where type(of: run.kernel).declaration.name == declaration.name {
-                totals.add(run.totalsNow(at: now))
-            }
-            return declaration.metrics.map { MetricValue(name: $0.name, value: $0.value(totals), unit: $0.unit) }
-        }
+        var totals = addedKernelStats
+        for run in runningAddedKernels { totals[type(of: run.kernel).declaration.name, default: KernelTotals()].add(run.totalsNow(at: now)) }
+        return program.addedKernelMetrics(totals)
     }
 }
 
 extension Program {
+    /// Metrics of the added kinds the program runs, in the order they first appear, from each
+    /// kind's totals (detailed and fast mode alike).
+    func addedKernelMetrics(_ totals: [String: KernelTotals]) -> [MetricValue] {
+        addedKernelKinds.flatMap { declaration -> [MetricValue] in
+            let kindTotals = totals[declaration.name] ?? KernelTotals()
+            return declaration.metrics.map { MetricValue(name: $0.name, value: $0.value(kindTotals), unit: $0.unit) }
+        }
+    }
+
     /// The added kernel kinds among the phases, in the order they first appear.
     public var addedKernelKinds: [KernelDeclaration] {
         var names: [String] = []

@@ -10,7 +10,7 @@ public struct StepWork: Sendable, Equatable {
     public var copyBytes = 0.0
     /// Bytes the Grace threads' stream steps read (detailed mode).
     public var cpuStreamBytes = 0.0
-    /// Bytes the phases of added kinds (`KernelKind`) moved (detailed mode).
+    /// Bytes the phases of added kinds (`KernelKind`) moved.
     public var kernelBytes = 0.0
 
     public init() {}
@@ -37,9 +37,9 @@ extension Program {
     public var reportedSteps: Int { steps.count > 1 ? min(steps.count, Self.maximumReportedSteps) : 0 }
 
     /// Each reported step's time and, for the kinds of phase it holds, its throughput over that
-    /// time: `step.N.time`, `step.N.gpu.read.bandwidth`, `step.N.gpu.gemm.throughput`, and in
-    /// detailed mode `step.N.copy.bandwidth`, `step.N.cpu.stream.bandwidth` and, for a phase of
-    /// an added kind, its bandwidth metric (`step.N.traffic.bandwidth`). Steps count from
+    /// time: `step.N.time`, `step.N.gpu.read.bandwidth`, `step.N.gpu.gemm.throughput`, for a phase of
+    /// an added kind its bandwidth metric (`step.N.traffic.bandwidth`), and in detailed mode
+    /// `step.N.copy.bandwidth` and `step.N.cpu.stream.bandwidth`. Steps count from
     /// 1 once repeats are expanded, zero-padded so that names sort in order; a step the run did
     /// not reach reports zeros. `work` holds the steps finished or cut short, in order.
     public func stepMetrics(_ work: [StepWork], fidelity: Fidelity) -> [MetricValue] {
@@ -60,17 +60,17 @@ extension Program {
             if members.contains(where: { if case .gemm = $0 { true } else { false } }) {
                 add("gpu.gemm.throughput", w.flops, per: 1e12, "TFLOPS")
             }
+            for case .kernel(let values) in members {
+                if let metric = values.declaration.metrics.first(where: { $0.name.hasSuffix(".bandwidth") }) {
+                    add(metric.name, w.kernelBytes, per: 1e9, metric.unit)
+                }
+            }
             guard fidelity == .detailed else { continue }
             if members.contains(where: { if case .copy = $0 { true } else { false } }) {
                 add("copy.bandwidth", w.copyBytes, per: 1e9, "GB/s")
             }
             if members.contains(where: { if case .cpuThreads(let p) = $0 { p.streams } else { false } }) {
                 add("cpu.stream.bandwidth", w.cpuStreamBytes, per: 1e9, "GB/s")
-            }
-            for case .kernel(let values) in members {
-                if let metric = values.declaration.metrics.first(where: { $0.name.hasSuffix(".bandwidth") }) {
-                    add(metric.name, w.kernelBytes, per: 1e9, metric.unit)
-                }
             }
         }
         return out
