@@ -320,10 +320,19 @@ extension ScenarioLoader {
         case idle
     }
 
-    /// Keys of every phase kind, so that a phase of unknown kind does not also report them as unknown.
-    static let phaseKeys = ["buffer", "destination", "bytes", "pattern", "duration", "m", "n", "k", "precision", "sparse", "tile",
-                            "stages", "threads", "cluster", "rasterGroup", "count", "launchOverhead", "hostInterval", "passOverhead",
-                            "core", "steps", "direction", "overhead", "threads"]
+    /// Keys of every hand-written phase kind, so that a phase of unknown kind does not also
+    /// report them as unknown.
+    static let phaseKeys = HandWrittenKinds.all.flatMap { $0.keys.map(\.name) }
+
+    /// Key `key` of a phase, by its declaration: its unit and range (whole for counts and
+    /// sizes); when absent, its default (or `machineDefault`), or for a required key the error
+    /// that it is missing, expecting its meaning. nil when it is missing or wrong.
+    static func readDeclared(_ reader: inout MappingReader, _ key: KernelKey, path: String, machineDefault: Double? = nil,
+                             sink: inout DiagnosticSink) -> Double? {
+        let fallback = key.defaultValue ?? machineDefault
+        guard let node = fallback == nil ? reader.required(key.name, key.meaning, sink: &sink) : reader.optional(key.name) else { return fallback }
+        return sink.quantity(node, join(path, key.name), key.unit, range: key.range, integral: key.unit == .count || key.unit == .size)
+    }
 
     /// A program as read, with the node and key path of each of its phases (a repeated phase
     /// keeps its one place in the file).
@@ -537,21 +546,21 @@ extension ScenarioLoader {
                 sink.error(kindNode, join(path, "kind"), "expected one of: \(allowed), found \"\(name)\"")
             }
         }
+        let declared = kind.map { HandWrittenKinds.kind($0.rawValue) }
+        /// Key `name` of the kind, by its declaration.
+        func number(_ name: String) -> Double? { readDeclared(&reader, declared![name], path: path, sink: &sink) }
         switch kind {
         case .streamRead, .streamCopy:
-            let buffer = readBuffer(reader.required("buffer", "the buffer size, such as 1 GiB, or the name of one of buffers:", sink: &sink),
-                                    join(path, "buffer"), range: 1...1e15, context: context, sink: &sink)
+            let bufferKey = declared!["buffer"]
+            let buffer = readBuffer(reader.required("buffer", bufferKey.meaning, sink: &sink),
+                                    join(path, "buffer"), range: bufferKey.range, context: context, sink: &sink)
             var destination: NamedBuffer??
             if kind == .streamCopy {
                 destination = readDestination(reader.optional("destination"), in: node, source: buffer, path: path, context: context, sink: &sink)
             }
-            let bytes = sink.quantity(reader.required("bytes", "the bytes to read, such as 4 GiB", sink: &sink),
-                                      join(path, "bytes"), .size, range: 1...1e18, integral: true)
+            let bytes = number("bytes")
             let pattern = reader.optional("pattern").map { sink.choice($0, join(path, "pattern"), AccessPattern.self) } ?? .sequential
-            let count = reader.optional("count").map { sink.quantity($0, join(path, "count"), .count, range: 1...1e9, integral: true) } ?? 1
-            let overhead = reader.optional("launchOverhead").map { sink.quantity($0, join(path, "launchOverhead"), .time, range: 0...1) } ?? 0
-            let host = reader.optional("hostInterval").map { sink.quantity($0, join(path, "hostInterval"), .time, range: 0...1) } ?? 0
-            let passOverhead = reader.optional("passOverhead").map { sink.quantity($0, join(path, "passOverhead"), .time, range: 0...1) } ?? 0
+            let count = number("count"), overhead = number("launchOverhead"), host = number("hostInterval"), passOverhead = number("passOverhead")
             guard let buffer, let bytes, let pattern, let count, let overhead, let host, let passOverhead,
                   destination.map({ $0 != nil }) ?? true else { return nil }
             let phase = WorkloadPhase.streamRead(StreamReadPhase(bufferBytes: buffer.bytes, totalBytes: UInt64(bytes), pattern: pattern, count: UInt64(count),
@@ -561,27 +570,21 @@ extension ScenarioLoader {
         case .gemm:
             // The operands (A, then B from the next page) in a named buffer, or laid out by the step.
             let buffer = reader.optional("buffer").map { readNamedBuffer($0, join(path, "buffer"), context: context, sink: &sink) }
-            guard let phase = readGEMM(&reader, path: path, defaults: context.gemmDefaults, sink: &sink),
+            guard let phase = readGEMM(&reader, declared!, path: path, defaults: context.gemmDefaults, sink: &sink),
                   buffer.map({ $0 != nil }) ?? true else { return nil }
             return (phase, buffer??.placement)
         case .copy:
             let direction = sink.choice(reader.required("direction", "h2d or d2h", sink: &sink), join(path, "direction"), CopyDirection.self)
-            let bytes = sink.quantity(reader.required("bytes", "the bytes to copy, such as 1 GiB", sink: &sink),
-                                      join(path, "bytes"), .size, range: 1...1e13, integral: true)
-            let count = reader.optional("count").map { sink.quantity($0, join(path, "count"), .count, range: 1...1e9, integral: true) } ?? 1
-            let overhead = reader.optional("overhead").map { sink.quantity($0, join(path, "overhead"), .time, range: 0...1) } ?? 0
+            let bytes = number("bytes"), count = number("count"), overhead = number("overhead")
             guard let direction, let bytes, let count, let overhead else { return nil }
             return (.copy(CopyPhase(direction: direction, bytes: UInt64(bytes), count: UInt64(count), overhead: SimDuration(seconds: overhead))), nil)
         case .cpuChase:
             let core = sink.choice(reader.required("core", "a core kind", sink: &sink), join(path, "core"), CoreKind.self)
-            let bufferNode = reader.required("buffer", "the buffer size, such as 1 GiB", sink: &sink)
-            if case .scalar(let scalar) = bufferNode, context.buffers[scalar.string] != nil {
-                sink.error(bufferNode, join(path, "buffer"), "expected a size such as 1 GiB: named buffers place GPU phases, a cpu-chase walks a range of its own")
+            if case .scalar(let scalar) = reader.optional("buffer"), context.buffers[scalar.string] != nil {
+                sink.error(reader.optional("buffer"), join(path, "buffer"), "expected a size such as 1 GiB: named buffers place GPU phases, a cpu-chase walks a range of its own")
                 return nil
             }
-            let buffer = sink.quantity(bufferNode, join(path, "buffer"), .size, range: 64...1e13, integral: true)
-            let steps = sink.quantity(reader.required("steps", "the loads to time, such as 20000", sink: &sink),
-                                      join(path, "steps"), .count, range: 1...1e10, integral: true)
+            let buffer = number("buffer"), steps = number("steps")
             guard let core, let buffer, let steps else { return nil }
             // One thread on the core kind given, in cluster 0: a `cpu` phase of one chase step.
             return (.cpuThreads(.chase(core: core, bufferBytes: UInt64(buffer), steps: UInt64(steps))), nil)
@@ -590,15 +593,14 @@ extension ScenarioLoader {
                   let threads = readThreads(threadsNode, path: join(path, "threads"), grace: context.grace, sink: &sink) else { return nil }
             return (.cpuThreads(CPUThreadsPhase(threads: threads)), nil)
         case .gpuChase:
-            let buffer = readBuffer(reader.required("buffer", "the buffer size, such as 1 GiB, or the name of one of buffers:", sink: &sink),
-                                    join(path, "buffer"), range: 1...1e13, context: context, sink: &sink)
-            let steps = sink.quantity(reader.required("steps", "the loads to time, such as 20000", sink: &sink),
-                                      join(path, "steps"), .count, range: 1...1e10, integral: true)
+            let bufferKey = declared!["buffer"]
+            let buffer = readBuffer(reader.required("buffer", bufferKey.meaning, sink: &sink),
+                                    join(path, "buffer"), range: bufferKey.range, context: context, sink: &sink)
+            let steps = number("steps")
             guard let buffer, let steps else { return nil }
             return (.gpuChase(GPUChasePhase(bufferBytes: buffer.bytes, steps: UInt64(steps))), buffer.placement)
         case .idle:
-            let duration = sink.quantity(reader.required("duration", "a time such as 1 ms", sink: &sink),
-                                         join(path, "duration"), .time, range: 1e-12...1e6)
+            let duration = number("duration")
             guard let duration else { return nil }
             return (.idle(SimDuration(seconds: duration)), nil)
         case nil:
@@ -749,15 +751,18 @@ extension ScenarioLoader {
     }
 
     /// `defaults` carries the machine's own tile, stages and cluster (`gpu.gemm.*` of its preset).
-    static func readGEMM(_ reader: inout MappingReader, path: String, defaults: GEMMPhase, sink: inout DiagnosticSink) -> WorkloadPhase? {
-        func dimension(_ key: String) -> UInt64? {
-            sink.quantity(reader.required(key, "a matrix dimension such as 8192", sink: &sink), join(path, key), .count,
-                          range: 1...1e7, integral: true).map { UInt64($0) }
+    static func readGEMM(_ reader: inout MappingReader, _ declared: HandWrittenKinds.Kind, path: String, defaults: GEMMPhase,
+                         sink: inout DiagnosticSink) -> WorkloadPhase? {
+        /// Whole-number key `name`, by its declaration; `machineDefault` when absent.
+        func whole(_ name: String, machineDefault: UInt64? = nil) -> UInt64? {
+            // Not `.map(Double.init)`: on UInt64 that picks init(bitPattern:).
+            readDeclared(&reader, declared[name], path: path, machineDefault: machineDefault.map { Double($0) }, sink: &sink).map { UInt64($0) }
         }
+        /// A part `key` of `tile` or `cluster`, in that key's range.
         func whole(_ node: Node?, _ key: String, _ range: ClosedRange<Double>) -> UInt64? {
             sink.quantity(node, key, .count, range: range, integral: true).map { UInt64($0) }
         }
-        let m = dimension("m"), n = dimension("n"), k = dimension("k")
+        let m = whole("m"), n = whole("n"), k = whole("k")
         let precision = sink.choice(reader.required("precision", "a precision", sink: &sink), join(path, "precision"), Precision.self)
         let sparse = reader.optional("sparse").map { sink.bool($0, join(path, "sparse")) } ?? false
         if sparse == true, precision == .fp32 {
@@ -767,9 +772,10 @@ extension ScenarioLoader {
         if let tileNode = reader.optional("tile") {
             let tilePath = join(path, "tile")
             if var tileReader = MappingReader(tileNode, path: tilePath, sink: &sink) {
-                let tm = tileReader.optional("m").map { whole($0, join(tilePath, "m"), 8...1024) } ?? defaults.tileM
-                let tn = tileReader.optional("n").map { whole($0, join(tilePath, "n"), 8...1024) } ?? defaults.tileN
-                let tk = tileReader.optional("k").map { whole($0, join(tilePath, "k"), 8...1024) } ?? defaults.tileK
+                let range = declared["tile"].range
+                let tm = tileReader.optional("m").map { whole($0, join(tilePath, "m"), range) } ?? defaults.tileM
+                let tn = tileReader.optional("n").map { whole($0, join(tilePath, "n"), range) } ?? defaults.tileN
+                let tk = tileReader.optional("k").map { whole($0, join(tilePath, "k"), range) } ?? defaults.tileK
                 tileReader.rejectUnknownKeys(sink: &sink)
                 tile = (tm, tn, tk)
             } else {
@@ -780,8 +786,9 @@ extension ScenarioLoader {
         if let clusterNode = reader.optional("cluster") {
             let clusterPath = join(path, "cluster")
             if var clusterReader = MappingReader(clusterNode, path: clusterPath, sink: &sink) {
-                let cm = clusterReader.optional("m").map { whole($0, join(clusterPath, "m"), 1...16) } ?? defaults.clusterM
-                let cn = clusterReader.optional("n").map { whole($0, join(clusterPath, "n"), 1...16) } ?? defaults.clusterN
+                let range = declared["cluster"].range
+                let cm = clusterReader.optional("m").map { whole($0, join(clusterPath, "m"), range) } ?? defaults.clusterM
+                let cn = clusterReader.optional("n").map { whole($0, join(clusterPath, "n"), range) } ?? defaults.clusterN
                 clusterReader.rejectUnknownKeys(sink: &sink)
                 cluster = (cm, cn)
                 if let cm, let cn, cm * cn > 16 {
@@ -792,14 +799,13 @@ extension ScenarioLoader {
                 cluster = nil
             }
         }
-        let stages = reader.optional("stages").map { whole($0, join(path, "stages"), 2...16) } ?? defaults.stages
-        let threads = reader.optional("threads").map { whole($0, join(path, "threads"), 32...1024) } ?? defaults.threadsPerCTA
-        let group = reader.optional("rasterGroup").map { whole($0, join(path, "rasterGroup"), 1...1024) } ?? defaults.rasterGroup
-        let count = reader.optional("count").map { whole($0, join(path, "count"), 1...1e9) } ?? defaults.count
+        let stages = whole("stages", machineDefault: defaults.stages), threads = whole("threads", machineDefault: defaults.threadsPerCTA)
+        let group = whole("rasterGroup", machineDefault: defaults.rasterGroup), count = whole("count", machineDefault: defaults.count)
+        // Absent, the machine's launch overhead applies (nil).
         let overhead: Double?? = reader.optional("launchOverhead").map {
-            sink.quantity($0, join(path, "launchOverhead"), .time, range: 0...1)
+            sink.quantity($0, join(path, "launchOverhead"), .time, range: declared["launchOverhead"].range)
         }
-        let hostInterval = reader.optional("hostInterval").map { sink.quantity($0, join(path, "hostInterval"), .time, range: 0...1) } ?? 0
+        let hostInterval = readDeclared(&reader, declared["hostInterval"], path: path, sink: &sink)
         guard let m, let n, let k, let precision, let sparse, let tile, let tm = tile.0, let tn = tile.1, let tk = tile.2,
               let cluster, let cm = cluster.0, let cn = cluster.1, let stages, let threads, let group, let count else { return nil }
         if case .some(.none) = overhead { return nil }

@@ -25,9 +25,10 @@ struct Describe: ParsableCommand {
             describeMetrics()
             return
         }
+        let handWritten = HandWrittenKinds.all.filter { self.component == "workload" || $0.name == self.component }
         let kinds = KernelDeclaration.all.filter { self.component == "workload" || $0.name == self.component }
-        if !kinds.isEmpty {
-            describeKernelKinds(kinds)
+        if !kinds.isEmpty || !handWritten.isEmpty {
+            describePhaseKinds(handWritten, kinds)
             return
         }
         // The paths are printed as `machine.x.y`; accept them so, as `--set` does.
@@ -100,24 +101,30 @@ extension Describe {
             """)
     }
 
-    /// The keys of phase kinds declared through `KernelDeclaration`, from their declarations.
-    func describeKernelKinds(_ declarations: [KernelDeclaration]) {
+    /// The keys of phase kinds, from their declarations: the hand-written kinds', then those
+    /// declared through `KernelDeclaration`, with their metrics.
+    func describePhaseKinds(_ handWritten: [HandWrittenKinds.Kind], _ declarations: [KernelDeclaration]) {
         var rows = [["kind", "key", "unit", "default", "range", "description"]]
+        func add(_ kind: String, _ key: KernelKey) {
+            let unit = key.shownUnit ?? (key.namesPeer ? "node" : key.choices == nil ? key.unit.rawValue : "word")
+            let range = key.shownUnit == "bool" ? "true | false" : key.shownRange
+            rows.append([kind, key.name, unit, key.shownDefault ?? key.defaultValue.map(key.shown) ?? "required", range, key.meaning])
+        }
+        for kind in handWritten {
+            rows.append([kind.name, "-", "", "", "", kind.summary])
+            for key in kind.keys { add(kind.name, key) }
+        }
         for declaration in declarations {
             rows.append([declaration.name, "-", "", "", "", declaration.summary])
-            for key in declaration.keys {
-                rows.append([declaration.name, key.name, key.namesPeer ? "node" : key.choices == nil ? key.unit.rawValue : "word",
-                             key.defaultValue.map(key.shown) ?? "required", key.shownRange, key.meaning])
-            }
+            for key in declaration.keys { add(declaration.name, key) }
             let metrics = declaration.metrics.map { "\($0.name) (\($0.unit))" }.joined(separator: ", ")
             rows.append([declaration.name, "metrics", "", "", "", metrics])
         }
         printTable(rows)
         print("""
 
-            Fast mode runs a phase of these kinds as one unit, costed by a detailed run of it alone (not send,
-            which needs its peer). The hand-written kinds (stream-read, stream-copy, gemm,
-            copy, cpu-chase, cpu, gpu-chase, idle) are described in the README's workload section.
+            The hand-written kinds report the run's metrics (`sparktwin describe metrics`). Fast mode runs a phase of
+            the declared kinds as one unit, costed by a detailed run of it alone (not send, which needs its peer).
             """)
     }
 }

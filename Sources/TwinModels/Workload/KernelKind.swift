@@ -14,6 +14,10 @@ public struct KernelKey: Sendable {
     public var choices: [String]?
     /// For a key whose value names a node linked to this one: stored as the node's index.
     public var namesPeer = false
+    /// How `describe` shows the key's kind of value and its default, where the unit and the
+    /// default value do not say it (a mapping, a list, a default from the machine's parameters).
+    public var shownUnit: String?
+    public var shownDefault: String?
 
     public init(_ name: String, _ unit: QuantityKind, default defaultValue: Double? = nil, range: ClosedRange<Double>, _ meaning: String) {
         self.name = name
