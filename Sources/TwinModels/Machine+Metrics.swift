@@ -32,7 +32,7 @@ extension Machine {
         t.cpuChaseLoadsByLevel = chaseStats.loadsByLevel
         t.grace = grace.stats
         t.gpuChaseLoads = Double(gpuChaseStats.loads)
-        t.gpuChaseLatencyPs = gpuChaseStats.latencyPs
+        t.gpuChaseLatencyPs = Double(gpuChaseStats.latencyPs)
         t.gpuChaseSMCycles = gpuChaseStats.smCycles
         t.gpuChaseLoadsByLevel = gpuChaseStats.loadsByLevel
         t.gpuChaseL1TLBMisses = gpuChaseStats.l1TLBMisses

@@ -48,8 +48,6 @@ public struct Machine: ~Copyable {
         case copyDone
         /// A governor period is over.
         case powerTick
-        /// The GPU pointer chase's load has returned its value: the next address.
-        case gpuLoad
         /// Grace thread `payload`'s compute step is over, or its chase load has its value.
         case cpuThreadStep
         /// Grace stream line `payload` reaches the memory controller's front end.
@@ -103,7 +101,6 @@ public struct Machine: ~Copyable {
     var stream = StreamState()
     var chaseStats = PointerChaseStats()
     var grace = GraceThreadsState()
-    var gpuChase: GPUPointerChase?
     var gpuChaseStats = GPUChaseStats()
     /// The added kernel phase running, and each added kind's totals.
     var addedKernels: [AddedKernelRun?] = Array(repeating: nil, count: Engine.added.count)
@@ -120,8 +117,6 @@ public struct Machine: ~Copyable {
     var stepStart = StepWork()
     var stepStartedAt = SimTime.zero
     var stepWork: [StepWork] = []
-    /// The phase the GPU pointer chase belongs to.
-    var gpuChasePhase = 0
     var power: PowerSystem
     var powerCounters: PowerCounters
     let powerPeriod: SimDuration
@@ -209,13 +204,6 @@ public struct Machine: ~Copyable {
         case .copyChunk: sendCopyChunk()
         case .copyDone: finishCopy()
         case .powerTick: powerTick()
-        case .gpuLoad:
-            if gpuChase!.walk.stepsLeft == 0 {
-                gpuChase = nil
-                finishPhase(gpuChasePhase)
-            } else {
-                issueGPUChaseLoad()
-            }
         case .cpuThreadStep: threadStepEvent(Int(event.payload))
         case .cpuLineArrive: threadLineAtController(Int(event.payload))
         case .cpuLineDone: threadLineDone(Int(event.payload))
@@ -258,7 +246,6 @@ public struct Machine: ~Copyable {
         switch phase {
         case .streamRead(let read): read.copy ? read.destinationOffset + read.bufferBytes : read.bufferBytes
         case .gemm(let gemm): GEMMKernel(gemm, on: compute).operandBytes
-        case .gpuChase(let chase): chase.bufferBytes
         case .kernel(let values): values.declaration.bufferBytes(values)
         case .cpuThreads, .copy, .idle: 0
         }
@@ -277,10 +264,6 @@ public struct Machine: ~Copyable {
             startCopy(phase, phaseIndex: index)
         case .cpuThreads(let phase):
             startCPUThreads(phase, phaseIndex: index)
-        case .gpuChase(let phase):
-            gpuWorkBegins()
-            gpuChasePhase = index
-            startGPUChase(phase, base: base)
         case .kernel(let values):
             startAddedKernel(values, phaseIndex: index, base: base)
         case .idle(let span):

@@ -81,10 +81,6 @@ public enum HandWrittenKinds {
         Kind(name: "cpu", summary: "threads on the Grace cores running programs of stream, compute and chase steps, together", keys: [
             key("threads", .count, range: 1...1e6, "a list of threads {core, cluster, count, program}", shownUnit: "list"),
         ]),
-        Kind(name: "gpu-chase", summary: "one SM thread's dependent loads through a buffer in device memory", keys: [
-            key("buffer", .size, range: 1...1e13, bufferMeaning, shownUnit: "size or name"),
-            key("steps", .count, range: 1...1e10, "the loads to time, such as 20000"),
-        ]),
         Kind(name: "idle", summary: "nothing runs for the given span", keys: [
             key("duration", .time, range: 1e-12...1e6, "a time such as 1 ms"),
         ]),

@@ -315,7 +315,6 @@ extension ScenarioLoader {
         case gemm
         case cpuChase = "cpu-chase"
         case cpu
-        case gpuChase = "gpu-chase"
         case copy
         case idle
     }
@@ -514,9 +513,6 @@ extension ScenarioLoader {
                     sink.error(bufferNode, join(path, "buffer"),
                                "expected a buffer that holds A and B (\(DiagnosticSink.format(Double(kernel.operandBytes), .size))), found one of \(DiagnosticSink.format(Double(placement.bytes), .size))")
                 }
-            case .gpuChase(let chase) where chase.bufferBytes < machine.gpu.lineBytes:
-                sink.error(bufferNode, join(path, "buffer"),
-                           "expected at least one GPU line (\(machine.gpu.lineBytes) B), found \(chase.bufferBytes) B")
             case .kernel(let values) where values.declaration.bufferBytes(values) < machine.gpu.lineBytes:
                 sink.error(bufferNode, join(path, "buffer"),
                            "expected at least one GPU line (\(machine.gpu.lineBytes) B), found \(values.declaration.bufferBytes(values)) B")
@@ -592,13 +588,6 @@ extension ScenarioLoader {
             guard let threadsNode = reader.required("threads", "a list of threads", sink: &sink),
                   let threads = readThreads(threadsNode, path: join(path, "threads"), grace: context.grace, sink: &sink) else { return nil }
             return (.cpuThreads(CPUThreadsPhase(threads: threads)), nil)
-        case .gpuChase:
-            let bufferKey = declared!["buffer"]
-            let buffer = readBuffer(reader.required("buffer", bufferKey.meaning, sink: &sink),
-                                    join(path, "buffer"), range: bufferKey.range, context: context, sink: &sink)
-            let steps = number("steps")
-            guard let buffer, let steps else { return nil }
-            return (.gpuChase(GPUChasePhase(bufferBytes: buffer.bytes, steps: UInt64(steps))), buffer.placement)
         case .idle:
             let duration = number("duration")
             guard let duration else { return nil }

@@ -118,7 +118,7 @@ extension Describe {
             rows.append([declaration.name, "-", "", "", "", declaration.summary])
             for key in declaration.keys { add(declaration.name, key) }
             let metrics = declaration.metrics.map { "\($0.name) (\($0.unit))" }.joined(separator: ", ")
-            rows.append([declaration.name, "metrics", "", "", "", metrics])
+            if !metrics.isEmpty { rows.append([declaration.name, "metrics", "", "", "", metrics]) }
         }
         printTable(rows)
         print("""

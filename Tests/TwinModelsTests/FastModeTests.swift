@@ -100,7 +100,7 @@ struct FastModeTests {
     }
 
     @Test func aChaseInFastModeReportsTheLatencyOfItsDetailedRun() {
-        let chases: [WorkloadPhase] = [.gpuChase(GPUChasePhase(bufferBytes: 4 << 20, steps: 3_000)),
+        let chases: [WorkloadPhase] = [.gpuChase(bufferBytes: 4 << 20, steps: 3_000),
                                        .cpuThreads(.chase(core: .x925, bufferBytes: 1 << 30, steps: 3_000))]
         let config = MachineConfig(MachineParameters.values(preset: "dgx-spark")!)
         let settings = RunSettings(duration: SimDuration(seconds: 0.1), seed: 3, samplePeriod: SimDuration(seconds: 1e-3),

@@ -9,7 +9,7 @@ import TwinModels
         var p = parameters
         change(&p)
         let settings = RunSettings(duration: SimDuration(seconds: 0.1), seed: 5, samplePeriod: SimDuration(seconds: 1e-3), eventBudget: 1_000_000)
-        var machine = Simulation(config: MachineConfig(p), workload: [.gpuChase(GPUChasePhase(bufferBytes: buffer, steps: steps))], settings: settings)
+        var machine = Simulation(config: MachineConfig(p), workload: [.gpuChase(bufferBytes: buffer, steps: steps)], settings: settings)
         #expect(machine.run(until: SimTime.zero + settings.duration) == .idle)
         machine.finish()
         return Dictionary(uniqueKeysWithValues: machine.metrics.map { ($0.name, $0.value) })

@@ -94,7 +94,7 @@ import TwinModels
     /// behind the read's at C2C and the channels, so each takes longer than on an idle GPU,
     /// and the chase's buffer, laid out after the read's, stays its own.
     @Test func aChaseBesideAReadTimesTheLatencyUnderLoad() {
-        let chase = WorkloadPhase.gpuChase(GPUChasePhase(bufferBytes: 1 << 30, steps: 2_000))
+        let chase = WorkloadPhase.gpuChase(bufferBytes: 1 << 30, steps: 2_000)
         let read = WorkloadPhase.streamRead(StreamReadPhase(bufferBytes: 1 << 30, totalBytes: 512 << 20, pattern: .sequential))
         let idle = run([chase], together: false).metrics
         let loaded = run([read, chase], together: true).metrics

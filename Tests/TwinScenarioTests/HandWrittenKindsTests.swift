@@ -12,7 +12,6 @@ struct HandWrittenKindsTests {
         "copy": "kind: copy, direction: h2d, bytes: 1 MiB",
         "cpu-chase": "kind: cpu-chase, core: x925, buffer: 1 MiB, steps: 10",
         "cpu": "kind: cpu, threads: [{core: x925, program: [compute: 10]}]",
-        "gpu-chase": "kind: gpu-chase, buffer: 1 MiB, steps: 10",
         "idle": "kind: idle, duration: 1 us",
     ]
 

@@ -47,14 +47,11 @@ public struct FastMachine: ~Copyable {
     var flops = 0.0
     var bytesRead = 0.0
     var kernels: UInt64 = 0
-    /// Loads the CPU chase steps timed and their summed latency, ps, from the units' detailed
-    /// runs; loads the GPU pointer chase timed and the time it took, ps.
+    /// Loads the CPU chase steps timed and their summed latency, ps, and what the GPU pointer
+    /// chases timed, from the units' detailed runs.
     var cpuChaseLoads = 0.0
     var cpuChaseLatencyPs = 0.0
-    var gpuChaseLoads = 0.0
-    var gpuChasePs: UInt64 = 0
-    /// Sum over GPU-chase time of the SM clock: SM cycles the loads took.
-    var gpuChaseCycles = 0.0
+    var gpuChase = UnitCost.GPUChase()
     var gemmPs: UInt64 = 0
     var streamPs: UInt64 = 0
     /// Each added kind's totals, from its phases' detailed runs and the time they ran here, and
@@ -148,7 +145,6 @@ public struct FastMachine: ~Copyable {
         waitPs = 0
         if case .gemm = phases[index] { power.wakeGPU() }
         if case .streamRead = phases[index] { power.wakeGPU() }
-        if case .gpuChase = phases[index] { power.wakeGPU() }
         if case .kernel(let values) = phases[index], values.usesGPU { power.wakeGPU() }
         switch phases[index] {
         case .gemm(let p):
@@ -159,7 +155,7 @@ public struct FastMachine: ~Copyable {
             waitPs = (p.launchOverhead + p.passOverhead).picoseconds
         case .copy(let p):
             unitsLeft = p.count
-        case .gpuChase, .cpuThreads:
+        case .cpuThreads:
             unitsLeft = 1
         case .idle(let span):
             unitsLeft = 0
@@ -174,7 +170,7 @@ public struct FastMachine: ~Copyable {
     var gpuPhase: Bool {
         guard !workloadFinished && !waitingForCPUTrack else { return false }
         switch phases[phaseIndex] {
-        case .gemm, .streamRead, .gpuChase: return true
+        case .gemm, .streamRead: return true
         case .kernel(let values): return values.usesGPU
         default: return false
         }
@@ -285,11 +281,7 @@ public struct FastMachine: ~Copyable {
         bytesRead += cost.bytesRead * fraction
         cpuChaseLoads += cost.cpuChaseLoads * fraction
         cpuChaseLatencyPs += cost.cpuChaseLatencyPs * fraction
-        if case .gpuChase(let p) = phases[phaseIndex] {
-            gpuChaseLoads += Double(p.steps) * fraction
-            gpuChasePs += spentPs
-            gpuChaseCycles += Double(spentPs) * 1e-12 * power.gpuHz
-        }
+        gpuChase.add(cost.gpuChase, fraction: fraction)
         guard unitFractionLeft == 0 else { return }
         firstUnit = false
         if case .kernel(let values) = phases[phaseIndex] { accountKernel(values, cost.kernelTotals, fraction: 1) }
@@ -370,7 +362,7 @@ public struct FastMachine: ~Copyable {
             case .gemm(let p): guard let unit = unitSeconds(index) else { return nil }; left += Double(p.count) * max(unit, p.hostInterval.seconds)
             case .streamRead(let p): guard let unit = unitSeconds(index) else { return nil }; left += Double(p.count) * unit
             case .copy(let p): guard let unit = unitSeconds(index) else { return nil }; left += Double(p.count) * unit
-            case .gpuChase, .cpuThreads: guard let unit = unitSeconds(index) else { return nil }; left += unit
+            case .cpuThreads: guard let unit = unitSeconds(index) else { return nil }; left += unit
             case .kernel: guard let unit = unitSeconds(index) else { return nil }; left += unit
             }
         }
@@ -471,10 +463,9 @@ public struct FastMachine: ~Copyable {
         t.workFlops = flops
         t.cpuChaseLoads = cpuChaseLoads
         t.cpuChaseLatencyPs = cpuChaseLatencyPs
-        // The GPU chase is one unit whose time comes from its detailed run: its loads' mean latency.
-        t.gpuChaseLoads = gpuChaseLoads
-        t.gpuChaseLatencyPs = gpuChasePs
-        t.gpuChaseSMCycles = gpuChaseCycles
+        t.gpuChaseLoads = gpuChase.loads
+        t.gpuChaseLatencyPs = gpuChase.latencyPs
+        t.gpuChaseSMCycles = gpuChase.smCycles
         t.readLoads(times: sampleTimesPs.map { Double($0) * 1e-12 }, series: series)
         return t
     }

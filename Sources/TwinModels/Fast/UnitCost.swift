@@ -19,6 +19,22 @@ public struct UnitCost: Sendable {
     public var gpuBusy: Bool
     /// What a phase of an added kind did, for its metrics (its `phasePs` is fast mode's to fill).
     var kernelTotals: KernelTotals?
+    /// What the GPU pointer chase timed in the unit's detailed run.
+    var gpuChase = GPUChase()
+
+    /// The GPU chase's loads, their summed latency, ps, and in SM cycles.
+    struct GPUChase: Sendable {
+        var loads = 0.0
+        var latencyPs = 0.0
+        var smCycles = 0.0
+
+        /// Adds `fraction` of another unit's.
+        mutating func add(_ other: GPUChase, fraction: Double) {
+            loads += other.loads * fraction
+            latencyPs += other.latencyPs * fraction
+            smCycles += other.smCycles * fraction
+        }
+    }
 
     /// Linear interpolation: `self` at weight 0, `other` at weight 1.
     func blended(with other: UnitCost, weight w: Double) -> UnitCost {
@@ -28,7 +44,9 @@ public struct UnitCost: Sendable {
                         flops: mix(flops, other.flops), bytesRead: mix(bytesRead, other.bytesRead),
                         cpuChaseLoads: mix(cpuChaseLoads, other.cpuChaseLoads), cpuChaseLatencyPs: mix(cpuChaseLatencyPs, other.cpuChaseLatencyPs),
                         // An added kind's counts are the nearer clock's.
-                        gpuBusy: gpuBusy, kernelTotals: w < 0.5 ? kernelTotals : other.kernelTotals)
+                        gpuBusy: gpuBusy, kernelTotals: w < 0.5 ? kernelTotals : other.kernelTotals,
+                        gpuChase: GPUChase(loads: mix(gpuChase.loads, other.gpuChase.loads), latencyPs: mix(gpuChase.latencyPs, other.gpuChase.latencyPs),
+                                           smCycles: mix(gpuChase.smCycles, other.gpuChase.smCycles)))
     }
 }
 
@@ -72,7 +90,7 @@ struct UnitCostTable {
     mutating func cost(phase index: Int, gpuHz: Double, first: Bool) -> UnitCost {
         var onGPU: Bool {
             switch phases[index] {
-            case .gemm, .streamRead, .gpuChase: true
+            case .gemm, .streamRead: true
             case .kernel(let values): values.usesGPU
             case .copy, .cpuThreads, .idle: false
             }
@@ -250,10 +268,6 @@ struct UnitCostTable {
             phase.count = 1
             let cost = counters(run(pinned, [.copy(phase)], settings), gpuBusy: false)
             return (cost, cost)
-        case .gpuChase(let phase):
-            // A chase is short and serial: the whole of it, at each grid clock.
-            let cost = counters(run(pinned, [.gpuChase(phase)], settings), gpuBusy: true)
-            return (cost, cost)
         case .cpuThreads:
             // CPU work, whole, at the preset clocks: the GPU clock does not touch it. Threads run
             // alone here; `contention` measures what a phase alongside them costs.
@@ -324,10 +338,11 @@ struct UnitCostTable {
     private func counters(_ simulation: borrowing Simulation, gpuBusy: Bool) -> UnitCost {
         let m = simulation.firstNode.path.controller.totalStats
         let c2c = simulation.firstNode.path.c2cPayloadBytes
-        let chase = simulation.firstNode.chaseStats
+        let chase = simulation.firstNode.chaseStats, gpuChase = simulation.firstNode.gpuChaseStats
         return UnitCost(seconds: simulation.firstNode.now.seconds, tensorBusyCycles: Double(simulation.firstNode.gemm.tensorBusyCycles),
                         memoryBytes: Double(m.bytes + m.writeBytes), c2cBytes: Double(c2c),
-                        cpuChaseLoads: Double(chase.loads), cpuChaseLatencyPs: Double(chase.latencyPs), gpuBusy: gpuBusy)
+                        cpuChaseLoads: Double(chase.loads), cpuChaseLatencyPs: Double(chase.latencyPs), gpuBusy: gpuBusy,
+                        gpuChase: UnitCost.GPUChase(loads: Double(gpuChase.loads), latencyPs: Double(gpuChase.latencyPs), smCycles: gpuChase.smCycles))
     }
 }
 

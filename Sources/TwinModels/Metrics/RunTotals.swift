@@ -46,7 +46,7 @@ public struct RunTotals: Sendable {
 
     // The GPU pointer chase, likewise, with its latency in SM cycles and its TLB misses.
     var gpuChaseLoads = 0.0
-    var gpuChaseLatencyPs: UInt64 = 0
+    var gpuChaseLatencyPs = 0.0
     var gpuChaseSMCycles = 0.0
     var gpuChaseLoadsByLevel = [UInt64](repeating: 0, count: GPUPointerChase.Level.allCases.count)
     var gpuChaseL1TLBMisses: UInt64 = 0
@@ -149,7 +149,7 @@ extension Machine {
             M("cpu.threads.time", "s", .lowerIsBetter, "time the cpu phases ran") { Double($0.grace.phasePs) * 1e-12 },
             M("gpu.chase.loads", "count", .neutral, "loads the GPU pointer chase timed", modes: .both) { $0.gpuChaseLoads },
             M("gpu.chase.latency.mean", "ns", .lowerIsBetter, "mean time of a GPU chase load", modes: .both) {
-                $0.gpuChaseLoads > 0 ? Double($0.gpuChaseLatencyPs) / $0.gpuChaseLoads / 1_000 : 0
+                $0.gpuChaseLoads > 0 ? $0.gpuChaseLatencyPs / $0.gpuChaseLoads / 1_000 : 0
             },
             M("gpu.chase.latency.cycles", "cycles", .lowerIsBetter, "mean time of a GPU chase load in SM cycles at the clock of the moment", modes: .both) {
                 $0.gpuChaseLoads > 0 ? $0.gpuChaseSMCycles / $0.gpuChaseLoads : 0

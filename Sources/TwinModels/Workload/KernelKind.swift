@@ -211,6 +211,7 @@ enum KernelKinds {
         MemsetKernel.self,
         MemoryTraffic.self,
         SendKernel.self,
+        GPUChaseKernel.self,
     ]
 
     static func kind(_ name: String) -> (any KernelKind.Type)? { all.first { $0.declaration.name == name } }

@@ -77,7 +77,6 @@ public enum Engine: String, Sendable, CaseIterable {
         switch phase {
         case .streamRead: self = .gpuReadStream
         case .gemm: self = .gemmStream
-        case .gpuChase: self = .gpuChase
         case .copy: self = .copyEngine
         case .kernel(let values): self = values.declaration.engine
         case .cpuThreads: self = .cpuThreads
@@ -90,5 +89,5 @@ public enum Engine: String, Sendable, CaseIterable {
     public var isGPU: Bool { self == .gpuReadStream || self == .gemmStream || self == .gpuChase || self == .kernelStream }
 
     /// The engines added kinds run on, in the order of their slots on a node.
-    static let added: [Engine] = [.kernelStream, .trafficEngine, .networkPort]
+    static let added: [Engine] = [.kernelStream, .trafficEngine, .networkPort, .gpuChase]
 }

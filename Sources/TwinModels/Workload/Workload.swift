@@ -127,19 +127,6 @@ public struct GEMMPhase: Sendable, Equatable {
     public var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
 }
 
-/// One thread on one SM chasing pointers through a buffer in device memory (the H100 latency
-/// curve; on GB10 the buffer is in the shared LPDDR5X, across NVLink-C2C).
-public struct GPUChasePhase: Sendable, Equatable {
-    public var bufferBytes: UInt64
-    /// Loads to time.
-    public var steps: UInt64
-
-    public init(bufferBytes: UInt64, steps: UInt64) {
-        self.bufferBytes = bufferBytes
-        self.steps = steps
-    }
-}
-
 /// Which way a host copy goes.
 public enum CopyDirection: String, Sendable, CaseIterable {
     case hostToDevice = "h2d"
@@ -211,9 +198,8 @@ public enum WorkloadPhase: Sendable, Equatable {
     case streamRead(StreamReadPhase)
     case gemm(GEMMPhase)
     case cpuThreads(CPUThreadsPhase)
-    case gpuChase(GPUChasePhase)
     case copy(CopyPhase)
-    /// Kernels of a kind added through `KernelKind` (memset, …).
+    /// Phases of a kind added through `KernelKind` (memset, traffic, send, gpu-chase, …).
     case kernel(KernelValues)
     /// Nothing runs for the given span.
     case idle(SimDuration)
