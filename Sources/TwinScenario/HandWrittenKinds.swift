@@ -25,8 +25,10 @@ public enum HandWrittenKinds {
         return key
     }
 
+    /// A key whose value is one of `choices`; required without a default.
     static func words(_ name: String, _ choices: [String], default value: String? = nil, _ meaning: String) -> KernelKey {
-        var key = value.map { KernelKey(name, choices: choices, default: $0, meaning) } ?? KernelKey(name, .count, range: 0...Double(choices.count - 1), meaning)
+        if let value { return KernelKey(name, choices: choices, default: value, meaning) }
+        var key = KernelKey(name, .count, range: 0...Double(choices.count - 1), meaning)
         key.choices = choices
         return key
     }

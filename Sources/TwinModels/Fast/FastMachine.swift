@@ -143,9 +143,7 @@ public struct FastMachine: ~Copyable {
         unitFractionLeft = 0
         firstUnit = true
         waitPs = 0
-        if case .gemm = phases[index] { power.wakeGPU() }
-        if case .streamRead = phases[index] { power.wakeGPU() }
-        if case .kernel(let values) = phases[index], values.usesGPU { power.wakeGPU() }
+        if costs.onGPU[index] { power.wakeGPU() }
         switch phases[index] {
         case .gemm(let p):
             unitsLeft = p.count
@@ -168,12 +166,7 @@ public struct FastMachine: ~Copyable {
 
     /// Whether the SMs have work in the running phase.
     var gpuPhase: Bool {
-        guard !workloadFinished && !waitingForCPUTrack else { return false }
-        switch phases[phaseIndex] {
-        case .gemm, .streamRead: return true
-        case .kernel(let values): return values.usesGPU
-        default: return false
-        }
+        !workloadFinished && !waitingForCPUTrack && costs.onGPU[phaseIndex]
     }
 
     /// Busy cores per cluster in the running phase (as in detailed mode: the background job,

@@ -62,6 +62,9 @@ struct UnitCostTable {
     let config: MachineConfig
     let phases: [WorkloadPhase]
     let seed: UInt64
+    /// Whether each phase keeps the SMs busy, so that its cost depends on the GPU clock: decided
+    /// once, since an added kind's model says it only once built.
+    let onGPU: [Bool]
     /// V/f entries between characterised clocks.
     static let gridBins = 8
     static let streamSampleBytes: UInt64 = 64 << 20
@@ -83,19 +86,19 @@ struct UnitCostTable {
         self.config = config
         self.phases = phases
         self.seed = seed
-    }
-
-    /// The cost of one unit of phase `index` at the GPU clock `gpuHz`; the phase's first unit
-    /// finds the L2 cold, the others find their predecessor's data in it.
-    mutating func cost(phase index: Int, gpuHz: Double, first: Bool) -> UnitCost {
-        var onGPU: Bool {
-            switch phases[index] {
+        onGPU = phases.map { phase in
+            switch phase {
             case .gemm, .streamRead: true
             case .kernel(let values): values.usesGPU
             case .copy, .cpuThreads, .idle: false
             }
         }
-        switch onGPU {
+    }
+
+    /// The cost of one unit of phase `index` at the GPU clock `gpuHz`; the phase's first unit
+    /// finds the L2 cold, the others find their predecessor's data in it.
+    mutating func cost(phase index: Int, gpuHz: Double, first: Bool) -> UnitCost {
+        switch onGPU[index] {
         case true:
             let curve = config.power.gpuCurve
             let gridStep = curve.stepHz * Double(Self.gridBins)
@@ -290,7 +293,7 @@ struct UnitCostTable {
         case .kernel(let values):
             // The whole phase, alone, as one unit (at each grid clock if it keeps the GPU busy).
             let simulation = run(pinned, [.kernel(values)], settings)
-            var cost = counters(simulation, gpuBusy: values.usesGPU)
+            var cost = counters(simulation, gpuBusy: onGPU[index])
             cost.kernelTotals = simulation.firstNode.addedKernelStats[values.kind]
             return (cost, cost)
         }

@@ -76,10 +76,7 @@ extension Machine {
     /// node's name may not be one, so that `spark1.power.package` cannot be mistaken for a
     /// metric of a node's own.
     public static let metricNamespaces: Set<String> = {
-        let names = MachineParameters.presetNames.flatMap { preset in
-            Fidelity.allCases.flatMap { metricCatalog(config: MachineConfig(MachineParameters.values(preset: preset)!), fidelity: $0).map(\.name) }
-        } + KernelDeclaration.all.flatMap { $0.metrics.map(\.name) } + ["step.01.time"]
-        return Set(names.compactMap { $0.split(separator: ".").first.map(String.init) })
+        Set((Array(declaredMetrics.keys) + ["step.01.time"]).compactMap { $0.split(separator: ".").first.map(String.init) })
     }()
 
     /// `name` without the node prefix it may have (`spark1.power.package` → `power.package`).
