@@ -39,7 +39,26 @@ struct GraceThreadsState: Sendable {
     }
 }
 
+/// What happens to the Grace threads of a `cpu` phase.
+enum CPUThreadEvent: UInt8, OwnedEvent {
+    static let owner = EventOwner.cpuThreads
+    /// Thread `payload`'s compute step is over, or its chase load has its value.
+    case stepDone
+    /// Stream line `payload` reaches the memory controller's front end.
+    case lineAtController
+    /// Stream line `payload` is back at its core.
+    case lineBack
+}
+
 extension Machine {
+    mutating func handle(_ event: CPUThreadEvent, payload: UInt64) {
+        switch event {
+        case .stepDone: threadStepEvent(Int(payload))
+        case .lineAtController: threadLineAtController(Int(payload))
+        case .lineBack: threadLineDone(Int(payload))
+        }
+    }
+
     mutating func startCPUThreads(_ phase: CPUThreadsPhase, phaseIndex: Int) {
         grace.phaseIndex = phaseIndex
         grace.startedAt = now
@@ -71,7 +90,7 @@ extension Machine {
         case .compute(let cycles):
             grace.stats.computeCycles += cycles
             let done = now + SimDuration(seconds: Double(cycles) / Double(hz))
-            queue.push(Event(time: done, kind: EventKind.cpuThreadStep.rawValue, payload: UInt64(index)))
+            schedule(CPUThreadEvent.stepDone, at: done, payload: UInt64(index))
         case .stream(let bytes):
             let lines = (bytes + config.cpu.lineBytes - 1) / config.cpu.lineBytes
             grace.threads[index].linesToIssue = lines
@@ -130,14 +149,13 @@ extension Machine {
         let slot = grace.freeLines.removeLast()
         grace.lines[Int(slot)] = GraceLineRequest(thread: index, address: address, issuedAt: now)
         let level = threadLookUp(index, address)
-        let kind: EventKind = level == .dram ? .cpuLineArrive : .cpuLineDone
-        queue.push(Event(time: now + threadLatency(index, level), kind: kind.rawValue, payload: UInt64(slot)))
+        schedule(level == .dram ? CPUThreadEvent.lineAtController : .lineBack, at: now + threadLatency(index, level), payload: UInt64(slot))
     }
 
     /// A stream line's read reaches the memory controller, where it meets every other requester.
     mutating func threadLineAtController(_ slot: Int) {
         let back = path.cpuReadLine(grace.lines[slot].address, bytes: config.cpu.lineBytes, arrivingAt: now)
-        queue.push(Event(time: back, kind: EventKind.cpuLineDone.rawValue, payload: UInt64(slot)))
+        schedule(CPUThreadEvent.lineBack, at: back, payload: UInt64(slot))
     }
 
     mutating func threadLineDone(_ slot: Int) {
@@ -171,7 +189,7 @@ extension Machine {
         chaseStats.loads += 1
         chaseStats.latencyPs += (ready - now).picoseconds
         chaseStats.loadsByLevel[level.rawValue] += 1
-        queue.push(Event(time: ready, kind: EventKind.cpuThreadStep.rawValue, payload: UInt64(index)))
+        schedule(CPUThreadEvent.stepDone, at: ready, payload: UInt64(index))
     }
 
     mutating func finishCPUThreads() {

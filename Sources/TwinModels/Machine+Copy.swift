@@ -14,7 +14,23 @@ struct CopyState: Sendable {
     var phasePs: UInt64 = 0
 }
 
+/// The copy engine's events.
+enum CopyEvent: UInt8, OwnedEvent {
+    static let owner = EventOwner.copyEngine
+    /// A host copy's next chunk may go on the link.
+    case chunk
+    /// A host copy's last byte has arrived.
+    case done
+}
+
 extension Machine {
+    mutating func handle(_ event: CopyEvent) {
+        switch event {
+        case .chunk: sendCopyChunk()
+        case .done: finishCopy()
+        }
+    }
+
     mutating func startCopy(_ phase: CopyPhase, phaseIndex: Int) {
         copy.phase = phase
         copy.phaseIndex = phaseIndex
@@ -30,7 +46,7 @@ extension Machine {
     mutating func nextCopy() {
         copy.copiesLeft -= 1
         copy.bytesLeft = copy.phase!.bytes
-        queue.push(Event(time: now + copy.phase!.overhead, kind: EventKind.copyChunk.rawValue))
+        schedule(CopyEvent.chunk, at: now + copy.phase!.overhead)
     }
 
     /// Puts the copy's next chunk on the link. The engine keeps one chunk queued behind the one
@@ -41,9 +57,9 @@ extension Machine {
         let sent = path.hostCopy(copy.phase!.direction, bytes: bytes, at: now)
         copy.bytesLeft -= bytes
         if copy.bytesLeft > 0 {
-            queue.push(Event(time: SimTime.latest(now, sent.starts), kind: EventKind.copyChunk.rawValue))
+            schedule(CopyEvent.chunk, at: SimTime.latest(now, sent.starts))
         } else {
-            queue.push(Event(time: sent.arrives, kind: EventKind.copyDone.rawValue))
+            schedule(CopyEvent.done, at: sent.arrives)
         }
     }
 

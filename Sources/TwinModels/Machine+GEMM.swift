@@ -44,7 +44,26 @@ struct GEMMState: Sendable {
     var kernelStartedAt = SimTime.zero
 }
 
+/// A GEMM kernel's events.
+enum GEMMEvent: UInt8, OwnedEvent {
+    static let owner = EventOwner.gemm
+    /// The kernel's launch overhead is over: its first CTAs reach the SMs.
+    case kernelStart
+    /// The operands of the current K step of CTA slot `payload` are ready.
+    case ctaStep
+    /// CTA slot `payload` has written its tile and retires.
+    case ctaDone
+}
+
 extension Machine {
+    mutating func handle(_ event: GEMMEvent, payload: UInt64) {
+        switch event {
+        case .kernelStart: startKernel()
+        case .ctaStep: runCTAStep(slot: Int(payload))
+        case .ctaDone: retireCTA(slot: Int(payload))
+        }
+    }
+
     mutating func startGEMM(_ phase: GEMMPhase, phaseIndex: Int, base: UInt64) {
         let kernel = GEMMKernel(phase, on: config.compute)
         precondition(kernel.unrunnableReason == nil, kernel.unrunnableReason ?? "")
@@ -65,7 +84,7 @@ extension Machine {
 
     /// Queues the phase's next kernel on its stream (`KernelLaunches` paces it).
     mutating func launchKernel() {
-        queue.push(Event(time: gemm.launches.next(after: now), phase: .control, kind: EventKind.kernelStart.rawValue))
+        schedule(GEMMEvent.kernelStart, at: gemm.launches.next(after: now), phase: .control)
     }
 
     /// The kernel's first CTAs reach the SMs, breadth-first over the SMs as long as they fit
@@ -106,7 +125,7 @@ extension Machine {
             gemm.stageReady[slot * Int(stages) + Int(step % stages)] = loadStage(slot: slot, step: step, at: now)
         }
         let ready = gemm.stageReady[slot * Int(stages)]
-        queue.push(Event(time: SimTime.latest(now, ready), kind: EventKind.ctaStep.rawValue, payload: UInt64(slot)))
+        schedule(GEMMEvent.ctaStep, at: SimTime.latest(now, ready), payload: UInt64(slot))
     }
 
     /// The operands of the CTA's current step are in shared memory: run its math on the SM's
@@ -128,13 +147,13 @@ extension Machine {
         if cta.step + 1 < kernel.steps {
             gemm.slots[slot].step += 1
             let ready = gemm.stageReady[slot * Int(stages) + Int((cta.step + 1) % stages)]
-            queue.push(Event(time: SimTime.latest(end, ready), kind: EventKind.ctaStep.rawValue, payload: UInt64(slot)))
+            schedule(GEMMEvent.ctaStep, at: SimTime.latest(end, ready), payload: UInt64(slot))
         } else {
             // Epilogue: the C tile goes out through the L2.
             let p = kernel.phase
             let outputBits: UInt64 = p.precision == .fp32 ? 32 : 16
             let done = l2Transfer(bytes: p.tileM * p.tileN * outputBits / 8, at: end)
-            queue.push(Event(time: done, kind: EventKind.ctaDone.rawValue, payload: UInt64(slot)))
+            schedule(GEMMEvent.ctaDone, at: done, payload: UInt64(slot))
         }
     }
 

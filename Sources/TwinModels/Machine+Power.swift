@@ -53,7 +53,7 @@ extension Machine {
             shutdownAt = now
             return
         }
-        queue.push(Event(time: now + powerPeriod, phase: .control, kind: EventKind.powerTick.rawValue))
+        schedule(NodeEvent.powerTick, at: now + powerPeriod, phase: .control)
     }
 
     /// Feeds the activity since the last tick to the power system. A partial step (the end of a

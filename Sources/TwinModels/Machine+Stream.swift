@@ -26,7 +26,59 @@ struct StreamState: Sendable {
     var copyBytes: UInt64 = 0
 }
 
+/// What happens to a GPU stream's reads; the payload is the read's slot in `Machine.requests`.
+enum GPUReadEvent: UInt8, OwnedEvent {
+    static let owner = EventOwner.gpuReads
+    /// The read reaches the memory controller's front end.
+    case atController
+    /// Its data has left its channel.
+    case leftChannel
+    /// Its data is back at the SM.
+    case dataBack
+    /// A streaming phase's next pass starts (no payload).
+    case passStart
+}
+
 extension Machine {
+    /// A GPU streaming read's events.
+    mutating func handle(_ event: GPUReadEvent, payload: UInt64) {
+        switch event {
+        case .atController:
+            let request = requests[Int(payload)]
+            let done = path.controller.read(address: request.address, bytes: config.gpu.lineBytes, at: now)
+            schedule(GPUReadEvent.leftChannel, at: done, payload: payload)
+        case .leftChannel:
+            schedule(GPUReadEvent.dataBack, at: path.gpuDataReturns(leavingChannelAt: now), payload: payload)
+        case .dataBack: receive(Int(payload))
+        case .passStart: startStreamPass()
+        }
+    }
+
+    mutating func issueRead() {
+        let (address, portTime, issueTime) = gpu.issue(at: now)
+        let slot = freeRequests.removeLast()
+        requests[Int(slot)] = ReadRequest(address: address, issuedAt: issueTime)
+        let hit = l2.access(address)
+        if !hit { writeBackVictim() }
+        if hit {
+            let arrival = l2Transfer(bytes: config.gpu.lineBytes, at: issueTime)
+            schedule(GPUReadEvent.dataBack, at: arrival, payload: UInt64(slot))
+            return
+        }
+        let atController = path.gpuRequestArrives(leavingPortAt: portTime)
+        schedule(GPUReadEvent.atController, at: atController, payload: UInt64(slot))
+    }
+
+    mutating func receive(_ slot: Int) {
+        gpu.complete(issuedAt: requests[slot].issuedAt, at: now)
+        if stream.phase!.copy { storeCopiedLine(source: requests[slot].address) }
+        freeRequests.append(UInt32(slot))
+        if gpu.canIssue { issueRead() }
+        if gpu.phaseComplete && gpu.readsInFlight == 0 {
+            finishStreamPass()
+        }
+    }
+
     mutating func startStream(_ phase: StreamReadPhase, phaseIndex: Int, base: UInt64, destination: UInt64?) {
         stream.phase = phase
         stream.phaseIndex = phaseIndex
@@ -45,7 +97,7 @@ extension Machine {
         if start == now {
             startStreamPass()
         } else {
-            queue.push(Event(time: start, phase: .control, kind: EventKind.streamPass.rawValue))
+            schedule(GPUReadEvent.passStart, at: start, phase: .control)
         }
     }
 

@@ -20,48 +20,6 @@ public struct SignalSeries: Sendable, Equatable {
 ///
 /// Noncopyable: components are stored inline and mutated in place.
 public struct Machine: ~Copyable {
-    /// What an event does; the meaning of `payload` depends on it.
-    enum EventKind: UInt8 {
-        /// Start step number `payload` of the program: its phases, together.
-        case stepStart
-        /// An idle phase is over.
-        case phaseEnd
-        /// Read request `payload` reaches the memory controller's front end.
-        case memoryArrive
-        /// The data of read request `payload` has left its channel.
-        case memoryDone
-        /// The data of read request `payload` is back at the SM.
-        case gpuReceive
-        /// Take a time-series sample.
-        case sample
-        /// A GEMM kernel's launch overhead is over: its first CTAs reach the SMs.
-        case kernelStart
-        /// The operands of the current K step of CTA slot `payload` are ready.
-        case ctaStep
-        /// CTA slot `payload` has written its tile and retires.
-        case ctaDone
-        /// A streaming phase's next pass starts.
-        case streamPass
-        /// A host copy's next chunk may go on the link.
-        case copyChunk
-        /// A host copy's last byte has arrived.
-        case copyDone
-        /// A governor period is over.
-        case powerTick
-        /// Grace thread `payload`'s compute step is over, or its chase load has its value.
-        case cpuThreadStep
-        /// Grace stream line `payload` reaches the memory controller's front end.
-        case cpuLineArrive
-        /// Grace stream line `payload` is back at its core.
-        case cpuLineDone
-        /// An event of the running added kernel (`KernelKind`); it reads `payload`.
-        case addedKernel
-        /// A packet from a linked node has reached this node's port (`payload`: `NetworkPacket`).
-        case networkDeliver
-        /// The peer has written the last packet of this node's `send`.
-        case networkAcknowledge
-    }
-
     /// A read in flight, held in a slab the events index.
     struct ReadRequest {
         var address: UInt64
@@ -168,7 +126,6 @@ public struct Machine: ~Copyable {
         let slots = config.gpu.readsInFlightLimit
         self.requests = Array(repeating: ReadRequest(address: 0, issuedAt: .zero), count: slots)
         self.freeRequests = (0..<UInt32(slots)).reversed()
-        queue.push(Event(time: .zero + powerPeriod, phase: .control, kind: EventKind.powerTick.rawValue))
         let samples = Int(min(settings.duration.picoseconds / settings.samplePeriod.picoseconds + 2, ScenarioDefaults.maximumSamplesPerRun + 2))
         self.sampleTimesPs = []
         self.sampleTimesPs.reserveCapacity(samples)
@@ -177,41 +134,37 @@ public struct Machine: ~Copyable {
             values.reserveCapacity(samples)
             return values
         }
+        // The order of these three decides their order within their instant (push sequence).
+        schedule(NodeEvent.powerTick, at: .zero + powerPeriod, phase: .control)
         if !program.phases.isEmpty {
-            queue.push(Event(time: .zero, phase: .control, kind: EventKind.stepStart.rawValue, payload: 0))
+            schedule(NodeEvent.stepStart, at: .zero, phase: .control, payload: 0)
         }
-        queue.push(Event(time: .zero + settings.samplePeriod, phase: .sample, kind: EventKind.sample.rawValue))
+        schedule(NodeEvent.sample, at: .zero + settings.samplePeriod, phase: .sample)
     }
 
+    /// Hands an event to its owner, which reads its own event from the low bits of `kind`.
     mutating func dispatch(_ event: Event) {
-        switch EventKind(rawValue: event.kind) {
-        case .stepStart: startStep(Int(event.payload))
-        case .phaseEnd: finishPhase(Int(event.payload))
-        case .memoryArrive:
-            let request = requests[Int(event.payload)]
-            let done = path.controller.read(address: request.address, bytes: config.gpu.lineBytes, at: now)
-            queue.push(Event(time: done, kind: EventKind.memoryDone.rawValue, payload: event.payload))
-        case .memoryDone:
-            queue.push(Event(time: path.gpuDataReturns(leavingChannelAt: now), kind: EventKind.gpuReceive.rawValue, payload: event.payload))
-        case .gpuReceive: receive(Int(event.payload))
+        switch EventOwner(rawValue: event.kind >> EventOwner.shift) {
+        case .node: handle(NodeEvent(kind: event.kind), payload: event.payload)
+        case .gpuReads: handle(GPUReadEvent(kind: event.kind), payload: event.payload)
+        case .gemm: handle(GEMMEvent(kind: event.kind), payload: event.payload)
+        case .copyEngine: handle(CopyEvent(kind: event.kind))
+        case .cpuThreads: handle(CPUThreadEvent(kind: event.kind), payload: event.payload)
+        case .addedKernels: handleAddedKernel(event.payload)
+        case .networkPort: handle(NetworkEvent(kind: event.kind), payload: event.payload)
+        case nil: preconditionFailure("unknown event kind \(event.kind)")
+        }
+    }
+
+    /// The node's own events: its program's steps, sampling and the governor.
+    mutating func handle(_ event: NodeEvent, payload: UInt64) {
+        switch event {
+        case .stepStart: startStep(Int(payload))
+        case .phaseEnd: finishPhase(Int(payload))
         case .sample:
             takeSample()
-            queue.push(Event(time: now + settings.samplePeriod, phase: .sample, kind: EventKind.sample.rawValue))
-        case .kernelStart: startKernel()
-        case .ctaStep: runCTAStep(slot: Int(event.payload))
-        case .ctaDone: retireCTA(slot: Int(event.payload))
-        case .streamPass: startStreamPass()
-        case .copyChunk: sendCopyChunk()
-        case .copyDone: finishCopy()
+            schedule(NodeEvent.sample, at: now + settings.samplePeriod, phase: .sample)
         case .powerTick: powerTick()
-        case .cpuThreadStep: threadStepEvent(Int(event.payload))
-        case .cpuLineArrive: threadLineAtController(Int(event.payload))
-        case .cpuLineDone: threadLineDone(Int(event.payload))
-        case .addedKernel: handleAddedKernel(event.payload)
-        case .networkDeliver: receivePacket(NetworkPacket(event.payload))
-        case .networkAcknowledge:
-            handleAddedKernel(UInt64(Engine.added.firstIndex(of: .networkPort)!) << Self.addedSlotShift | SendKernel.acknowledged)
-        case nil: preconditionFailure("unknown event kind \(event.kind)")
         }
     }
 
@@ -267,7 +220,7 @@ public struct Machine: ~Copyable {
         case .kernel(let values):
             startAddedKernel(values, phaseIndex: index, base: base)
         case .idle(let span):
-            queue.push(Event(time: now + span, phase: .control, kind: EventKind.phaseEnd.rawValue, payload: UInt64(index)))
+            schedule(NodeEvent.phaseEnd, at: now + span, phase: .control, payload: UInt64(index))
         }
     }
 
@@ -282,7 +235,7 @@ public struct Machine: ~Copyable {
         gpuWorkEnds()
         endStep()
         if currentStep + 1 < program.steps.count {
-            queue.push(Event(time: now, phase: .control, kind: EventKind.stepStart.rawValue, payload: UInt64(currentStep + 1)))
+            schedule(NodeEvent.stepStart, at: now, phase: .control, payload: UInt64(currentStep + 1))
         } else {
             clearBusyCores()
             workloadFinishedAt = now
@@ -305,31 +258,6 @@ public struct Machine: ~Copyable {
         } else {
             placeGEMMCTAs(on: sm)
             placeReadCTAs(on: sm)
-        }
-    }
-
-    mutating func issueRead() {
-        let (address, portTime, issueTime) = gpu.issue(at: now)
-        let slot = freeRequests.removeLast()
-        requests[Int(slot)] = ReadRequest(address: address, issuedAt: issueTime)
-        let hit = l2.access(address)
-        if !hit { writeBackVictim() }
-        if hit {
-            let arrival = l2Transfer(bytes: config.gpu.lineBytes, at: issueTime)
-            queue.push(Event(time: arrival, kind: EventKind.gpuReceive.rawValue, payload: UInt64(slot)))
-            return
-        }
-        let atController = path.gpuRequestArrives(leavingPortAt: portTime)
-        queue.push(Event(time: atController, kind: EventKind.memoryArrive.rawValue, payload: UInt64(slot)))
-    }
-
-    mutating func receive(_ slot: Int) {
-        gpu.complete(issuedAt: requests[slot].issuedAt, at: now)
-        if stream.phase!.copy { storeCopiedLine(source: requests[slot].address) }
-        freeRequests.append(UInt32(slot))
-        if gpu.canIssue { issueRead() }
-        if gpu.phaseComplete && gpu.readsInFlight == 0 {
-            finishStreamPass()
         }
     }
 

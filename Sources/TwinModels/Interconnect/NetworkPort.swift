@@ -32,7 +32,24 @@ struct NetworkPacket: Equatable {
     }
 }
 
+/// The network port's events, scheduled by a linked node.
+enum NetworkEvent: UInt8, OwnedEvent {
+    static let owner = EventOwner.networkPort
+    /// A packet from a linked node has reached this node's port (`payload`: `NetworkPacket`).
+    case deliver
+    /// The peer has written the last packet of this node's `send`.
+    case acknowledge
+}
+
 extension Machine {
+    mutating func handle(_ event: NetworkEvent, payload: UInt64) {
+        switch event {
+        case .deliver: receivePacket(NetworkPacket(payload))
+        case .acknowledge:
+            handleAddedKernel(UInt64(Engine.added.firstIndex(of: .networkPort)!) << Self.addedSlotShift | SendKernel.acknowledged)
+        }
+    }
+
     /// Puts a packet of a `send` on the port's wire once its bytes are read (`ready`): it waits
     /// for a credit (an acknowledgement of an earlier packet, a round trip after it) and the
     /// wire, and the peer receives it one `nic.latency` after its last byte left.
@@ -41,7 +58,7 @@ extension Machine {
     mutating func sendPacket(to peer: Int, offset: UInt64, bytes: UInt64, last: Bool, ready: SimTime) -> SimTime {
         let arrives = nic.send(.cpuToGPU, payloadBytes: bytes, at: ready)
         let packet = NetworkPacket(offset: offset, bytes: bytes, last: last, sender: node)
-        queue.push(Event(time: arrives, kind: EventKind.networkDeliver.rawValue, payload: packet.payload), toNode: peer)
+        queue.push(Event(time: arrives, kind: NetworkEvent.deliver.kind, payload: packet.payload), toNode: peer)
         return SimTime(picoseconds: arrives.picoseconds - config.nic.latency.picoseconds)
     }
 
@@ -59,7 +76,7 @@ extension Machine {
         }
         networkReceivedBytes += packet.bytes
         if packet.last {
-            queue.push(Event(time: written + config.nic.latency, kind: EventKind.networkAcknowledge.rawValue), toNode: packet.sender)
+            queue.push(Event(time: written + config.nic.latency, kind: NetworkEvent.acknowledge.kind), toNode: packet.sender)
         }
     }
 }

@@ -245,7 +245,7 @@ extension Machine {
     /// `token` back.
     mutating func kernelEvent(at time: SimTime, token: UInt64) {
         precondition(token < 1 << Self.addedSlotShift, "a kernel's token fits below its engine slot")
-        queue.push(Event(time: time, kind: EventKind.addedKernel.rawValue, payload: UInt64(activeAddedSlot) << Self.addedSlotShift | token))
+        queue.push(Event(time: time, kind: EventOwner.addedKernels.rawValue << EventOwner.shift, payload: UInt64(activeAddedSlot) << Self.addedSlotShift | token))
     }
 
     mutating func startAddedKernel(_ values: KernelValues, phaseIndex: Int, base: UInt64) {
