@@ -27,8 +27,23 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("Sweep figures: one line per value of this key (default: the second key the sweep varies).", valueName: "key"))
     var group: String?
 
-    @Option(help: ArgumentHelp("The plotting script.", valueName: "path"))
-    var plotScript: String = "tools/plot.py"
+    @Option(help: ArgumentHelp("The plotting script (default: tools/plot.py here, else in the checkout the binary was built in).", valueName: "path"))
+    var plotScript: String?
+
+    /// The plotting script: the one given, else `tools/plot.py` in the current directory or in
+    /// the first folder above the binary that has one (a build in `.build/release` of a checkout).
+    var plotScriptPath: String {
+        if let plotScript { return plotScript }
+        let relative = "tools/plot.py"
+        if FileManager.default.fileExists(atPath: relative) { return relative }
+        var folder = (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])).resolvingSymlinksInPath().deletingLastPathComponent()
+        while folder.path != "/" {
+            let candidate = folder.appendingPathComponent(relative).path
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            folder = folder.deletingLastPathComponent()
+        }
+        return relative
+    }
 
     @OptionGroup var database: DatabaseOptions
 
@@ -133,7 +148,7 @@ struct Report: ParsableCommand {
         let file = (out as NSString).appendingPathComponent(name)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", plotScript, "--db", database.db] + arguments + ["--out", file]
+        process.arguments = ["python3", plotScriptPath, "--db", database.db] + arguments + ["--out", file]
         let err = Pipe()
         process.standardOutput = FileHandle.nullDevice
         process.standardError = err
