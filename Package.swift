@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers, top to bottom; dependencies only point down:
-//   sparktwin (CLI) -> TwinRun -> TwinScenario, TwinResults -> TwinModels -> TwinCore
+//   sparktwin (CLI) -> TwinRun -> TwinScenario, TwinResults -> TwinWorkloads -> TwinModels -> TwinCore
 let package = Package(
     name: "SparkTwin",
     platforms: [.macOS(.v15)],
@@ -18,10 +18,14 @@ let package = Package(
         .target(name: "TwinCoreShims"),
         .target(name: "TwinCore", dependencies: ["TwinCoreShims"]),
         .target(name: "TwinModels", dependencies: ["TwinCore", "TwinCoreShims"]),
+        // The workload layer: LLM model descriptions and what they take, expanded into work the
+        // models run.
+        .target(name: "TwinWorkloads", dependencies: ["TwinModels"]),
         .target(
             name: "TwinScenario",
             dependencies: [
                 "TwinModels",
+                "TwinWorkloads",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -37,12 +41,13 @@ let package = Package(
             name: "sparktwin",
             dependencies: [
                 "TwinRun",
+                "TwinWorkloads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "TwinCoreTests", dependencies: ["TwinCore"]),
         .testTarget(name: "TwinModelsTests", dependencies: ["TwinModels"]),
-        .testTarget(name: "TwinScenarioTests", dependencies: ["TwinScenario"], resources: [.copy("BadScenarios")]),
+        .testTarget(name: "TwinScenarioTests", dependencies: ["TwinScenario", "TwinWorkloads"], resources: [.copy("BadScenarios")]),
         .testTarget(
             name: "TwinResultsTests",
             dependencies: ["TwinResults", "TwinRun", "TwinScenario", .product(name: "GRDB", package: "GRDB.swift")]

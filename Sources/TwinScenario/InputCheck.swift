@@ -1,10 +1,11 @@
 /// The kinds of input file the tool reads, told apart by their top-level keys.
 public enum InputKind: String, Sendable, CaseIterable {
-    case scenario, curve, sweep, tolerances
+    case scenario, curve, sweep, tolerances, model
 
     /// The kind of YAML text: `curve:` makes a calibration curve, `sweep:` a sweep, `default:`
     /// or `metrics:` without `machine:` a tolerance file for `compare`; anything else is read
-    /// as a scenario (whose loader says what is wrong with it).
+    /// as a scenario (whose loader says what is wrong with it). `weights:` beside `attention:`
+    /// makes a model description.
     public init(text: String) {
         var keys: Set<Substring> = []
         for line in text.split(separator: "\n") where !line.hasPrefix(" ") && !line.hasPrefix("#") {
@@ -12,6 +13,7 @@ public enum InputKind: String, Sendable, CaseIterable {
         }
         if keys.contains("curve") { self = .curve }
         else if keys.contains("sweep") { self = .sweep }
+        else if keys.contains("weights") && keys.contains("attention") { self = .model }
         else if !keys.contains("machine") && (keys.contains("default") || keys.contains("metrics")) { self = .tolerances }
         else { self = .scenario }
     }
@@ -38,6 +40,7 @@ public enum InputCheck {
             case .scenario: _ = try ScenarioLoader.parse(text: text, file: file)
             case .curve: _ = try CalibrationLoader.parse(text: text, file: file)
             case .tolerances: _ = try ToleranceFileLoader.parse(text: text, file: file)
+            case .model: _ = try ModelFile.parse(text: text, file: file)
             case .sweep: return SweepLoader.check(try SweepLoader.parse(text: text, file: file))
             }
             return []

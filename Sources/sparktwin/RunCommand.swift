@@ -173,6 +173,14 @@ struct Check: ParsableCommand {
                     printError(error.description)
                     failed = true
                 }
+            case .model:
+                do {
+                    let model = try ModelFile.load(path: path)
+                    print("\(path): ok (model \(model.name), \(model.layers) layers, weights \(model.variants.map(\.name).joined(separator: ", ")))")
+                } catch let error as ScenarioError {
+                    printError(error.description)
+                    failed = true
+                }
             case .scenario:
                 scenarioPaths.append(path)
             }

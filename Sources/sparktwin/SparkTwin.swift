@@ -9,7 +9,7 @@ struct SparkTwin: ParsableCommand {
         commandName: "sparktwin",
         abstract: "A discrete-event digital twin of the NVIDIA DGX Spark (GB10).",
         version: SparkTwinVersion.current,
-        subcommands: [Run.self, Check.self, Validate.self, SweepCommand.self, Merge.self, Runs.self, Show.self, Export.self, Compare.self, Report.self, Delete.self, Migrate.self, Snapshot.self, Fuzz.self, Describe.self, Bench.self]
+        subcommands: [Run.self, Check.self, Validate.self, SweepCommand.self, Merge.self, Runs.self, Show.self, Export.self, Compare.self, Report.self, Delete.self, Migrate.self, Snapshot.self, Fuzz.self, Describe.self, Models.self, Bench.self]
     )
 }
 
