@@ -12,6 +12,8 @@ public enum StreamPurpose: Sendable, Equatable {
     case graceThread(Int)
     /// A traffic phase's random line addresses.
     case trafficAddresses
+    /// The experts an LLM's router picks for each token (the workload layer's expansion).
+    case expertRouting
 
     var number: UInt64 {
         switch self {
@@ -19,6 +21,7 @@ public enum StreamPurpose: Sendable, Equatable {
         // 2 was the CPU pointer chase's walk, now a Grace thread's (`graceThread(0)`).
         case .gpuChaseWalk: 3
         case .trafficAddresses: 4
+        case .expertRouting: 5
         case .graceThread(let index): 16 + UInt64(index)
         }
     }

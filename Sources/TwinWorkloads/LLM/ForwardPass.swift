@@ -1,0 +1,219 @@
+import TwinCore
+import TwinModels
+
+/// What a kernel of a forward pass is, for the time breakdown by class.
+public enum KernelClass: String, Sendable, CaseIterable {
+    /// A matrix times a few token vectors (decode), reading its weights once.
+    case gemv
+    /// A matrix times many tokens (prefill), on the tensor cores.
+    case gemm
+    case attention
+    /// The router, top-k selection and the chosen experts' matrices.
+    case moe
+    /// Norms, rotary embedding, activations, residual adds, quantizing activations, KV writes.
+    case elementwise
+    /// The embedding lookup and the output head.
+    case embedding
+}
+
+/// One kernel of a forward pass, as the workload layer hands it to the hardware models: what it
+/// reads and writes, and where (`weights`, `kv` and `activations` buffers), and its arithmetic.
+public struct LLMKernel: Sendable, Equatable {
+    public var name: String
+    public var kernelClass: KernelClass
+    /// The layer it belongs to; nil for the embedding lookup and the head.
+    public var layer: Int?
+    /// The weight bytes it reads, from `weightOffset` in the weights buffer.
+    public var weightOffset: UInt64
+    public var weightBytes: UInt64
+    /// KV-cache bytes it reads and writes, from `kvOffset` in the KV buffer.
+    public var kvOffset: UInt64
+    public var kvReadBytes: UInt64
+    public var kvWriteBytes: UInt64
+    /// Activation bytes it reads and writes (f32, in the activations buffer: small, reused).
+    public var activationBytes: UInt64
+    public var flops: UInt64
+    /// For a matrix kernel: tokens × output features × input features, and the weights' format.
+    public var matrix: MatrixShape?
+
+    public struct MatrixShape: Sendable, Equatable {
+        public var tokens: Int
+        public var outputs: Int
+        public var inputs: Int
+        public var format: WeightFormat
+    }
+
+    /// Bytes it moves in all.
+    public var bytes: UInt64 { weightBytes + kvReadBytes + kvWriteBytes + activationBytes }
+}
+
+/// One forward step of a model: `sequences` sequences, each adding `tokensPerSequence` tokens
+/// (1 in decode, the prompt in prefill) to a context of `contextTokens` already cached.
+public struct ForwardStep: Sendable, Equatable {
+    public var sequences: Int
+    public var tokensPerSequence: Int
+    public var contextTokens: Int
+
+    public init(sequences: Int, tokensPerSequence: Int, contextTokens: Int) {
+        self.sequences = sequences
+        self.tokensPerSequence = tokensPerSequence
+        self.contextTokens = contextTokens
+    }
+
+    public var tokens: Int { sequences * tokensPerSequence }
+}
+
+/// Expands a model into the kernels of one forward step, in the order llama.cpp's CUDA backend
+/// launches them (`../shared/llm-kernels.md` §1.2–1.4): per layer a norm, the Q, K and V
+/// projections, rotary embedding and the KV writes, attention, the output projection, a
+/// residual add, a norm, the FFN (or the router, top-k and the chosen experts' matrices), and a
+/// residual add; then the final norm and the head (for the last token of each sequence only).
+/// Quantized weights (Q8_0, Q4_0, MXFP4) first quantize the activations to q8_1 (one kernel per
+/// matrix), as llama.cpp's MMVQ and MMQ paths do.
+public struct ForwardPass: Sendable {
+    public let model: ModelDescription
+    public let variant: WeightVariant
+    public let kvCache: KVCacheFormat
+    /// The sequences' KV region in the KV buffer is laid out for this many tokens each.
+    public let maximumContextTokens: Int
+
+    public init(model: ModelDescription, variant: WeightVariant, kvCache: KVCacheFormat, maximumContextTokens: Int) {
+        self.model = model
+        self.variant = variant
+        self.kvCache = kvCache
+        self.maximumContextTokens = maximumContextTokens
+    }
+
+    /// The kernels of `step`. `routing` draws the experts each token's router picks (uniform and
+    /// independent: real routing is skewed, which a trace would replace).
+    public func kernels(_ step: ForwardStep, routing: inout RandomStream) -> [LLMKernel] {
+        var out: [LLMKernel] = []
+        var layout = Layout(model: model, variant: variant)
+        let h = model.hidden, a = model.attention, f = model.feedForward
+        let tokens = step.tokens
+        let decode = step.tokensPerSequence == 1
+        let f32 = UInt64(4)
+        let hiddenBytes = UInt64(tokens * h) * f32
+
+        func elementwise(_ name: String, layer: Int?, bytes: UInt64, flopsPerByte: UInt64 = 1) {
+            out.append(LLMKernel(name: name, kernelClass: .elementwise, layer: layer, weightOffset: 0, weightBytes: 0, kvOffset: 0,
+                                 kvReadBytes: 0, kvWriteBytes: 0, activationBytes: bytes, flops: bytes / f32 * flopsPerByte, matrix: nil))
+        }
+        /// A matrix of `outputs` × `inputs` at the layout's next offset, applied to `rows` tokens.
+        func matrix(_ name: String, _ group: TensorGroup, layer: Int?, outputs: Int, inputs: Int, rows: Int, kernelClass: KernelClass? = nil,
+                    readBytes: UInt64? = nil, fused: Int = 1) {
+            let format = variant.format(group)
+            let tensorBytes = format.bytes(elements: UInt64(outputs) * UInt64(inputs))
+            let offset = layout.take(tensorBytes)
+            if format.quantizesActivations { elementwise("\(name).quantize", layer: layer, bytes: UInt64(rows * inputs) * (f32 + 1)) }
+            let cls = kernelClass ?? (rows <= Self.gemvTokens ? .gemv : .gemm)
+            let weightBytes = readBytes ?? tensorBytes
+            let usedOutputs = UInt64(outputs) * weightBytes / max(tensorBytes, 1)
+            out.append(LLMKernel(name: name, kernelClass: cls, layer: layer, weightOffset: offset, weightBytes: weightBytes, kvOffset: 0,
+                                 kvReadBytes: 0, kvWriteBytes: 0, activationBytes: UInt64(rows) * (UInt64(inputs) + usedOutputs / UInt64(fused)) * f32,
+                                 flops: 2 * UInt64(rows) * usedOutputs * UInt64(inputs),
+                                 matrix: .init(tokens: rows, outputs: outputs, inputs: inputs, format: format)))
+        }
+
+        out.append(LLMKernel(name: "token_embd.get_rows", kernelClass: .embedding, layer: nil, weightOffset: layout.take(model.weightBytes(.embeddings, variant)),
+                             weightBytes: UInt64(tokens) * variant.format(.embeddings).bytes(elements: UInt64(h)), kvOffset: 0, kvReadBytes: 0, kvWriteBytes: 0,
+                             activationBytes: hiddenBytes, flops: 0, matrix: nil))
+        let kvPerTokenLayer = model.kvBytesPerTokenPerLayer(kvCache)
+        for layer in 0..<model.layers {
+            let blk = "blk.\(layer)"
+            elementwise("\(blk).attn_norm", layer: layer, bytes: 2 * hiddenBytes, flopsPerByte: 4)
+            matrix("\(blk).attn_q", .attention, layer: layer, outputs: a.heads * a.headDim, inputs: h, rows: tokens)
+            matrix("\(blk).attn_k", .attention, layer: layer, outputs: a.kvHeads * a.headDim, inputs: h, rows: tokens)
+            matrix("\(blk).attn_v", .attention, layer: layer, outputs: a.kvHeads * a.headDim, inputs: h, rows: tokens)
+            let qBytes = UInt64(tokens * a.heads * a.headDim) * f32, kBytes = UInt64(tokens * a.kvHeads * a.headDim) * f32
+            elementwise("\(blk).rope_q", layer: layer, bytes: 2 * qBytes, flopsPerByte: 2)
+            // RoPE on K fused with its KV write (set_rows), then V's write.
+            let written = UInt64(tokens) * kvPerTokenLayer / 2
+            let kvBase = UInt64(layer) * UInt64(step.sequences) * UInt64(maximumContextTokens) * kvPerTokenLayer
+            out.append(LLMKernel(name: "\(blk).rope_k.set_rows", kernelClass: .elementwise, layer: layer, weightOffset: 0, weightBytes: 0,
+                                 kvOffset: kvBase, kvReadBytes: 0, kvWriteBytes: written, activationBytes: kBytes, flops: kBytes / f32 * 2, matrix: nil))
+            out.append(LLMKernel(name: "\(blk).set_rows_v", kernelClass: .elementwise, layer: layer, weightOffset: 0, weightBytes: 0,
+                                 kvOffset: kvBase, kvReadBytes: 0, kvWriteBytes: written, activationBytes: kBytes, flops: 0, matrix: nil))
+            // Attention reads the K and V of every cached token (and the new ones) of each sequence.
+            let cached = UInt64(model.cachedTokens(layer: layer, contextTokens: step.contextTokens + step.tokensPerSequence))
+            let attended = decode ? cached : (cached + UInt64(step.contextTokens) + 1) / 2
+            out.append(LLMKernel(name: "\(blk).flash_attn", kernelClass: .attention, layer: layer, weightOffset: 0, weightBytes: 0,
+                                 kvOffset: kvBase, kvReadBytes: UInt64(step.sequences) * cached * kvPerTokenLayer, kvWriteBytes: 0,
+                                 activationBytes: 2 * qBytes,
+                                 flops: 4 * UInt64(tokens) * UInt64(a.heads * a.headDim) * attended, matrix: nil))
+            matrix("\(blk).attn_output", .attention, layer: layer, outputs: h, inputs: a.heads * a.headDim, rows: tokens)
+            elementwise("\(blk).add", layer: layer, bytes: 3 * hiddenBytes)
+            elementwise("\(blk).ffn_norm", layer: layer, bytes: 2 * hiddenBytes, flopsPerByte: 4)
+            if f.isMixture {
+                matrix("\(blk).ffn_gate_inp", .router, layer: layer, outputs: f.experts, inputs: h, rows: tokens, kernelClass: .moe)
+                out.append(LLMKernel(name: "\(blk).topk_moe", kernelClass: .moe, layer: layer, weightOffset: 0, weightBytes: 0, kvOffset: 0,
+                                     kvReadBytes: 0, kvWriteBytes: 0, activationBytes: UInt64(tokens * f.experts) * f32 * 2, flops: UInt64(tokens * f.experts) * 8, matrix: nil))
+                let chosen = UInt64(Self.distinctExperts(tokens: tokens, experts: f.experts, perToken: f.expertsPerToken, routing: &routing))
+                let gateUpPerExpert = variant.format(.experts).bytes(elements: UInt64((f.matrices - 1) * f.size * h))
+                let downPerExpert = variant.format(.experts).bytes(elements: UInt64(f.size * h))
+                // The experts' matrices lie expert after expert; the kernel reads the chosen ones.
+                matrix("\(blk).ffn_gate_up_exps", .experts, layer: layer, outputs: f.experts * (f.matrices - 1) * f.size, inputs: h, rows: tokens,
+                       kernelClass: .moe, readBytes: chosen * gateUpPerExpert, fused: 2)
+                matrix("\(blk).ffn_down_exps", .experts, layer: layer, outputs: f.experts * h, inputs: f.size, rows: tokens,
+                       kernelClass: .moe, readBytes: chosen * downPerExpert)
+                elementwise("\(blk).moe_weighted_sum", layer: layer, bytes: UInt64(f.expertsPerToken + 1) * hiddenBytes)
+            }
+            if !f.isMixture || f.sharedExperts > 0 {
+                let width = f.size * max(f.sharedExperts, 1)
+                if decode && f.gated {
+                    // At one token per sequence llama.cpp computes gate and up, and applies SwiGLU, in one kernel.
+                    matrix("\(blk).ffn_gate_up", .ffn, layer: layer, outputs: 2 * width, inputs: h, rows: tokens, fused: 2)
+                } else {
+                    if f.gated { matrix("\(blk).ffn_gate", .ffn, layer: layer, outputs: width, inputs: h, rows: tokens) }
+                    matrix("\(blk).ffn_up", .ffn, layer: layer, outputs: width, inputs: h, rows: tokens)
+                    elementwise("\(blk).swiglu", layer: layer, bytes: UInt64(tokens * width) * f32 * 3, flopsPerByte: 2)
+                }
+                matrix("\(blk).ffn_down", .ffn, layer: layer, outputs: h, inputs: width, rows: tokens)
+            }
+            elementwise("\(blk).add_ffn", layer: layer, bytes: 3 * hiddenBytes)
+        }
+        elementwise("output_norm", layer: nil, bytes: 2 * UInt64(step.sequences * h) * f32, flopsPerByte: 4)
+        if model.tiedEmbeddings { layout.offset = 0 }
+        matrix("output", model.tiedEmbeddings ? .embeddings : .head, layer: nil, outputs: model.vocabulary, inputs: h, rows: step.sequences, kernelClass: .embedding)
+        return out
+    }
+
+    /// Tokens up to which a matrix kernel is a GEMV (llama.cpp's MMVQ limit, `MMVQ_MAX_BATCH_SIZE`).
+    public static let gemvTokens = 8
+
+    /// The distinct experts `tokens` tokens choose, each `perToken` different ones of `experts`.
+    static func distinctExperts(tokens: Int, experts: Int, perToken: Int, routing: inout RandomStream) -> Int {
+        var chosen = [Bool](repeating: false, count: experts)
+        var count = 0
+        for _ in 0..<tokens {
+            var picked = 0
+            var own = [Bool](repeating: false, count: experts)
+            while picked < perToken {
+                let expert = Int(routing.next(below: UInt64(experts)))
+                if own[expert] { continue }
+                own[expert] = true
+                picked += 1
+                if !chosen[expert] { chosen[expert] = true; count += 1 }
+            }
+        }
+        return count
+    }
+
+    /// Where each tensor lies in the weights buffer: in the order the pass reads them.
+    struct Layout {
+        let model: ModelDescription
+        let variant: WeightVariant
+        var offset: UInt64 = 0
+
+        mutating func take(_ bytes: UInt64) -> UInt64 {
+            defer { offset += bytes }
+            return offset
+        }
+    }
+}
+
+extension WeightFormat {
+    /// Whether llama.cpp quantizes the activations to q8_1 before a matrix of this format
+    /// (its integer dot-product paths, MMVQ and MMQ).
+    public var quantizesActivations: Bool { self == .q8_0 || self == .q4_0 || self == .mxfp4 }
+}
