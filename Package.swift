@@ -36,7 +36,7 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
-        .target(name: "TwinRun", dependencies: ["TwinScenario", "TwinResults", "TwinModels", "TwinCore"]),
+        .target(name: "TwinRun", dependencies: ["TwinScenario", "TwinResults", "TwinWorkloads", "TwinModels", "TwinCore"]),
         .executableTarget(
             name: "sparktwin",
             dependencies: [

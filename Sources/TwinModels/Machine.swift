@@ -5,6 +5,12 @@ public struct MetricValue: Sendable, Equatable {
     public var name: String
     public var value: Double
     public var unit: String
+
+    public init(name: String, value: Double, unit: String) {
+        self.name = name
+        self.value = value
+        self.unit = unit
+    }
 }
 
 /// A sampled signal of a run: one value per sample time.
@@ -75,6 +81,9 @@ public struct Machine: ~Copyable {
     var stepStart = StepWork()
     var stepStartedAt = SimTime.zero
     var stepWork: [StepWork] = []
+    /// When each step of the program ended, ps: the workload layer reads its kernels' and
+    /// tokens' times from them.
+    public private(set) var stepEndsPs: [UInt64] = []
     var power: PowerSystem
     var powerCounters: PowerCounters
     let powerPeriod: SimDuration
@@ -234,6 +243,7 @@ public struct Machine: ~Copyable {
         }
         gpuWorkEnds()
         endStep()
+        stepEndsPs.append(now.picoseconds)
         if currentStep + 1 < program.steps.count {
             schedule(NodeEvent.stepStart, at: now, phase: .control, payload: UInt64(currentStep + 1))
         } else {

@@ -177,6 +177,9 @@ public struct Simulation: ~Copyable {
     /// Node `index`'s signals, names prefixed with its name if it has one.
     public func series(of index: Int) -> [SignalSeries] { nodes[index].series.named(names[index]) }
 
+    /// When each step of node `index`'s program ended, ps.
+    public func stepEnds(of index: Int) -> [UInt64] { nodes[index].stepEndsPs }
+
     /// Node `index`'s sample times, picoseconds.
     public func sampleTimes(of index: Int) -> [UInt64] { nodes[index].sampleTimes }
 

@@ -2,11 +2,21 @@ import Foundation
 import TwinModels
 import TwinResults
 import TwinScenario
+import TwinWorkloads
 import Yams
 
 extension MetricDirection {
     /// The direction of a metric, from its declaration (see `Machine.direction(of:)`).
-    public static func of(_ metric: String) -> MetricDirection { Machine.direction(of: metric) }
+    public static func of(_ metric: String) -> MetricDirection { declaredMetric(metric)?.better ?? .neutral }
+}
+
+/// The unit and direction of metric `name` from its declaration: the machine's (a node's, a
+/// step's) or an LLM run's (`llm.decode.tokens_per_s`, `llm2.…`, `spark1.llm.…`).
+func declaredMetric(_ name: String) -> (unit: String, better: MetricDirection)? {
+    if let declared = Machine.declaredMetric(name) { return declared }
+    let metric = Machine.nodeMetric(name)
+    guard let dot = metric.firstIndex(of: "."), metric[..<dot].hasPrefix("llm"), metric[..<dot].dropFirst(3).allSatisfy(\.isNumber) else { return nil }
+    return LLMMetrics.declaration("llm" + metric[dot...]).map { ($0.unit, $0.better) }
 }
 
 /// How a change of a metric is measured.
@@ -44,7 +54,7 @@ public struct MetricKind: Sendable, Equatable {
     public static func of(_ name: String) -> MetricKind {
         // A node's metric (`spark1.temp.gpu_die.max`) is of the kind of the metric it names.
         let metric = Machine.nodeMetric(name)
-        let declared = Machine.declaredMetric(metric)
+        let declared = declaredMetric(metric)
         let direction = declared?.better ?? .neutral
         if metric.hasPrefix("throttle.first") {
             // A later first throttle is better; -1 (never) is best.

@@ -99,7 +99,8 @@ public enum ScenarioRunner {
                 let (nodeStatus, nodeMessage) = describe(outcome, at: machine.now.seconds, shutdownC: node.machine.power.shutdownC)
                 if status == "finished" { (status, message) = (nodeStatus, nodeMessage) }
                 machine.finish()
-                result.add(metrics: machine.metrics.named(node.name), series: machine.series.named(node.name), times: machine.sampleTimes,
+                result.add(metrics: (machine.metrics + node.llmMetrics(stepEndsPs: machine.stepEndsPs, runMetrics: machine.metrics)).named(node.name),
+                           series: machine.series.named(node.name), times: machine.sampleTimes,
                            events: machine.eventsHandled, now: machine.now)
             }
             if scenario.nodes.count > 1 && status == "finished" { message = "every node's workload complete or its duration reached" }
@@ -118,8 +119,14 @@ public enum ScenarioRunner {
             }
             (status, message) = describe(outcome, at: simulation.now.seconds, shutdownC: scenario.machine.power.shutdownC)
             simulation.finish()
-            for index in scenario.nodes.indices {
-                result.add(metrics: simulation.metrics(of: index), series: simulation.series(of: index),
+            for (index, node) in scenario.nodes.enumerated() {
+                let own = simulation.metrics(of: index)
+                let llm = node.llmMetrics(stepEndsPs: simulation.stepEnds(of: index), runMetrics: own.map { metric in
+                    var bare = metric
+                    if let name = node.name { bare.name = String(metric.name.dropFirst(name.count + 1)) }
+                    return bare
+                })
+                result.add(metrics: own + llm.named(node.name), series: simulation.series(of: index),
                            times: simulation.sampleTimes(of: index), events: 0, now: simulation.now(of: index))
             }
             result.events = simulation.eventsHandled

@@ -33,20 +33,21 @@ public enum ModelFile {
             let beside = URL(fileURLWithPath: folder).appendingPathComponent(name).path
             return FileManager.default.fileExists(atPath: beside) ? beside : name
         }
-        return folders(near: folder).lazy.map { $0.appendingPathComponent("\(name).yaml").path }.first { FileManager.default.fileExists(atPath: $0) }
+        return folders(Self.folder, near: folder).lazy.map { $0.appendingPathComponent("\(name).yaml").path }.first { FileManager.default.fileExists(atPath: $0) }
     }
 
     /// The names of the models in the nearest models folder.
     public static func names(near folder: String? = nil) -> [String] {
-        guard let nearest = folders(near: folder).first else { return [] }
+        guard let nearest = folders(Self.folder, near: folder).first else { return [] }
         let files = (try? FileManager.default.contentsOfDirectory(atPath: nearest.path)) ?? []
         return files.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
     }
 
-    /// Every models folder, nearest first: `models/` or `Scenarios/models/` in `near` (a
-    /// scenario's folder) or a folder above it, then the same from the current folder, then from
-    /// the checkout the binary was built in.
-    static func folders(near folder: String?) -> [URL] {
+    /// Every folder `Scenarios/<kind>` (`Scenarios/models`), nearest first: `<kind>/` or
+    /// `Scenarios/<kind>/` in `near` (a scenario's folder) or a folder above it, then the same
+    /// from the current folder, then from the checkout the binary was built in.
+    static func folders(_ scenariosFolder: String, near folder: String?) -> [URL] {
+        let kind = URL(fileURLWithPath: scenariosFolder).lastPathComponent
         var starts = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
         if let folder { starts.insert(URL(fileURLWithPath: folder), at: 0) }
         if let binary = Bundle.main.executableURL { starts.append(binary.resolvingSymlinksInPath().deletingLastPathComponent()) }
@@ -54,7 +55,7 @@ public enum ModelFile {
         for start in starts {
             var place = start.standardizedFileURL
             while true {
-                for candidate in [place.appendingPathComponent("models"), place.appendingPathComponent(Self.folder)] {
+                for candidate in [place.appendingPathComponent(kind), place.appendingPathComponent(scenariosFolder)] {
                     var isFolder: ObjCBool = false
                     if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isFolder), isFolder.boolValue, !found.contains(candidate) {
                         found.append(candidate)

@@ -1,6 +1,7 @@
 import Foundation
 import TwinCore
 import TwinModels
+import TwinWorkloads
 import Yams
 
 /// How far a metric may stray from its target.
@@ -44,6 +45,8 @@ public struct ScenarioNode: Sendable {
     public var machine: MachineConfig
     /// The workload: its phases in steps, with each phase's background cores.
     public var program: Program
+    /// The LLM phases its program was expanded from, whose metrics the runner adds.
+    public var llm: [LLMRun] = []
 
     /// What the simulation builds the node from.
     public var spec: NodeSpec { NodeSpec(name: name, config: machine, program: program) }

@@ -10,6 +10,17 @@ extension ScenarioLoader {
         /// The nodes linked to this one, by name: what a `send`'s `to:` may name.
         var peers: [String: Int] = [:]
         var buffers: [String: NamedBuffer] = [:]
+        /// What the node's programs may allocate (nil when its machine did not read).
+        var memoryUsableBytes: UInt64?
+        /// Whether the phases read now are the workload's own items (not in a `repeat:` or
+        /// `together:`).
+        var topLevel = true
+
+        var nested: PhaseContext {
+            var inner = self
+            inner.topLevel = false
+            return inner
+        }
     }
 
     /// A phase as read, and where it works if it names a buffer.

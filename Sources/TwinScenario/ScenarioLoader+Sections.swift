@@ -1,6 +1,7 @@
 import Foundation
 import TwinCore
 import TwinModels
+import TwinWorkloads
 import Yams
 
 extension ScenarioLoader {
@@ -48,6 +49,7 @@ extension ScenarioLoader {
                 node.machine.map { machine in
                     Machine.metricCatalog(config: machine.config, program: node.read?.program ?? Program(phases: []),
                                           fidelity: run?.fidelity ?? .detailed)
+                        + (node.read?.llm.isEmpty == false ? LLMMetrics.declarations.map { (name: $0.name, unit: $0.unit) } : [])
                         .map { entry in (name: node.name.map { "\($0).\(entry.name)" } ?? entry.name, unit: entry.unit) }
                 }
             }
@@ -64,7 +66,7 @@ extension ScenarioLoader {
         for node in nodes {
             guard let machine = node.machine, let read = node.read else { return nil }
             scenarioNodes.append(ScenarioNode(name: node.name, preset: machine.preset, parameters: machine.values,
-                                              machine: machine.config, program: read.program))
+                                              machine: machine.config, program: read.program, llm: read.llm))
             warnings += presetWarnings(preset: machine.preset, setInFile: machine.setInFile, machinePath: join(node.path, "machine"),
                                        file: file, overrides: overrides)
         }
@@ -201,6 +203,7 @@ extension ScenarioLoader {
         var context = PhaseContext(gemmDefaults: gemmDefaults,
                                    grace: machine?.config.cpu.topology ?? GraceTopology(MachineParameters.values(preset: "dgx-spark")!),
                                    peers: peers)
+        context.memoryUsableBytes = machine?.config.memoryUsableBytes
         if let buffers {
             guard let placed = readBuffers(buffers, path: join(path, "buffers"), capacityBytes: machine?.config.memoryUsableBytes,
                                            sink: &sink) else {
@@ -339,6 +342,7 @@ extension ScenarioLoader {
         var program: Program
         var nodes: [Node]
         var paths: [String]
+        var llm: [LLMRun] = []
     }
 
     /// What `readSteps` builds: phases, their places, and the steps as ranges over them.
@@ -349,9 +353,14 @@ extension ScenarioLoader {
         var paths: [String] = []
         var steps: [Range<Int>] = []
         var placements: [BufferPlacement?] = []
+        /// Buffers of LLM phases, and their plans with the index of their first phase.
+        var buffers: [NamedBuffer] = []
+        var llm: [(firstPhase: Int, plan: LLMPlan)] = []
 
         mutating func append(_ other: StepsRead) {
             let offset = phases.count
+            buffers += other.buffers
+            llm += other.llm.map { ($0.firstPhase + offset, $0.plan) }
             phases += other.phases
             placements += other.placements
             cores += other.cores
@@ -367,10 +376,11 @@ extension ScenarioLoader {
     static func readProgram(_ node: Node, path: String, context: PhaseContext, sink: inout DiagnosticSink) -> ProgramRead? {
         guard let read = readSteps(node, path: path, context: context, sink: &sink) else { return nil }
         let placed = read.placements.contains { $0 != nil }
-        return ProgramRead(program: Program(phases: read.phases, cpuCores: read.cores, steps: read.steps,
-                                            buffers: context.buffers.values.sorted { $0.base < $1.base },
-                                            placements: placed ? read.placements : []),
-                           nodes: read.nodes, paths: read.paths)
+        let program = Program(phases: read.phases, cpuCores: read.cores, steps: read.steps,
+                              buffers: (Array(context.buffers.values) + read.buffers).sorted { $0.base < $1.base },
+                              placements: placed ? read.placements : [])
+        return ProgramRead(program: program, nodes: read.nodes, paths: read.paths,
+                           llm: read.llm.map { LLMRun(plan: $0.plan, firstStep: program.step(of: $0.firstPhase)) })
     }
 
     static func readSteps(_ node: Node, path: String, context: PhaseContext, sink: inout DiagnosticSink) -> StepsRead? {
@@ -403,6 +413,19 @@ extension ScenarioLoader {
                     continue
                 }
                 read.append(block)
+            } else if case .scalar(let kind)? = mapping["kind"], let mode = llmKinds[kind.string] {
+                guard context.topLevel else {
+                    sink.error(item, itemPath, "expected an \(kind.string) phase at the top level of the workload: it is a sequence of kernels of its own, not a phase to repeat or run together")
+                    failed = true
+                    continue
+                }
+                guard let (steps, plan) = readLLM(item, mode: mode, path: itemPath, context: context, sink: &sink) else {
+                    failed = true
+                    continue
+                }
+                var llmRead = steps
+                llmRead.llm = [(0, plan)]
+                read.append(llmRead)
             } else if let phase = readPhaseWithCores(item, path: itemPath, context: context, sink: &sink) {
                 read.append(phase)
             } else {
@@ -469,7 +492,7 @@ extension ScenarioLoader {
                                   range: 1...Double(Program.maximumPhases), integral: true)
         let blockNode = reader.required("phases", "the list of phases to repeat", sink: &sink)
         reader.rejectUnknownKeys(sink: &sink)
-        guard let blockNode, let block = readSteps(blockNode, path: join(path, "phases"), context: context, sink: &sink),
+        guard let blockNode, let block = readSteps(blockNode, path: join(path, "phases"), context: context.nested, sink: &sink),
               let times else { return nil }
         let total = block.phases.count * Int(times)
         guard total <= Program.maximumPhases else {
@@ -538,7 +561,7 @@ extension ScenarioLoader {
         if let kindNode, let name {
             kind = PhaseKind(rawValue: name)
             if kind == nil {
-                let allowed = (PhaseKind.allCases.map(\.rawValue) + KernelDeclaration.all.map(\.name)).joined(separator: ", ")
+                let allowed = (PhaseKind.allCases.map(\.rawValue) + KernelDeclaration.all.map(\.name) + llmKinds.keys.sorted()).joined(separator: ", ")
                 sink.error(kindNode, join(path, "kind"), "expected one of: \(allowed), found \"\(name)\"")
             }
         }

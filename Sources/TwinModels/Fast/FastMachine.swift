@@ -62,6 +62,8 @@ public struct FastMachine: ~Copyable {
     /// The counters when the current step started, and the work of each reported step so far.
     var stepStart = StepWork()
     var stepWork: [StepWork] = []
+    /// When each step of the program ended, ps (as `Machine.stepEndsPs`).
+    public private(set) var stepEndsPs: [UInt64] = []
 
     // Sampling.
     var nextSamplePs: UInt64
@@ -370,6 +372,7 @@ public struct FastMachine: ~Copyable {
         }
         if phaseIndex + 1 == phases.count || program.step(of: phaseIndex + 1) != program.step(of: phaseIndex) {
             endStep()
+            stepEndsPs.append(nowPs)
         }
         if phaseIndex + 1 < phases.count {
             enterPhase(phaseIndex + 1)

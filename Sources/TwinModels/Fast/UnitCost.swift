@@ -65,6 +65,8 @@ struct UnitCostTable {
     /// Whether each phase keeps the SMs busy, so that its cost depends on the GPU clock: decided
     /// once, since an added kind's model says it only once built.
     let onGPU: [Bool]
+    /// For each phase, the first phase equal to it.
+    let sameAs: [Int]
     /// V/f entries between characterised clocks.
     static let gridBins = 8
     static let streamSampleBytes: UInt64 = 64 << 20
@@ -76,6 +78,8 @@ struct UnitCostTable {
     private(set) var detailedEvents: UInt64 = 0
 
     struct Key: Hashable {
+        /// The first phase of the program equal to the one costed: equal phases cost the same
+        /// (an LLM's layers repeat the same kernels), so each is characterised once.
         var phase: Int
         var gpuHz: Double
         /// The phase's first unit, which starts with a cold L2.
@@ -86,6 +90,12 @@ struct UnitCostTable {
         self.config = config
         self.phases = phases
         self.seed = seed
+        var first: [WorkloadPhase: Int] = [:]
+        sameAs = phases.indices.map { index in
+            if let earlier = first[phases[index]] { return earlier }
+            first[phases[index]] = index
+            return index
+        }
         onGPU = phases.map { phase in
             switch phase {
             case .gemm, .streamRead: true
@@ -209,15 +219,15 @@ struct UnitCostTable {
     /// Seconds of one warm unit of a phase at the highest clock measured so far, nil if none
     /// is; it measures nothing, so asking never changes a run.
     func knownUnitSeconds(phase index: Int) -> Double? {
-        measured.filter { $0.key.phase == index && !$0.key.first }.max { $0.key.gpuHz < $1.key.gpuHz }?.value.seconds
+        measured.filter { $0.key.phase == sameAs[index] && !$0.key.first }.max { $0.key.gpuHz < $1.key.gpuHz }?.value.seconds
     }
 
     private mutating func measure(_ index: Int, gpuHz: Double, first: Bool) -> UnitCost {
-        let key = Key(phase: index, gpuHz: gpuHz, first: first)
+        let key = Key(phase: sameAs[index], gpuHz: gpuHz, first: first)
         if let known = measured[key] { return known }
-        let (cold, warm) = characterise(index, gpuHz: gpuHz)
-        measured[Key(phase: index, gpuHz: gpuHz, first: true)] = cold
-        measured[Key(phase: index, gpuHz: gpuHz, first: false)] = warm
+        let (cold, warm) = characterise(sameAs[index], gpuHz: gpuHz)
+        measured[Key(phase: sameAs[index], gpuHz: gpuHz, first: true)] = cold
+        measured[Key(phase: sameAs[index], gpuHz: gpuHz, first: false)] = warm
         return first ? cold : warm
     }
 

@@ -159,7 +159,7 @@ public struct KernelDeclaration: Sendable {
 
 /// A phase of an added kernel kind: the kind's name and the value of each of its keys, in the
 /// declaration's order.
-public struct KernelValues: Sendable, Equatable {
+public struct KernelValues: Sendable, Hashable {
     public var kind: String
     public var values: [Double]
 

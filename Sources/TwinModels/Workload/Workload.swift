@@ -9,7 +9,7 @@ public enum AccessPattern: String, Sendable, CaseIterable {
 }
 
 /// The GPU reading a buffer from LPDDR5X through NVLink-C2C, as a saturating read kernel does.
-public struct StreamReadPhase: Sendable, Equatable {
+public struct StreamReadPhase: Sendable, Hashable {
     /// Size of the buffer the reads walk over.
     public var bufferBytes: UInt64
     /// Total bytes to read; the phase ends when all have arrived.
@@ -65,7 +65,7 @@ public enum Precision: String, Sendable, CaseIterable {
 ///
 /// A is stored row-major (M rows of K), B as N rows of K, both packed at the start of memory;
 /// C is written in `outputPrecision` through the L2.
-public struct GEMMPhase: Sendable, Equatable {
+public struct GEMMPhase: Sendable, Hashable {
     /// A placeholder GEMM with the machine's default tile, stages and cluster (`gpu.gemm.*`).
     public static func defaults(on values: ParameterValues) -> GEMMPhase {
         GEMMPhase(m: 1, n: 1, k: 1, precision: .bf16,
@@ -134,7 +134,7 @@ public enum CopyDirection: String, Sendable, CaseIterable {
 }
 
 /// Copies between host memory (pinned) and the GPU over the host link, one after the other.
-public struct CopyPhase: Sendable, Equatable {
+public struct CopyPhase: Sendable, Hashable {
     public var direction: CopyDirection
     public var bytes: UInt64
     public var count: UInt64
@@ -150,7 +150,7 @@ public struct CopyPhase: Sendable, Equatable {
 }
 
 /// One step of a Grace thread's program.
-public enum CPUStep: Sendable, Equatable {
+public enum CPUStep: Sendable, Hashable {
     /// Reads `bytes` of a buffer of that size front to back, with the core's line reads in
     /// flight together: memory bandwidth as one core sees it.
     case stream(bytes: UInt64)
@@ -164,7 +164,7 @@ public enum CPUStep: Sendable, Equatable {
 }
 
 /// A software thread pinned to one core of a cluster, running its steps in order.
-public struct CPUThread: Sendable, Equatable {
+public struct CPUThread: Sendable, Hashable {
     public var core: CoreKind
     public var cluster: Int
     public var program: [CPUStep]
@@ -179,7 +179,7 @@ public struct CPUThread: Sendable, Equatable {
 /// Threads on the Grace cores, all started together; the phase ends when the last one does.
 /// Each has its own buffers and its own L1 and L2; their misses meet at the memory controller.
 /// In a `together:` step beside a GPU phase, CPU and GPU traffic meet there.
-public struct CPUThreadsPhase: Sendable, Equatable {
+public struct CPUThreadsPhase: Sendable, Hashable {
     public var threads: [CPUThread]
 
     public init(threads: [CPUThread]) {
@@ -194,7 +194,7 @@ public struct CPUThreadsPhase: Sendable, Equatable {
 }
 
 /// One phase of a workload program (see `Program` for how phases follow or run together).
-public enum WorkloadPhase: Sendable, Equatable {
+public enum WorkloadPhase: Sendable, Hashable {
     case streamRead(StreamReadPhase)
     case gemm(GEMMPhase)
     case cpuThreads(CPUThreadsPhase)

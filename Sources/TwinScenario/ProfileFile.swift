@@ -1,0 +1,57 @@
+import Foundation
+import TwinCore
+import TwinModels
+import TwinWorkloads
+import Yams
+
+/// Software profile files (`Scenarios/profiles/<name>.yaml`): what a framework adds around a
+/// model's kernels. Every value is `{value:, source:}`, so none is without its origin.
+public enum ProfileFile {
+    public static let folder = "Scenarios/profiles"
+
+    public static func load(path: String) throws -> SoftwareProfile {
+        try parse(text: try InputFile.read(path: path), file: path)
+    }
+
+    public static func parse(text: String, file path: String) throws -> SoftwareProfile {
+        var sink = DiagnosticSink(file: path)
+        guard let root = try InputFile.compose(text, file: path) else {
+            throw ScenarioError(diagnostics: [Diagnostic(file: path, keyPath: "", message: "expected a software profile, found an empty file")])
+        }
+        let profile = read(root, sink: &sink)
+        guard sink.diagnostics.isEmpty, let profile else { throw ScenarioError(diagnostics: sink.diagnostics) }
+        return profile
+    }
+
+    /// The file of profile `name` (or a path ending in `.yaml`), found as model files are.
+    public static func locate(_ name: String, near folder: String? = nil) -> String? {
+        if name.hasSuffix(".yaml") { return ModelFile.locate(name, near: folder) }
+        return ModelFile.folders(Self.folder, near: folder).lazy.map { $0.appendingPathComponent("\(name).yaml").path }
+            .first { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    static func read(_ root: Node, sink: inout DiagnosticSink) -> SoftwareProfile? {
+        guard var top = MappingReader(root, path: "", sink: &sink) else { return nil }
+        let name = sink.string(top.required("name", "the profile's name", sink: &sink), "name")
+        let summary = sink.string(top.optional("summary"), "summary") ?? ""
+        var sources: [String: String] = [:]
+        /// A `{value:, source:}` entry.
+        func sourced(_ key: String, _ dimension: QuantityKind, range: ClosedRange<Double>) -> Double? {
+            guard let node = top.required(key, "a mapping of value and source", sink: &sink),
+                  var reader = MappingReader(node, path: key, sink: &sink) else { return nil }
+            let value = sink.quantity(reader.required("value", "the \(Units.describe(dimension))", sink: &sink), join(key, "value"), dimension,
+                                      range: range, integral: dimension == .count)
+            let source = sink.string(reader.required("source", "where the value comes from", sink: &sink), join(key, "source"))
+            reader.rejectUnknownKeys(sink: &sink)
+            if let source { sources[key] = source }
+            return value
+        }
+        let gap = sourced("kernelGap", .time, range: 0...1)
+        let host = sourced("hostPerStep", .time, range: 0...10)
+        let cores = sourced("hostCores", .count, range: 0...64)
+        top.rejectUnknownKeys(sink: &sink)
+        guard let name, let gap, let host, let cores else { return nil }
+        return SoftwareProfile(name: name, summary: summary, kernelGap: SimDuration(seconds: gap), hostPerStep: SimDuration(seconds: host),
+                               hostCores: Int(cores), sources: sources)
+    }
+}

@@ -1,0 +1,151 @@
+import TwinCore
+import TwinModels
+
+/// An LLM run of one node: a model's weight file, its batch, and a prompt to process, tokens
+/// to decode, or both (`llm-prefill`, `llm-decode`, `llm-generate`).
+public struct LLMWorkload: Sendable, Equatable {
+    public enum Mode: String, Sendable, CaseIterable {
+        /// One forward step over each sequence's prompt.
+        case prefill
+        /// `outputTokens` steps of one token per sequence after `contextTokens` already cached.
+        case decode
+        /// The prompt, then the output tokens (llama-bench's pp and tg pair).
+        case generate
+    }
+
+    public var model: ModelDescription
+    public var variant: WeightVariant
+    public var kvCache: KVCacheFormat
+    public var profile: SoftwareProfile
+    public var mode: Mode
+    public var batch: Int
+    public var promptTokens: Int
+    /// Tokens cached before the first decode step (decode only; generate starts after its prompt).
+    public var contextTokens: Int
+    public var outputTokens: Int
+
+    public init(model: ModelDescription, variant: WeightVariant, kvCache: KVCacheFormat, profile: SoftwareProfile, mode: Mode,
+                batch: Int, promptTokens: Int = 0, contextTokens: Int = 0, outputTokens: Int = 0) {
+        self.model = model
+        self.variant = variant
+        self.kvCache = kvCache
+        self.profile = profile
+        self.mode = mode
+        self.batch = batch
+        self.promptTokens = promptTokens
+        self.contextTokens = contextTokens
+        self.outputTokens = outputTokens
+    }
+
+    /// The forward steps, in order.
+    public var forwardSteps: [ForwardStep] {
+        var steps: [ForwardStep] = []
+        if mode != .decode { steps.append(ForwardStep(sequences: batch, tokensPerSequence: promptTokens, contextTokens: 0)) }
+        if mode != .prefill {
+            let start = mode == .decode ? contextTokens : promptTokens
+            for token in 0..<outputTokens { steps.append(ForwardStep(sequences: batch, tokensPerSequence: 1, contextTokens: start + token)) }
+        }
+        return steps
+    }
+
+    /// The longest context a sequence reaches.
+    public var maximumContextTokens: Int {
+        switch mode {
+        case .prefill: promptTokens
+        case .decode: contextTokens + outputTokens
+        case .generate: promptTokens + outputTokens
+        }
+    }
+
+    /// What it takes of memory: its KV cache for the longest context, the activations of its
+    /// largest step.
+    public var footprint: ModelFootprint {
+        ModelFootprint(model, variant, kvCache: kvCache, sequences: batch, contextTokens: maximumContextTokens,
+                       tokensPerStep: batch * (mode == .decode ? 1 : max(promptTokens, 1)))
+    }
+}
+
+/// What one program step of a lowered LLM run is: a kernel of a class, the gap before a kernel,
+/// or the host's work after a forward step.
+public enum LLMStepPart: Sendable, Equatable {
+    case kernel(KernelClass)
+    case launchGap
+    case host
+}
+
+/// An LLM workload as program phases for the node's engines, and what each step is. Each kernel
+/// is a step of its own, after its launch gap; a forward step ends with the host's work.
+public struct LLMPlan: Sendable {
+    public var workload: LLMWorkload
+    public var phases: [WorkloadPhase] = []
+    public var placements: [BufferPlacement?] = []
+    public var cpuCores: [UInt64] = []
+    /// Per phase (each its own step): its forward step and what it is.
+    public var parts: [(forwardStep: Int, part: LLMStepPart)] = []
+    /// Per forward step: its tokens, and the bytes and FLOPs of its kernels.
+    public var forwardSteps: [ForwardStep] = []
+    public var stepBytes: [UInt64] = []
+    public var stepFlops: [UInt64] = []
+
+    /// Lowers `workload` onto buffers at `weightsBase`, `kvBase` and `activationsBase`.
+    /// GEMV-like kernels (and attention, elementwise work, the embedding and the head) are
+    /// streaming reads of the bytes they read, where they lie: memory-bound kernels whose time
+    /// the memory path, the L2 and the GPU's reads in flight decide. Prefill matrices are GEMM
+    /// kernels on the tensor cores at their format's rate: BF16 and FP16 at BF16's, FP8 at
+    /// FP8's, MXFP4 and NVFP4 at FP4's, and llama.cpp's Q8_0 and Q4_0 (int8 MMA) at FP8's.
+    public init(_ workload: LLMWorkload, gemmDefaults: GEMMPhase, weightsBase: UInt64, kvBase: UInt64, activationsBase: UInt64, seed: UInt64) {
+        self.workload = workload
+        let pass = ForwardPass(model: workload.model, variant: workload.variant, kvCache: workload.kvCache,
+                               maximumContextTokens: workload.maximumContextTokens)
+        var routing = RandomStream(seed: seed, purpose: .expertRouting)
+        forwardSteps = workload.forwardSteps
+        let profile = workload.profile
+        for (index, step) in forwardSteps.enumerated() {
+            let kernels = pass.kernels(step, routing: &routing)
+            stepBytes.append(kernels.reduce(0) { $0 + $1.bytes })
+            stepFlops.append(kernels.reduce(0) { $0 + $1.flops })
+            for kernel in kernels {
+                if profile.kernelGap.picoseconds > 0 { append(.idle(profile.kernelGap), nil, 0, index, .launchGap) }
+                append(contentsOf: kernel, index: index, gemmDefaults: gemmDefaults, weightsBase: weightsBase, kvBase: kvBase, activationsBase: activationsBase)
+            }
+            if profile.hostPerStep.picoseconds > 0 { append(.idle(profile.hostPerStep), nil, UInt64(profile.hostCores), index, .host) }
+        }
+    }
+
+    mutating func append(_ phase: WorkloadPhase, _ placement: BufferPlacement?, _ cores: UInt64, _ step: Int, _ part: LLMStepPart) {
+        phases.append(phase)
+        placements.append(placement)
+        cpuCores.append(cores)
+        parts.append((step, part))
+    }
+
+    mutating func append(contentsOf kernel: LLMKernel, index: Int, gemmDefaults: GEMMPhase, weightsBase: UInt64, kvBase: UInt64, activationsBase: UInt64) {
+        if kernel.kernelClass == .gemm, let shape = kernel.matrix {
+            var gemm = gemmDefaults
+            gemm.m = UInt64(shape.tokens)
+            gemm.n = UInt64(shape.outputs)
+            gemm.k = UInt64(shape.inputs)
+            gemm.precision = Self.tensorPrecision(shape.format)
+            gemm.launchOverhead = .zero
+            append(.gemm(gemm), BufferPlacement(base: weightsBase + kernel.weightOffset, bytes: kernel.weightBytes), 0, index, .kernel(.gemm))
+            return
+        }
+        let (base, bytes): (UInt64, UInt64) =
+            if kernel.weightBytes > 0 { (weightsBase + kernel.weightOffset, kernel.weightBytes) }
+            else if kernel.kvReadBytes + kernel.kvWriteBytes > 0 { (kvBase + kernel.kvOffset, kernel.kvReadBytes + kernel.kvWriteBytes) }
+            else { (activationsBase, kernel.activationBytes) }
+        let lines = max((bytes + 63) / 64 * 64, 64)
+        let read = StreamReadPhase(bufferBytes: lines, totalBytes: lines, pattern: .sequential)
+        append(.streamRead(read), BufferPlacement(base: base, bytes: lines), 0, index, .kernel(kernel.kernelClass))
+    }
+
+    /// The tensor-core precision a matrix of `format` runs at.
+    public static func tensorPrecision(_ format: WeightFormat) -> Precision {
+        switch format {
+        case .f32, .bf16: .bf16
+        case .fp16: .fp16
+        case .fp8, .q8_0, .q4_0: .fp8
+        case .mxfp4, .nvfp4: .fp4
+        }
+    }
+}
