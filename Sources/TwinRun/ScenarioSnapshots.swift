@@ -21,7 +21,7 @@ public enum ScenarioSnapshots {
     }
 
     /// Every run the YAML files under `folder` describe, in file order then point order.
-    /// Tolerance files and model descriptions describe no run and are left out.
+    /// Tolerance files, model descriptions and software profiles describe no run and are left out.
     public static func cases(in folder: String) throws -> [Case] {
         var cases: [Case] = []
         for file in yamlFiles(in: folder) {
@@ -39,7 +39,7 @@ public enum ScenarioSnapshots {
                     let scenario = try ScenarioLoader.load(path: sweep.scenarioPath, overrides: point.overrides)
                     cases.append(Case(file: file, point: point.overrides.joined(separator: " "), scenario: scenario))
                 }
-            case .tolerances, .model:
+            case .tolerances, .model, .profile:
                 continue
             }
         }

@@ -1,11 +1,11 @@
 /// The kinds of input file the tool reads, told apart by their top-level keys.
 public enum InputKind: String, Sendable, CaseIterable {
-    case scenario, curve, sweep, tolerances, model
+    case scenario, curve, sweep, tolerances, model, profile
 
     /// The kind of YAML text: `curve:` makes a calibration curve, `sweep:` a sweep, `default:`
     /// or `metrics:` without `machine:` a tolerance file for `compare`; anything else is read
     /// as a scenario (whose loader says what is wrong with it). `weights:` beside `attention:`
-    /// makes a model description.
+    /// makes a model description, `kernelGap:` a software profile.
     public init(text: String) {
         var keys: Set<Substring> = []
         for line in text.split(separator: "\n") where !line.hasPrefix(" ") && !line.hasPrefix("#") {
@@ -14,6 +14,7 @@ public enum InputKind: String, Sendable, CaseIterable {
         if keys.contains("curve") { self = .curve }
         else if keys.contains("sweep") { self = .sweep }
         else if keys.contains("weights") && keys.contains("attention") { self = .model }
+        else if keys.contains("kernelGap") && !keys.contains("machine") { self = .profile }
         else if !keys.contains("machine") && (keys.contains("default") || keys.contains("metrics")) { self = .tolerances }
         else { self = .scenario }
     }
@@ -41,6 +42,7 @@ public enum InputCheck {
             case .curve: _ = try CalibrationLoader.parse(text: text, file: file)
             case .tolerances: _ = try ToleranceFileLoader.parse(text: text, file: file)
             case .model: _ = try ModelFile.parse(text: text, file: file)
+            case .profile: _ = try ProfileFile.parse(text: text, file: file)
             case .sweep: return SweepLoader.check(try SweepLoader.parse(text: text, file: file))
             }
             return []

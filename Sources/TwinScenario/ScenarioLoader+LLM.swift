@@ -125,7 +125,8 @@ extension ScenarioNode {
     /// the program has several), from its steps' end times and its own metrics.
     public func llmMetrics(stepEndsPs: [UInt64], runMetrics: [MetricValue]) -> [MetricValue] {
         llm.enumerated().flatMap { index, run in
-            LLMMetrics.metrics(run.plan, firstStep: run.firstStep, stepEndsPs: stepEndsPs, runMetrics: runMetrics).map { metric in
+            LLMMetrics.metrics(run.plan, firstStep: run.firstStep, stepEndsPs: stepEndsPs, runMetrics: runMetrics,
+                               peakBandwidthBytesPerSecond: machine.memory.peakBandwidthBytesPerSecond).map { metric in
                 guard llm.count > 1 else { return metric }
                 var numbered = metric
                 numbered.name = "llm\(index + 1)" + metric.name.dropFirst("llm".count)

@@ -47,9 +47,9 @@ extension ScenarioLoader {
             // Metric names can only be checked against consistent machines.
             let catalogs = nodes?.map { node in
                 node.machine.map { machine in
-                    Machine.metricCatalog(config: machine.config, program: node.read?.program ?? Program(phases: []),
-                                          fidelity: run?.fidelity ?? .detailed)
-                        + (node.read?.llm.isEmpty == false ? LLMMetrics.declarations.map { (name: $0.name, unit: $0.unit) } : [])
+                    let llm = node.read?.llm.isEmpty == false ? LLMMetrics.declarations.map { (name: $0.name, unit: $0.unit) } : []
+                    return (Machine.metricCatalog(config: machine.config, program: node.read?.program ?? Program(phases: []),
+                                                  fidelity: run?.fidelity ?? .detailed) + llm)
                         .map { entry in (name: node.name.map { "\($0).\(entry.name)" } ?? entry.name, unit: entry.unit) }
                 }
             }

@@ -181,6 +181,14 @@ struct Check: ParsableCommand {
                     printError(error.description)
                     failed = true
                 }
+            case .profile:
+                do {
+                    let profile = try ProfileFile.load(path: path)
+                    print("\(path): ok (software profile \(profile.name))")
+                } catch let error as ScenarioError {
+                    printError(error.description)
+                    failed = true
+                }
             case .scenario:
                 scenarioPaths.append(path)
             }

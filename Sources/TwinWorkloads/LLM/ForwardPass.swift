@@ -35,12 +35,19 @@ public struct LLMKernel: Sendable, Equatable {
     public var flops: UInt64
     /// For a matrix kernel: tokens × output features × input features, and the weights' format.
     public var matrix: MatrixShape?
+    /// Whether it runs on the tensor cores as a GEMM of `matrix`'s shape (a matrix over more
+    /// than `ForwardPass.gemvTokens` tokens, a prefill's attention); else it streams its bytes.
+    public var onTensorCores: Bool { matrix != nil && (kernelClass == .gemm || (matrix!.tokens > ForwardPass.gemvTokens && kernelClass != .embedding)) }
 
     public struct MatrixShape: Sendable, Equatable {
         public var tokens: Int
         public var outputs: Int
         public var inputs: Int
         public var format: WeightFormat
+        /// GEMMs it runs as, one after the other, each over `tokens / groups` rows: one per
+        /// chosen expert for routed experts (the tokens sorted by expert, as llama.cpp's
+        /// `mm_ids_helper` does), else 1.
+        public var groups = 1
     }
 
     /// Bytes it moves in all.
@@ -109,10 +116,16 @@ public struct ForwardPass: Sendable {
             let cls = kernelClass ?? (rows <= Self.gemvTokens ? .gemv : .gemm)
             let weightBytes = readBytes ?? tensorBytes
             let usedOutputs = UInt64(outputs) * weightBytes / max(tensorBytes, 1)
+            // Routed experts: each token meets `expertsPerToken` experts' matrices, so the GEMM has
+            // a row per (token, expert) pair and one expert's outputs.
+            let routed = group == .experts
+            var shape = LLMKernel.MatrixShape(tokens: routed ? rows * f.expertsPerToken : rows, outputs: routed ? outputs / f.experts : outputs,
+                                              inputs: inputs, format: format)
+            if routed, let experts = readBytes.map({ Int($0 / max(tensorBytes / UInt64(f.experts), 1)) }), experts > 0 { shape.groups = experts }
+            let flops = routed ? 2 * UInt64(shape.tokens) * UInt64(shape.outputs) * UInt64(inputs) : 2 * UInt64(rows) * usedOutputs * UInt64(inputs)
             out.append(LLMKernel(name: name, kernelClass: cls, layer: layer, weightOffset: offset, weightBytes: weightBytes, kvOffset: 0,
-                                 kvReadBytes: 0, kvWriteBytes: 0, activationBytes: UInt64(rows) * (UInt64(inputs) + usedOutputs / UInt64(fused)) * f32,
-                                 flops: 2 * UInt64(rows) * usedOutputs * UInt64(inputs),
-                                 matrix: .init(tokens: rows, outputs: outputs, inputs: inputs, format: format)))
+                                 kvReadBytes: 0, kvWriteBytes: 0, activationBytes: UInt64(shape.tokens) * (UInt64(inputs) + UInt64(shape.outputs) / UInt64(fused)) * f32,
+                                 flops: flops, matrix: shape))
         }
 
         out.append(LLMKernel(name: "token_embd.get_rows", kernelClass: .embedding, layer: nil, weightOffset: layout.take(model.weightBytes(.embeddings, variant)),
@@ -137,10 +150,14 @@ public struct ForwardPass: Sendable {
             // Attention reads the K and V of every cached token (and the new ones) of each sequence.
             let cached = UInt64(model.cachedTokens(layer: layer, contextTokens: step.contextTokens + step.tokensPerSequence))
             let attended = decode ? cached : (cached + UInt64(step.contextTokens) + 1) / 2
+            // A prefill's attention is compute-bound: Q·Kᵀ and P·V over the attended tokens, on
+            // the tensor cores as a matrix of tokens × attended × (2 · heads · head dim).
+            let scores: LLMKernel.MatrixShape? = decode ? nil : .init(tokens: tokens, outputs: Int(attended), inputs: 2 * a.heads * a.headDim,
+                                                                      format: kvCache == .fp8 ? .fp8 : .bf16)
             out.append(LLMKernel(name: "\(blk).flash_attn", kernelClass: .attention, layer: layer, weightOffset: 0, weightBytes: 0,
                                  kvOffset: kvBase, kvReadBytes: UInt64(step.sequences) * cached * kvPerTokenLayer, kvWriteBytes: 0,
                                  activationBytes: 2 * qBytes,
-                                 flops: 4 * UInt64(tokens) * UInt64(a.heads * a.headDim) * attended, matrix: nil))
+                                 flops: 4 * UInt64(tokens) * UInt64(a.heads * a.headDim) * attended, matrix: scores))
             matrix("\(blk).attn_output", .attention, layer: layer, outputs: h, inputs: a.heads * a.headDim, rows: tokens)
             elementwise("\(blk).add", layer: layer, bytes: 3 * hiddenBytes)
             elementwise("\(blk).ffn_norm", layer: layer, bytes: 2 * hiddenBytes, flopsPerByte: 4)

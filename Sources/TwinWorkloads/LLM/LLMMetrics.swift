@@ -40,9 +40,10 @@ public enum LLMMetrics {
     public static func declaration(_ name: String) -> Declaration? { declarations.first { $0.name == name } }
 
     /// The metrics of `plan`, whose first phase is program step `firstStep`, from `stepEndsPs`
-    /// (every program step's end) and the run's metrics. Steps the run did not reach count as
-    /// not run: rates are over what finished.
-    public static func metrics(_ plan: LLMPlan, firstStep: Int, stepEndsPs: [UInt64], runMetrics: [MetricValue]) -> [MetricValue] {
+    /// (every program step's end), the run's metrics and the DRAM's peak. Steps the run did not
+    /// reach count as not run: rates are over what finished.
+    public static func metrics(_ plan: LLMPlan, firstStep: Int, stepEndsPs: [UInt64], runMetrics: [MetricValue],
+                               peakBandwidthBytesPerSecond: Double) -> [MetricValue] {
         let w = plan.workload
         let startPs = firstStep == 0 ? 0 : stepEndsPs[firstStep - 1]
         var forwardPs = [UInt64](repeating: 0, count: plan.forwardSteps.count)
@@ -93,7 +94,7 @@ public enum LLMMetrics {
             add("llm.decode.flops_per_token", tokens > 0 ? Double(decodeDone.reduce(0) { $0 + plan.stepFlops[$1] }) / tokens : 0)
             let bandwidth = decodeS > 0 ? bytes / decodeS / 1e9 : 0
             add("llm.decode.bandwidth", bandwidth)
-            let peak = runMetrics.first { $0.name == "memory.peak_bandwidth" }?.value ?? 0
+            let peak = peakBandwidthBytesPerSecond / 1e9
             add("llm.decode.bandwidth_share", peak > 0 ? bandwidth / peak : 0)
             for (slot, name) in timeClasses.enumerated() { add("llm.decode.token_time.\(name)", outputSteps > 0 ? Double(classPs[0][slot]) * 1e-6 / outputSteps : 0) }
         }

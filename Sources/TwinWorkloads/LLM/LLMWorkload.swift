@@ -120,14 +120,16 @@ public struct LLMPlan: Sendable {
     }
 
     mutating func append(contentsOf kernel: LLMKernel, index: Int, gemmDefaults: GEMMPhase, weightsBase: UInt64, kvBase: UInt64, activationsBase: UInt64) {
-        if kernel.kernelClass == .gemm, let shape = kernel.matrix {
+        if kernel.onTensorCores, let shape = kernel.matrix {
             var gemm = gemmDefaults
-            gemm.m = UInt64(shape.tokens)
+            gemm.m = UInt64((shape.tokens + shape.groups - 1) / shape.groups)
+            gemm.count = UInt64(shape.groups)
             gemm.n = UInt64(shape.outputs)
             gemm.k = UInt64(shape.inputs)
             gemm.precision = Self.tensorPrecision(shape.format)
             gemm.launchOverhead = .zero
-            append(.gemm(gemm), BufferPlacement(base: weightsBase + kernel.weightOffset, bytes: kernel.weightBytes), 0, index, .kernel(.gemm))
+            let base = kernel.kernelClass == .attention ? kvBase + kernel.kvOffset : weightsBase + kernel.weightOffset
+            append(.gemm(gemm), BufferPlacement(base: base, bytes: max(kernel.weightBytes, kernel.kvReadBytes)), 0, index, .kernel(kernel.kernelClass))
             return
         }
         let (base, bytes): (UInt64, UInt64) =

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+import TwinRun
+import TwinScenario
+
+/// LLM runs end to end: a model's kernels on the node's engines, and the `llm.*` metrics.
+@Suite struct LLMRunTests {
+    /// A scenario of one LLM phase, read as a file of `Scenarios/workloads/` (where models and
+    /// profiles are found).
+    static func scenario(_ phase: String, mode: String = "fast") throws -> Scenario {
+        let text = """
+            name: llm-test
+            machine: {preset: dgx-spark}
+            workload:
+              - {\(phase)}
+            run: {duration: 60 s, mode: \(mode), seed: 1, samplePeriod: 10 ms}
+            """
+        return try ScenarioLoader.parse(text: text, file: packageRoot.appendingPathComponent("Scenarios/workloads/llm-test.yaml").path)
+    }
+
+    static func metrics(_ phase: String, mode: String = "fast") throws -> [String: Double] {
+        let outcome = ScenarioRunner.run(try scenario(phase, mode: mode))
+        #expect(outcome.finished, "\(outcome.record.statusMessage)")
+        return Dictionary(outcome.metrics.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// A small dense model, written beside the test's scenario: 4 layers, hidden 1024, 188 MB of
+    /// bf16 weights, small enough for detailed mode.
+    static func smallModel() throws -> String {
+        let path = temporaryPath("small-model.yaml")
+        try """
+            name: small
+            layers: 4
+            hidden: 1024
+            vocabulary: 16000
+            maxContext: 4096
+            attention: {heads: 8, kvHeads: 2, headDim: 128}
+            ffn: {size: 4096}
+            weights:
+              bf16: {source: test, all: bf16}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func doublingTheBatchOfAMemoryBoundDecodeNearlyDoublesAggregateTokensPerSecond() throws {
+        let one = try Self.metrics("kind: llm-decode, model: llama-3.2-3b, batch: 1, tokens: 2")
+        let two = try Self.metrics("kind: llm-decode, model: llama-3.2-3b, batch: 2, tokens: 2")
+        let ratio = two["llm.decode.tokens_per_s.aggregate"]! / one["llm.decode.tokens_per_s.aggregate"]!
+        #expect(ratio > 1.85 && ratio < 2.0, "\(ratio)")
+        // Memory-bound: the weights stream at most of the DRAM's peak.
+        #expect(one["llm.decode.bandwidth_share"]! > 0.7)
+        #expect(one["llm.decode.bytes_per_token"]! > 6.4e9 && one["llm.decode.bytes_per_token"]! < 6.6e9)
+    }
+
+    @Test func aComputeBoundPrefillScalesWithTheTensorRateOfItsPrecision() throws {
+        let bf16 = try Self.metrics("kind: llm-prefill, model: llama-3.1-8b, weights: bf16, prompt: 1024")
+        let fp8 = try Self.metrics("kind: llm-prefill, model: llama-3.1-8b, weights: fp8, prompt: 1024")
+        // FP8's tensor rate is twice BF16's: the GEMMs take about half the time.
+        let ratio = bf16["llm.prefill.time.gemm"]! / fp8["llm.prefill.time.gemm"]!
+        #expect(ratio > 1.7 && ratio < 2.1, "\(ratio)")
+        #expect(fp8["llm.prefill.tokens_per_s"]! > bf16["llm.prefill.tokens_per_s"]!)
+    }
+
+    @Test func fastModeFollowsDetailedModeOnASmallModel() throws {
+        let phase = "kind: llm-generate, model: \(try Self.smallModel()), prompt: 64, tokens: 2"
+        let detailed = try Self.metrics(phase, mode: "detailed")
+        let fast = try Self.metrics(phase, mode: "fast")
+        for name in ["llm.decode.tokens_per_s", "llm.prefill.tokens_per_s"] {
+            #expect(abs(fast[name]! / detailed[name]! - 1) < 0.05, "\(name): fast \(fast[name]!) detailed \(detailed[name]!)")
+        }
+    }
+
+    @Test func aModelTooLargeForMemoryFailsWithTheSizesInItsMessage() {
+        #expect {
+            _ = try Self.scenario("kind: llm-decode, model: llama-3.1-70b, weights: bf16, tokens: 1")
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("llm-test.yaml:4:5") && text.contains("workload.0")
+                && text.contains("machine.memory.usable (101.0 GiB)") && text.contains("131.4 GiB of weights")
+        }
+    }
+
+    @Test func badLLMKeysAreReportedAtTheirPlace() {
+        #expect {
+            _ = try Self.scenario("kind: llm-decode, model: llama-3.1-8b, weights: int3, tokens: 0, prompt: 5")
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("weights: expected one of llama-3.1-8b's weights (bf16, fp8, nvfp4), found \"int3\"")
+                && text.contains("workload.0.tokens: expected a value from 1") && text.contains("workload.0.prompt: unknown key")
+        }
+    }
+}
