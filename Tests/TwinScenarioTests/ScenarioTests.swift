@@ -228,7 +228,7 @@ import TwinScenario
             """
         #expect(errors(send).contains("nodes.0.workload.0.kind: expected a phase kind fast mode models; send runs in detailed mode only"), "\(errors(send))")
         let kinds = errors(scenario("{kind: memfill, buffer: 1 MiB}"))
-        #expect(kinds.contains("cpu, copy, idle, memset, traffic, send, gpu-chase, found \"memfill\""), "\(kinds)")
+        #expect(kinds.contains("cpu, copy, idle, memset, traffic, send, gpu-chase, llm-decode, llm-generate, llm-prefill, found \"memfill\""), "\(kinds)")
     }
 }
 
