@@ -12,6 +12,9 @@ extension ScenarioLoader {
         var buffers: [String: NamedBuffer] = [:]
         /// What the node's programs may allocate (nil when its machine did not read).
         var memoryUsableBytes: UInt64?
+        /// FLOPs per DRAM byte at which a GEMM of each precision stops being memory-bound: the
+        /// peak tensor rate at the SM clock over the DRAM's peak bandwidth.
+        var ridgeFlopsPerByte: [Precision: Double] = [:]
         /// Whether the phases read now are the workload's own items (not in a `repeat:` or
         /// `together:`).
         var topLevel = true

@@ -101,7 +101,8 @@ extension ScenarioLoader {
             sink.error(item, path, "expected the model to fit in machine.memory.usable (\(gib(usable))\(named)): \(model.name) \(variant.name) at batch \(batch) and \(grouped(workload.maximumContextTokens)) tokens of context takes \(footprint.sizes); at that context \(grouped(batchFits)) sequences fit, at that batch a context of \(grouped(contextFits)) tokens")
             return nil
         }
-        let plan = LLMPlan(workload, gemmDefaults: context.gemmDefaults, weightsBase: weightsBase, kvBase: kvBase, activationsBase: activationsBase, seed: seed)
+        let plan = LLMPlan(workload, gemmDefaults: context.gemmDefaults, ridgeFlopsPerByte: context.ridgeFlopsPerByte,
+                           weightsBase: weightsBase, kvBase: kvBase, activationsBase: activationsBase, seed: seed)
         if plan.phases.count > Program.maximumPhases {
             sink.error(item, path, "expected at most \(grouped(Program.maximumPhases)) phases (kernels, launch gaps and host work), found \(grouped(plan.phases.count)); decode fewer tokens")
             return nil

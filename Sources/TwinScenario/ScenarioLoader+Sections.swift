@@ -204,6 +204,12 @@ extension ScenarioLoader {
                                    grace: machine?.config.cpu.topology ?? GraceTopology(MachineParameters.values(preset: "dgx-spark")!),
                                    peers: peers)
         context.memoryUsableBytes = machine?.config.memoryUsableBytes
+        if let config = machine?.config {
+            for precision in Precision.allCases {
+                let peakFlops = Double(config.compute.sms) * config.compute.peakFlopsPerCycle(precision, sparse: false) * Double(config.gpu.smClockHz)
+                context.ridgeFlopsPerByte[precision] = peakFlops / config.memory.peakBandwidthBytesPerSecond
+            }
+        }
         if let buffers {
             guard let placed = readBuffers(buffers, path: join(path, "buffers"), capacityBytes: machine?.config.memoryUsableBytes,
                                            sink: &sink) else {

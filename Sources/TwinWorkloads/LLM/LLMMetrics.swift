@@ -25,7 +25,7 @@ public enum LLMMetrics {
         d("llm.decode.time_per_token", "ms", .lowerIsBetter, "the decode's time per step (one token of each sequence)"),
         d("llm.decode.bytes_per_token", "B", .neutral, "bytes the kernels of a decode step move, over the sequences"),
         d("llm.decode.flops_per_token", "FLOP", .neutral, "FLOPs of a decode step, over the sequences"),
-        d("llm.decode.bandwidth", "GB/s", .higherIsBetter, "bytes the decode steps' kernels move over the decode's time"),
+        d("llm.decode.bandwidth", "GB/s", .higherIsBetter, "weight and KV-cache bytes the decode steps read and write (DRAM traffic) over the decode's time"),
         d("llm.decode.bandwidth_share", "ratio", .higherIsBetter, "that bandwidth over the DRAM's peak"),
         d("llm.prefill.flops_per_token", "FLOP", .neutral, "FLOPs of the prefill over its prompt tokens"),
         d("llm.energy_per_token", "J", .lowerIsBetter, "the run's package energy over the tokens it processed (prompt and output)"),
@@ -92,7 +92,8 @@ public enum LLMMetrics {
             let tokens = outputSteps * Double(w.batch)
             add("llm.decode.bytes_per_token", tokens > 0 ? bytes / tokens : 0)
             add("llm.decode.flops_per_token", tokens > 0 ? Double(decodeDone.reduce(0) { $0 + plan.stepFlops[$1] }) / tokens : 0)
-            let bandwidth = decodeS > 0 ? bytes / decodeS / 1e9 : 0
+            let memoryBytes = Double(decodeDone.reduce(0) { $0 + plan.stepMemoryBytes[$1] })
+            let bandwidth = decodeS > 0 ? memoryBytes / decodeS / 1e9 : 0
             add("llm.decode.bandwidth", bandwidth)
             let peak = peakBandwidthBytesPerSecond / 1e9
             add("llm.decode.bandwidth_share", peak > 0 ? bandwidth / peak : 0)

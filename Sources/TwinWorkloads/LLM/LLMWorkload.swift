@@ -85,15 +85,22 @@ public struct LLMPlan: Sendable {
     /// Per forward step: its tokens, and the bytes and FLOPs of its kernels.
     public var forwardSteps: [ForwardStep] = []
     public var stepBytes: [UInt64] = []
+    /// Per forward step: the bytes of weights and KV cache its kernels read and write, which
+    /// come from and go to DRAM (activations stay in the L2).
+    public var stepMemoryBytes: [UInt64] = []
     public var stepFlops: [UInt64] = []
 
     /// Lowers `workload` onto buffers at `weightsBase`, `kvBase` and `activationsBase`.
-    /// GEMV-like kernels (and attention, elementwise work, the embedding and the head) are
-    /// streaming reads of the bytes they read, where they lie: memory-bound kernels whose time
-    /// the memory path, the L2 and the GPU's reads in flight decide. Prefill matrices are GEMM
-    /// kernels on the tensor cores at their format's rate: BF16 and FP16 at BF16's, FP8 at
-    /// FP8's, MXFP4 and NVFP4 at FP4's, and llama.cpp's Q8_0 and Q4_0 (int8 MMA) at FP8's.
-    public init(_ workload: LLMWorkload, gemmDefaults: GEMMPhase, weightsBase: UInt64, kvBase: UInt64, activationsBase: UInt64, seed: UInt64) {
+    /// GEMV-like kernels (and attention in decode, elementwise work, the embedding and the head)
+    /// are streaming reads of the bytes they read, where they lie: memory-bound kernels whose
+    /// time the memory path, the L2 and the GPU's reads in flight decide. A matrix over many
+    /// tokens (a prefill's, a large batch's) is a GEMM on the tensor cores at its format's rate
+    /// (BF16 and FP16 at BF16's, FP8 at FP8's, MXFP4 and NVFP4 at FP4's, llama.cpp's Q8_0 and
+    /// Q4_0, int8 MMA, at FP8's) when its FLOPs per weight byte reach `ridgeFlopsPerByte` of its
+    /// precision (the machine's peak rate over its DRAM's peak): below that it is memory-bound
+    /// and streams its weights, each expert's once.
+    public init(_ workload: LLMWorkload, gemmDefaults: GEMMPhase, ridgeFlopsPerByte: [Precision: Double],
+                weightsBase: UInt64, kvBase: UInt64, activationsBase: UInt64, seed: UInt64) {
         self.workload = workload
         let pass = ForwardPass(model: workload.model, variant: workload.variant, kvCache: workload.kvCache,
                                maximumContextTokens: workload.maximumContextTokens)
@@ -103,10 +110,12 @@ public struct LLMPlan: Sendable {
         for (index, step) in forwardSteps.enumerated() {
             let kernels = pass.kernels(step, routing: &routing)
             stepBytes.append(kernels.reduce(0) { $0 + $1.bytes })
+            stepMemoryBytes.append(kernels.reduce(0) { $0 + $1.weightBytes + $1.kvReadBytes + $1.kvWriteBytes })
             stepFlops.append(kernels.reduce(0) { $0 + $1.flops })
             for kernel in kernels {
                 if profile.kernelGap.picoseconds > 0 { append(.idle(profile.kernelGap), nil, 0, index, .launchGap) }
-                append(contentsOf: kernel, index: index, gemmDefaults: gemmDefaults, weightsBase: weightsBase, kvBase: kvBase, activationsBase: activationsBase)
+                append(contentsOf: kernel, index: index, gemmDefaults: gemmDefaults, ridgeFlopsPerByte: ridgeFlopsPerByte,
+                       weightsBase: weightsBase, kvBase: kvBase, activationsBase: activationsBase)
             }
             if profile.hostPerStep.picoseconds > 0 { append(.idle(profile.hostPerStep), nil, UInt64(profile.hostCores), index, .host) }
         }
@@ -119,8 +128,11 @@ public struct LLMPlan: Sendable {
         parts.append((step, part))
     }
 
-    mutating func append(contentsOf kernel: LLMKernel, index: Int, gemmDefaults: GEMMPhase, weightsBase: UInt64, kvBase: UInt64, activationsBase: UInt64) {
-        if kernel.onTensorCores, let shape = kernel.matrix {
+    mutating func append(contentsOf kernel: LLMKernel, index: Int, gemmDefaults: GEMMPhase, ridgeFlopsPerByte: [Precision: Double],
+                         weightsBase: UInt64, kvBase: UInt64, activationsBase: UInt64) {
+        let computeBound = kernel.weightBytes == 0
+            || Double(kernel.flops) / Double(kernel.weightBytes) >= ridgeFlopsPerByte[Self.tensorPrecision(kernel.matrix?.format ?? .bf16)] ?? 0
+        if kernel.onTensorCores && computeBound, let shape = kernel.matrix {
             var gemm = gemmDefaults
             gemm.m = UInt64((shape.tokens + shape.groups - 1) / shape.groups)
             gemm.count = UInt64(shape.groups)
