@@ -1,4 +1,5 @@
 import TwinModels
+import TwinWorkloads
 
 /// The keys of the phase kinds the loader reads by hand (`readPhase`), declared once: the
 /// loader reads each number by its declaration (unit, range, default, and what a missing one
@@ -87,6 +88,28 @@ public enum HandWrittenKinds {
             key("duration", .time, range: 1e-12...1e6, "a time such as 1 ms"),
         ]),
     ]
+
+    /// The LLM kinds, each expanded into a model's kernels (`ScenarioLoader.readLLM`).
+    public static let llm: [Kind] = {
+        var kvCache = words("kvCache", KVCacheFormat.allCases.map(\.rawValue), default: "bf16", "the KV cache's format")
+        kvCache.shownDefault = "the model's"
+        let model: [KernelKey] = [
+            key("model", .count, range: 0...0, "a model of Scenarios/models/ (its name) or a model file", shownUnit: "name"),
+            key("weights", .count, range: 0...0, "one of the model's weight files", shownUnit: "name", shownDefault: "the model's first"),
+            kvCache,
+            key("profile", .count, range: 0...0, "a software profile of Scenarios/profiles/", shownUnit: "name", shownDefault: "llama.cpp"),
+            key("batch", .count, default: 1, range: 1...4_096, "sequences processed together"),
+        ]
+        let seed = key("seed", .count, default: 1, range: 0...1e18, "seeds the router's draws of experts")
+        let prompt = key("prompt", .count, range: 1...1_048_576, "prompt tokens of each sequence, at most the model's context")
+        let tokens = key("tokens", .count, range: 1...100_000, "tokens each sequence decodes, one step each")
+        return [
+            Kind(name: "llm-prefill", summary: "a model's forward step over each sequence's prompt", keys: model + [prompt, seed]),
+            Kind(name: "llm-decode", summary: "a model decoding one token per sequence a step, after `context` cached tokens",
+                 keys: model + [key("context", .count, default: 0, range: 0...1_048_576, "tokens already in each sequence's KV cache"), tokens, seed]),
+            Kind(name: "llm-generate", summary: "a prompt, then tokens decoded (llama-bench's pp and tg)", keys: model + [prompt, tokens, seed]),
+        ]
+    }()
 
     /// The declaration of kind `name`.
     public static func kind(_ name: String) -> Kind {

@@ -15,8 +15,6 @@ extension ScenarioLoader {
     /// The kinds of LLM phase, each expanded into the kernels of its forward steps.
     static let llmKinds: [String: LLMWorkload.Mode] = ["llm-prefill": .prefill, "llm-decode": .decode, "llm-generate": .generate]
 
-    /// The keys of the LLM kinds, for `describe` and the unknown-key message.
-    static let llmKeys = ["kind", "model", "weights", "kvCache", "profile", "batch", "prompt", "context", "tokens", "seed"]
 
     /// An `llm-prefill`, `llm-decode` or `llm-generate` phase: the model's file and weights, the
     /// software profile, the batch and the tokens; expanded into one step per kernel (after its
@@ -27,13 +25,9 @@ extension ScenarioLoader {
         guard var reader = MappingReader(item, path: path, sink: &sink) else { return nil }
         _ = reader.optional("kind")
         let folder = URL(fileURLWithPath: sink.file).deletingLastPathComponent().path
-        func count(_ key: String, default value: Int?, range: ClosedRange<Double>) -> Int? {
-            guard let node = reader.optional(key) else {
-                if value == nil { sink.error(item, join(path, key), "missing required key; expected a whole number from \(grouped(Int(range.lowerBound))) to \(grouped(Int(range.upperBound)))") }
-                return value
-            }
-            return sink.quantity(node, join(path, key), .count, range: range, integral: true).map { Int($0) }
-        }
+        let declared = HandWrittenKinds.llm.first { llmKinds[$0.name] == mode }!
+        /// Key `name` of the kind, by its declaration.
+        func count(_ name: String) -> Int? { readDeclared(&reader, declared[name], path: path, sink: &sink).map { Int($0) } }
         var model: ModelDescription?
         let modelNode = reader.required("model", "a model's name (a file of Scenarios/models/) or file", sink: &sink)
         if let modelNode, let name = sink.string(modelNode, join(path, "model")) {
@@ -72,12 +66,11 @@ extension ScenarioLoader {
                 sink.error(profileNode ?? item, join(path, "profile"), "expected a profile of \(ProfileFile.folder), found \"\(profileName)\"")
             }
         }
-        let limit = Double(model?.maxContextTokens ?? 1 << 20)
-        let batch = count("batch", default: 1, range: 1...4_096)
-        let prompt = mode == .decode ? 0 : count("prompt", default: nil, range: 1...limit)
-        let contextTokens = mode == .decode ? count("context", default: 0, range: 0...limit) : 0
-        let tokens = mode == .prefill ? 0 : count("tokens", default: nil, range: 1...100_000)
-        let seed = reader.optional("seed").flatMap { sink.unsigned($0, join(path, "seed")) } ?? 1
+        let batch = count("batch")
+        let prompt = mode == .decode ? 0 : count("prompt")
+        let contextTokens = mode == .decode ? count("context") : 0
+        let tokens = mode == .prefill ? 0 : count("tokens")
+        let seed = UInt64(count("seed") ?? 1)
         reader.rejectUnknownKeys(sink: &sink)
         guard let model, let variant, let kvCache, let profile, let batch, let prompt, let contextTokens, let tokens else { return nil }
         let workload = LLMWorkload(model: model, variant: variant, kvCache: kvCache, profile: profile, mode: mode, batch: batch,

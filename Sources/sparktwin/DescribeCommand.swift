@@ -25,7 +25,7 @@ struct Describe: ParsableCommand {
             describeMetrics()
             return
         }
-        let handWritten = HandWrittenKinds.all.filter { self.component == "workload" || $0.name == self.component }
+        let handWritten = (HandWrittenKinds.all + HandWrittenKinds.llm).filter { self.component == "workload" || $0.name == self.component }
         let kinds = KernelDeclaration.all.filter { self.component == "workload" || $0.name == self.component }
         if !kinds.isEmpty || !handWritten.isEmpty {
             describePhaseKinds(handWritten, kinds)
@@ -107,7 +107,7 @@ extension Describe {
         var rows = [["kind", "key", "unit", "default", "range", "description"]]
         func add(_ kind: String, _ key: KernelKey) {
             let unit = key.shownUnit ?? (key.namesPeer ? "node" : key.choices == nil ? key.unit.rawValue : "word")
-            let range = key.shownUnit == "bool" ? "true | false" : key.shownRange
+            let range = key.shownUnit == "bool" ? "true | false" : key.shownUnit == "name" ? "" : key.shownRange
             rows.append([kind, key.name, unit, key.shownDefault ?? key.defaultValue.map(key.shown) ?? "required", range, key.meaning])
         }
         for kind in handWritten {
@@ -125,6 +125,7 @@ extension Describe {
 
             The hand-written kinds report the run's metrics (`sparktwin describe metrics`). Fast mode runs a phase of
             the declared kinds as one unit, costed by a detailed run of it alone (not send, which needs its peer).
+            The llm kinds expand into the model's kernels (`sparktwin models` lists the models) and add the llm.* metrics.
             """)
     }
 }
