@@ -88,6 +88,20 @@ enum InputFile {
         }
     }
 
+    /// The value `read` makes of the YAML document in `text`, read as the file at `path`.
+    ///
+    /// - Throws: `ScenarioError` with every problem `read` found, or that the file is empty.
+    static func document<T>(_ text: String, file path: String, expected: String,
+                            read: (Node, inout DiagnosticSink) -> T?) throws -> T {
+        var sink = DiagnosticSink(file: path)
+        guard let root = try compose(text, file: path) else {
+            throw ScenarioError(diagnostics: [Diagnostic(file: path, keyPath: "", message: "expected \(expected), found an empty file")])
+        }
+        let value = read(root, &sink)
+        guard sink.diagnostics.isEmpty, let value else { throw ScenarioError(diagnostics: sink.diagnostics) }
+        return value
+    }
+
     /// The YAML node tree of `text` (nil when it holds no document).
     static func compose(_ text: String, file: String) throws -> Node? {
         do {

@@ -17,13 +17,7 @@ public enum ModelFile {
 
     /// The description in `text`, read as the file at `path`.
     public static func parse(text: String, file path: String) throws -> ModelDescription {
-        var sink = DiagnosticSink(file: path)
-        guard let root = try InputFile.compose(text, file: path) else {
-            throw ScenarioError(diagnostics: [Diagnostic(file: path, keyPath: "", message: "expected a model description, found an empty file")])
-        }
-        let model = read(root, sink: &sink)
-        guard sink.diagnostics.isEmpty, let model else { throw ScenarioError(diagnostics: sink.diagnostics) }
-        return model
+        try InputFile.document(text, file: path, expected: "a model description", read: read(_:sink:))
     }
 
     /// The file of model `name` (or a path ending in `.yaml`, taken beside `near` when relative).

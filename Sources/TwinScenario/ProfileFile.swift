@@ -14,13 +14,7 @@ public enum ProfileFile {
     }
 
     public static func parse(text: String, file path: String) throws -> SoftwareProfile {
-        var sink = DiagnosticSink(file: path)
-        guard let root = try InputFile.compose(text, file: path) else {
-            throw ScenarioError(diagnostics: [Diagnostic(file: path, keyPath: "", message: "expected a software profile, found an empty file")])
-        }
-        let profile = read(root, sink: &sink)
-        guard sink.diagnostics.isEmpty, let profile else { throw ScenarioError(diagnostics: sink.diagnostics) }
-        return profile
+        try InputFile.document(text, file: path, expected: "a software profile", read: read(_:sink:))
     }
 
     /// The file of profile `name` (or a path ending in `.yaml`), found as model files are.
