@@ -81,9 +81,11 @@ public struct Machine: ~Copyable {
     var stepStart = StepWork()
     var stepStartedAt = SimTime.zero
     var stepWork: [StepWork] = []
-    /// When each step of the program ended, ps: the workload layer reads its kernels' and
-    /// tokens' times from them.
-    public private(set) var stepEndsPs: [UInt64] = []
+    /// How long each step of the program took, over its runs: the workload layer reads its
+    /// kernels' and tokens' times from them.
+    public private(set) var stepTimes: StepTimes
+    /// Where the program is, with its loops.
+    var cursor = ProgramCursor()
     var power: PowerSystem
     var powerCounters: PowerCounters
     let powerPeriod: SimDuration
@@ -118,6 +120,7 @@ public struct Machine: ~Copyable {
         self.config = config
         self.settings = settings
         self.program = program
+        self.stepTimes = StepTimes(steps: program.steps.count)
         self.power = PowerSystem(config: config.power)
         self.powerCounters = PowerCounters(clusters: config.power.grace.clusters)
         self.powerPeriod = SimDuration(seconds: config.power.stepSeconds)
@@ -146,6 +149,7 @@ public struct Machine: ~Copyable {
         // The order of these three decides their order within their instant (push sequence).
         schedule(NodeEvent.powerTick, at: .zero + powerPeriod, phase: .control)
         if !program.phases.isEmpty {
+            cursor.enter(program)
             schedule(NodeEvent.stepStart, at: .zero, phase: .control, payload: 0)
         }
         schedule(NodeEvent.sample, at: .zero + settings.samplePeriod, phase: .sample)
@@ -243,9 +247,9 @@ public struct Machine: ~Copyable {
         }
         gpuWorkEnds()
         endStep()
-        stepEndsPs.append(now.picoseconds)
-        if currentStep + 1 < program.steps.count {
-            schedule(NodeEvent.stepStart, at: now, phase: .control, payload: UInt64(currentStep + 1))
+        stepTimes.add(step: currentStep, seconds: (now - stepStartedAt).seconds, endingBlock: program.blockEndingAt[currentStep])
+        if let next = cursor.advance(in: program) {
+            schedule(NodeEvent.stepStart, at: now, phase: .control, payload: UInt64(next))
         } else {
             clearBusyCores()
             workloadFinishedAt = now

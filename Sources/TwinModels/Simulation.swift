@@ -177,8 +177,8 @@ public struct Simulation: ~Copyable {
     /// Node `index`'s signals, names prefixed with its name if it has one.
     public func series(of index: Int) -> [SignalSeries] { nodes[index].series.named(names[index]) }
 
-    /// When each step of node `index`'s program ended, ps.
-    public func stepEnds(of index: Int) -> [UInt64] { nodes[index].stepEndsPs }
+    /// How long each step of node `index`'s program took, over its runs.
+    public func stepTimes(of index: Int) -> StepTimes { nodes[index].stepTimes }
 
     /// Node `index`'s sample times, picoseconds.
     public func sampleTimes(of index: Int) -> [UInt64] { nodes[index].sampleTimes }

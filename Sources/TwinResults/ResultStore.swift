@@ -171,6 +171,29 @@ public final class ResultStore: Sendable {
                 CREATE INDEX label_label ON label(label);
                 """)
         }
+        migrator.registerMigration("v3 unit costs") { db in
+            // Fast mode's unit costs, kept between runs: by the machine (parameters, seed and
+            // build, hashed) and the unit's signature (phase, clock, cold or warm L2).
+            try db.execute(sql: """
+                CREATE TABLE unitCost (
+                    machineKey TEXT NOT NULL,
+                    signature TEXT NOT NULL,
+                    seconds REAL NOT NULL,
+                    tensorBusyCycles REAL NOT NULL,
+                    memoryBytes REAL NOT NULL,
+                    c2cBytes REAL NOT NULL,
+                    flops REAL NOT NULL,
+                    bytesRead REAL NOT NULL,
+                    cpuChaseLoads REAL NOT NULL,
+                    cpuChaseLatencyPs REAL NOT NULL,
+                    gpuBusy REAL NOT NULL,
+                    gpuChaseLoads REAL NOT NULL,
+                    gpuChaseLatencyPs REAL NOT NULL,
+                    gpuChaseSMCycles REAL NOT NULL,
+                    PRIMARY KEY (machineKey, signature)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 
@@ -245,6 +268,41 @@ public final class ResultStore: Sendable {
     }
 
     /// Every run, oldest first.
+    /// The columns of a unit cost's values, in `UnitCost.storedNames` order.
+    static let unitCostColumns = ["seconds", "tensorBusyCycles", "memoryBytes", "c2cBytes", "flops", "bytesRead", "cpuChaseLoads",
+                                  "cpuChaseLatencyPs", "gpuBusy", "gpuChaseLoads", "gpuChaseLatencyPs", "gpuChaseSMCycles"]
+
+    /// Fast mode's unit costs kept for `machineKey`, by signature.
+    public func unitCosts(machineKey: String) throws -> [String: [Double]] {
+        try writer.read { db in
+            var out: [String: [Double]] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT signature, \(Self.unitCostColumns.joined(separator: ", ")) FROM unitCost WHERE machineKey = ?",
+                                           arguments: [machineKey])
+            while let row = try rows.next() {
+                out[row[0]] = (1...Self.unitCostColumns.count).map { row[$0] }
+            }
+            return out
+        }
+    }
+
+    /// Keeps unit costs measured for `machineKey`, in one transaction; a signature already kept
+    /// stays as it is (the same machine measures it the same).
+    public func insertUnitCosts(machineKey: String, _ costs: [(signature: String, values: [Double])]) throws {
+        guard !costs.isEmpty else { return }
+        let columns = Self.unitCostColumns
+        precondition(costs.allSatisfy { $0.values.count == columns.count }, "a unit cost has one value per column")
+        try writer.write { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO unitCost (machineKey, signature, \(columns.joined(separator: ", ")))
+                VALUES (?, ?, \(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
+                """)
+            for cost in costs {
+                try statement.execute(arguments: StatementArguments([machineKey, cost.signature] as [any DatabaseValueConvertible]
+                                                                    + cost.values.map { $0 as any DatabaseValueConvertible }))
+            }
+        }
+    }
+
     public func runs() throws -> [RunRecord] {
         try writer.read { db in try RunRecord.order(Column("startedAt"), Column("id")).fetchAll(db) }
     }

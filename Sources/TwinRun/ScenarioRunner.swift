@@ -7,6 +7,16 @@ import TwinScenario
 /// The version stored with every run.
 public enum SparkTwinVersion {
     public static let current = "0.1.0"
+
+    /// This build of the tool: the version and the running executable's path, size and time of
+    /// change, so that any rebuild is a new build. Kept unit costs are for one build, since a
+    /// change to a model changes what a unit costs. Nil when the executable cannot be read.
+    public static let build: String? = {
+        let path = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let size = attributes[.size] as? NSNumber, let changed = attributes[.modificationDate] as? Date else { return nil }
+        return "\(current) \(path) \(size) \(changed.timeIntervalSince1970)"
+    }()
 }
 
 /// Progress of a run, reported between slices of events.
@@ -66,7 +76,9 @@ public enum ScenarioRunner {
     /// - Parameters:
     ///   - progress: called between slices, at most every half second of wall time.
     ///   - stop: polled between slices; true ends the run early as `interrupted`.
-    public static func run(_ scenario: Scenario, progress: ((RunProgress) -> Void)? = nil,
+    ///   - keptCosts: a results database whose kept unit costs fast mode reads before it
+    ///     characterises a unit, and to which it adds those it measures (nil: measure all, keep none).
+    public static func run(_ scenario: Scenario, keptCosts: ResultStore? = nil, progress: ((RunProgress) -> Void)? = nil,
                            stop: () -> Bool = { Interruption.requested }) -> RunOutcome {
         let startedAt = Date()
         let clock = ContinuousClock()
@@ -80,7 +92,8 @@ public enum ScenarioRunner {
         if scenario.run.fidelity == .fast {
             // Nodes share nothing yet, so each node's fast run is its own, one after the other.
             for (index, node) in scenario.nodes.enumerated() {
-                var machine = FastMachine(config: node.machine, program: node.program, settings: scenario.run)
+                let costStore = keptCosts.flatMap { keptUnitCosts(in: $0, for: node.machine, seed: scenario.run.seed) }
+                var machine = FastMachine(config: node.machine, program: node.program, settings: scenario.run, costStore: costStore)
                 // Report every simulated second or so.
                 var outcome = StopReason.reachedEnd
                 while true {
@@ -96,10 +109,14 @@ public enum ScenarioRunner {
                     }
                 }
                 if interrupted { break }
+                if let keptCosts, let measured = machine.costStore {
+                    // Costs are the machine's, not the run's: kept even if the run failed.
+                    try? keptCosts.insertUnitCosts(machineKey: measured.machineKey, measured.added)
+                }
                 let (nodeStatus, nodeMessage) = describe(outcome, at: machine.now.seconds, shutdownC: node.machine.power.shutdownC)
                 if status == "finished" { (status, message) = (nodeStatus, nodeMessage) }
                 machine.finish()
-                result.add(metrics: (machine.metrics + node.llmMetrics(stepEndsPs: machine.stepEndsPs, runMetrics: machine.metrics)).named(node.name),
+                result.add(metrics: (machine.metrics + node.llmMetrics(stepTimes: machine.stepTimes, runMetrics: machine.metrics)).named(node.name),
                            series: machine.series.named(node.name), times: machine.sampleTimes,
                            events: machine.eventsHandled, now: machine.now)
             }
@@ -121,7 +138,7 @@ public enum ScenarioRunner {
             simulation.finish()
             for (index, node) in scenario.nodes.enumerated() {
                 let own = simulation.metrics(of: index)
-                let llm = node.llmMetrics(stepEndsPs: simulation.stepEnds(of: index), runMetrics: own.map { metric in
+                let llm = node.llmMetrics(stepTimes: simulation.stepTimes(of: index), runMetrics: own.map { metric in
                     var bare = metric
                     if let name = node.name { bare.name = String(metric.name.dropFirst(name.count + 1)) }
                     return bare
@@ -154,6 +171,15 @@ public enum ScenarioRunner {
         let signals = result.signals
         return RunOutcome(record: record, metrics: metrics, expectations: expectations,
                           sampleTimesPs: result.times, signals: signals)
+    }
+
+    /// The unit costs `store` keeps for a node of `config` run with `seed` by this build; nil if
+    /// the build cannot be told (then nothing is kept) or the database cannot be read.
+    static func keptUnitCosts(in store: ResultStore, for config: MachineConfig, seed: UInt64) -> UnitCostStore? {
+        guard let build = SparkTwinVersion.build else { return nil }
+        let key = SHA256.hexDigest(UnitCostStore.machineText(config, seed: seed, build: build))
+        guard let known = try? store.unitCosts(machineKey: key) else { return nil }
+        return UnitCostStore(machineKey: key, known: known)
     }
 
     /// What the nodes of a run leave: their metrics and signals in node order; the run's sample

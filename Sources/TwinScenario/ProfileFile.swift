@@ -43,9 +43,10 @@ public enum ProfileFile {
         let gap = sourced("kernelGap", .time, range: 0...1)
         let host = sourced("hostPerStep", .time, range: 0...10)
         let cores = sourced("hostCores", .count, range: 0...64)
+        let padding = sourced("kvPaddingTokens", .count, range: 1...65_536)
         top.rejectUnknownKeys(sink: &sink)
-        guard let name, let gap, let host, let cores else { return nil }
+        guard let name, let gap, let host, let cores, let padding else { return nil }
         return SoftwareProfile(name: name, summary: summary, kernelGap: SimDuration(seconds: gap), hostPerStep: SimDuration(seconds: host),
-                               hostCores: Int(cores), sources: sources)
+                               hostCores: Int(cores), kvPaddingTokens: Int(padding), sources: sources)
     }
 }

@@ -96,8 +96,8 @@ extension ScenarioLoader {
         }
         let plan = LLMPlan(workload, gemmDefaults: context.gemmDefaults, ridgeFlopsPerByte: context.ridgeFlopsPerByte,
                            weightsBase: weightsBase, kvBase: kvBase, activationsBase: activationsBase, seed: seed)
-        if plan.phases.count > Program.maximumPhases {
-            sink.error(item, path, "expected at most \(grouped(Program.maximumPhases)) phases (kernels, launch gaps and host work), found \(grouped(plan.phases.count)); decode fewer tokens")
+        if plan.phases.count > Program.maximumLLMPhases {
+            sink.error(item, path, "expected at most \(grouped(Program.maximumLLMPhases)) phases (kernels, launch gaps and host work), found \(grouped(plan.phases.count)); decode fewer tokens")
             return nil
         }
         var read = StepsRead()
@@ -107,6 +107,7 @@ extension ScenarioLoader {
         read.nodes = Array(repeating: item, count: plan.phases.count)
         read.paths = Array(repeating: path, count: plan.phases.count)
         read.steps = plan.phases.indices.map { $0..<($0 + 1) }
+        read.loops = plan.loops
         read.buffers = [NamedBuffer(name: "\(path).weights", bytes: footprint.weightBytes, base: weightsBase),
                         NamedBuffer(name: "\(path).kv", bytes: footprint.kvCacheBytes, base: kvBase),
                         NamedBuffer(name: "\(path).activations", bytes: footprint.activationBytes, base: activationsBase)]
@@ -116,10 +117,10 @@ extension ScenarioLoader {
 
 extension ScenarioNode {
     /// The metrics of the node's LLM phases (`llm.*`; with a phase's index in the workload when
-    /// the program has several), from its steps' end times and its own metrics.
-    public func llmMetrics(stepEndsPs: [UInt64], runMetrics: [MetricValue]) -> [MetricValue] {
+    /// the program has several), from its steps' times and its own metrics.
+    public func llmMetrics(stepTimes: StepTimes, runMetrics: [MetricValue]) -> [MetricValue] {
         llm.enumerated().flatMap { index, run in
-            LLMMetrics.metrics(run.plan, firstStep: run.firstStep, stepEndsPs: stepEndsPs, runMetrics: runMetrics,
+            LLMMetrics.metrics(run.plan, firstStep: run.firstStep, stepTimes: stepTimes, runMetrics: runMetrics,
                                peakBandwidthBytesPerSecond: machine.memory.peakBandwidthBytesPerSecond).map { metric in
                 guard llm.count > 1 else { return metric }
                 var numbered = metric

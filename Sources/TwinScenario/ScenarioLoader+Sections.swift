@@ -358,6 +358,8 @@ extension ScenarioLoader {
         var nodes: [Node] = []
         var paths: [String] = []
         var steps: [Range<Int>] = []
+        /// Loops over `steps` (an LLM's repeated decode steps).
+        var loops: [ProgramLoop] = []
         var placements: [BufferPlacement?] = []
         /// Buffers of LLM phases, and their plans with the index of their first phase.
         var buffers: [NamedBuffer] = []
@@ -372,6 +374,8 @@ extension ScenarioLoader {
             cores += other.cores
             nodes += other.nodes
             paths += other.paths
+            let stepOffset = steps.count
+            loops += other.loops.map { ProgramLoop(steps: ($0.steps.lowerBound + stepOffset)..<($0.steps.upperBound + stepOffset), iterations: $0.iterations) }
             steps += other.steps.map { ($0.lowerBound + offset)..<($0.upperBound + offset) }
         }
     }
@@ -384,7 +388,7 @@ extension ScenarioLoader {
         let placed = read.placements.contains { $0 != nil }
         let program = Program(phases: read.phases, cpuCores: read.cores, steps: read.steps,
                               buffers: (Array(context.buffers.values) + read.buffers).sorted { $0.base < $1.base },
-                              placements: placed ? read.placements : [])
+                              placements: placed ? read.placements : [], loops: read.loops)
         return ProgramRead(program: program, nodes: read.nodes, paths: read.paths,
                            llm: read.llm.map { LLMRun(plan: $0.plan, firstStep: program.step(of: $0.firstPhase)) })
     }
@@ -400,6 +404,7 @@ extension ScenarioLoader {
         }
         var read = StepsRead()
         var failed = false
+        var llmPhases = 0
         for (index, item) in sequence.enumerated() {
             let itemPath = join(path, "\(index)")
             guard case .mapping(let mapping) = item else {
@@ -432,12 +437,13 @@ extension ScenarioLoader {
                 var llmRead = steps
                 llmRead.llm = [(0, plan)]
                 read.append(llmRead)
+                llmPhases += plan.phases.count
             } else if let phase = readPhaseWithCores(item, path: itemPath, context: context, sink: &sink) {
                 read.append(phase)
             } else {
                 failed = true
             }
-            if read.phases.count > Program.maximumPhases {
+            if read.phases.count - llmPhases > Program.maximumPhases {
                 sink.error(item, itemPath, "expected at most \(grouped(Program.maximumPhases)) phases once repeats are expanded, found \(grouped(read.phases.count)) by here")
                 return nil
             }

@@ -27,6 +27,9 @@ struct Run: ParsableCommand {
     @Flag(help: "Show a progress line on standard error even when it is not a terminal.")
     var progress = false
 
+    @Flag(help: "Fast mode: measure every unit cost anew, without reading or adding to the costs the database keeps.")
+    var cold = false
+
     func validate() throws {
         if let seedText, seed == nil {
             throw ValidationError("--seed: expected a whole number from 0 to 18446744073709551615, found \"\(seedText)\"")
@@ -47,7 +50,7 @@ struct Run: ParsableCommand {
                                     "GPU MHz", "package W", "die max C"]]
         var failures = 0
         for scenario in loaded {
-            let outcome = ScenarioRunner.run(scenario, progress: showProgress ? { update in
+            let outcome = ScenarioRunner.run(scenario, keptCosts: cold ? nil : store, progress: showProgress ? { update in
                 FileHandle.standardError.write(Data(("\r\u{1B}[K" + "\(scenario.name): " + update.line).utf8))
             } : nil)
             if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }

@@ -62,8 +62,14 @@ public struct FastMachine: ~Copyable {
     /// The counters when the current step started, and the work of each reported step so far.
     var stepStart = StepWork()
     var stepWork: [StepWork] = []
-    /// When each step of the program ended, ps (as `Machine.stepEndsPs`).
-    public private(set) var stepEndsPs: [UInt64] = []
+    /// How long each step took over its runs (as `Machine.stepTimes`), and when the running
+    /// step started, ps.
+    public private(set) var stepTimes: StepTimes
+    var stepStartedPs: UInt64 = 0
+    /// Where the program is, with its loops.
+    var cursor = ProgramCursor()
+    /// The loop running as whole iterations (see `LoopIterations`), if one is.
+    var iterating: LoopIterations?
 
     // Sampling.
     var nextSamplePs: UInt64
@@ -101,14 +107,16 @@ public struct FastMachine: ~Copyable {
         self.init(config: config, program: Program(phases: workload, cpuCores: cpuCores), settings: settings)
     }
 
-    public init(config: MachineConfig, program: Program, settings: RunSettings) {
+    /// - Parameter costStore: unit costs earlier runs on this machine measured; those this run
+    ///   measures are added to it (`costStore` after the run).
+    public init(config: MachineConfig, program: Program, settings: RunSettings, costStore: UnitCostStore? = nil) {
         precondition(program.steps.allSatisfy { $0.count == 1 || Self.runsAsTrack(program, $0) },
                      "fast mode runs a together step of a cpu phase and one other phase only")
         let workload = program.phases
         self.config = config
         self.settings = settings
         self.program = program
-        self.costs = UnitCostTable(config: config, phases: workload, seed: settings.seed)
+        self.costs = UnitCostTable(config: config, phases: workload, seed: settings.seed, store: costStore)
         self.power = PowerSystem(config: config.power)
         let periodPs = SimDuration(seconds: config.power.stepSeconds).picoseconds
         precondition(periodPs > 0, "a governor period is longer than a picosecond")
@@ -117,7 +125,41 @@ public struct FastMachine: ~Copyable {
         self.nextSamplePs = settings.samplePeriod.picoseconds
         let signalCount = Self.ownSignals.count + PowerSystem.signals(rails: PowerSystem.Rails(clusters: config.power.grace.clusters)).count
         self.sampleValues = Array(repeating: [], count: signalCount)
-        if workload.isEmpty { workloadFinished = true } else { enterPhase(0) }
+        self.stepTimes = StepTimes(steps: program.steps.count)
+        if workload.isEmpty {
+            workloadFinished = true
+        } else {
+            cursor.enter(program)
+            enterStep(0)
+        }
+    }
+
+    /// Starts program step `step`: a loop that can run as whole iterations does so, any other
+    /// step starts its first phase.
+    mutating func enterStep(_ step: Int) {
+        stepStartedPs = nowPs
+        if let loop = program.loop(startingAt: step), iterating == nil, let block = costs.loopBlock(loop, program: program) {
+            iterating = LoopIterations(loop: loop, block: block)
+            phaseIndex = program.steps[step].lowerBound
+            power.wakeGPU()
+            return
+        }
+        enterPhase(program.steps[step].lowerBound)
+    }
+
+    /// A loop running as whole iterations: its block's cost and what is left of it.
+    struct LoopIterations {
+        let loop: ProgramLoop
+        let block: UnitCostTable.LoopBlock
+        var iterationsLeft: UInt64
+        /// The fraction of the iteration in progress still to run.
+        var fractionLeft = 1.0
+
+        init(loop: ProgramLoop, block: UnitCostTable.LoopBlock) {
+            self.loop = loop
+            self.block = block
+            self.iterationsLeft = loop.iterations
+        }
     }
 
     /// Whether fast mode can run `step`: a `cpu` phase first, then one phase of another kind.
@@ -168,7 +210,8 @@ public struct FastMachine: ~Copyable {
 
     /// Whether the SMs have work in the running phase.
     var gpuPhase: Bool {
-        !workloadFinished && !waitingForCPUTrack && costs.onGPU[phaseIndex]
+        if let iterating { return iterating.block.usesGPU }
+        return !workloadFinished && !waitingForCPUTrack && costs.onGPU[phaseIndex]
     }
 
     /// Busy cores per cluster in the running phase (as in detailed mode: the background job,
@@ -209,6 +252,10 @@ public struct FastMachine: ~Copyable {
     /// that each end where something changes: a unit or a wait ends, or the CPU track does.
     mutating func advanceWork(until endPs: UInt64) {
         while nowPs < endPs && !workloadFinished {
+            if iterating != nil {
+                advanceIterations(until: endPs)
+                continue
+            }
             // While the CPU track runs, the partner's units take longer by the measured contention.
             let contended = cpuTrack.map { costs.contention(cpu: $0.phase, partner: $0.phase + 1) }
             var stepPs = endPs - nowPs
@@ -345,6 +392,8 @@ public struct FastMachine: ~Copyable {
     /// progress line's ETA; nil when a phase still to come has no measured cost yet.
     public var estimatedSecondsLeft: Double? {
         guard !workloadFinished else { return 0 }
+        // Loops' iterations are not counted here; the ETA counts to run.duration.
+        guard program.loops.isEmpty else { return nil }
         func unitSeconds(_ index: Int) -> Double? {
             if case .idle = phases[index] { return 0 }
             return costs.knownUnitSeconds(phase: index)
@@ -370,15 +419,59 @@ public struct FastMachine: ~Copyable {
             waitingForCPUTrack = true
             return
         }
-        if phaseIndex + 1 == phases.count || program.step(of: phaseIndex + 1) != program.step(of: phaseIndex) {
-            endStep()
-            stepEndsPs.append(nowPs)
-        }
-        if phaseIndex + 1 < phases.count {
-            enterPhase(phaseIndex + 1)
+        // In fast mode a step is one phase, or a cpu track and its partner, which ends last.
+        endStep()
+        let step = cursor.step
+        stepTimes.add(step: step, seconds: Double(nowPs - stepStartedPs) * 1e-12, endingBlock: program.blockEndingAt[step])
+        moveOn()
+    }
+
+    /// To the program's next step, or its end.
+    mutating func moveOn() {
+        if let next = cursor.advance(in: program) {
+            enterStep(next)
         } else {
             workloadFinished = true
         }
+    }
+
+    /// Runs whole iterations of the loop in progress from `nowPs` toward `endPs`: each is one
+    /// unit whose cost, at the clock in force, is its steps' summed (`UnitCostTable.blockCost`).
+    /// A unit that straddles a clock change finishes at the new clock's cost, as any unit does.
+    mutating func advanceIterations(until endPs: UInt64) {
+        guard var run = iterating else { return }
+        let cost = costs.blockCost(run.block, gpuHz: power.gpuHz)
+        let remainingPs = UInt64((run.fractionLeft * cost.unit.seconds * 1e12).rounded())
+        let stepPs = min(endPs - nowPs, remainingPs)
+        let fraction = stepPs == remainingPs ? run.fractionLeft : run.fractionLeft * Double(stepPs) / Double(remainingPs)
+        // Activity over the step in proportion to the iteration's: busy SMs and cores, bytes.
+        period.gpuBusyPs += UInt64((cost.gpuBusySeconds * 1e12 * fraction).rounded())
+        for cluster in period.coreBusyPs.indices { period.coreBusyPs[cluster] += cost.coreBusySeconds[cluster] * 1e12 * fraction }
+        period.tensorCycles += cost.unit.tensorBusyCycles * fraction
+        period.memoryBytes += cost.unit.memoryBytes * fraction
+        period.c2cBytes += cost.unit.c2cBytes * fraction
+        flops += cost.unit.flops * fraction
+        bytesRead += cost.unit.bytesRead * fraction
+        gemmPs += UInt64((cost.gemmSeconds * 1e12 * fraction).rounded())
+        streamPs += UInt64((cost.streamSeconds * 1e12 * fraction).rounded())
+        nowPs += stepPs
+        eventsHandled += 1
+        run.fractionLeft = stepPs == remainingPs ? 0 : run.fractionLeft - fraction
+        stepTimes.addBlock(run.loop.steps, seconds: cost.stepSeconds, scale: fraction, commit: run.fractionLeft == 0)
+        guard run.fractionLeft == 0 else {
+            iterating = run
+            return
+        }
+        kernels += cost.gemmKernels
+        run.iterationsLeft -= 1
+        run.fractionLeft = 1
+        if run.iterationsLeft > 0 {
+            iterating = run
+            return
+        }
+        iterating = nil
+        cursor.finishLoop(run.loop)
+        moveOn()
     }
 
     mutating func takeSample() {
@@ -435,6 +528,9 @@ public struct FastMachine: ~Copyable {
             SignalSeries(name: signal.name, unit: signal.unit, values: sampleValues[i])
         }
     }
+
+    /// The unit costs kept between runs, with those this run measured added.
+    public var costStore: UnitCostStore? { costs.store }
 
     /// Detailed runs made to measure unit costs, and their events.
     public var characterisation: (runs: Int, events: UInt64) { (costs.detailedRuns, costs.detailedEvents) }

@@ -86,10 +86,29 @@ struct UnitCostTable {
         var first: Bool
     }
 
-    init(config: MachineConfig, phases: [WorkloadPhase], seed: UInt64) {
+    /// A unit as characterised, by value: phases of different programs (or of the size grid)
+    /// that characterise alike share it.
+    struct UnitKey: Hashable {
+        var phase: WorkloadPhase
+        var gpuHz: Double
+        var first: Bool
+    }
+    private var byUnit: [UnitKey: UnitCost] = [:]
+    /// Costs kept between runs (the results database's), and those measured here for it.
+    private(set) var store: UnitCostStore?
+    /// Costs of loops run as whole iterations, by the loop's first step and the clock.
+    private var blockCosts: [BlockKey: BlockCost] = [:]
+
+    struct BlockKey: Hashable {
+        var firstStep: Int
+        var gpuHz: Double
+    }
+
+    init(config: MachineConfig, phases: [WorkloadPhase], seed: UInt64, store: UnitCostStore? = nil) {
         self.config = config
         self.phases = phases
         self.seed = seed
+        self.store = store
         var first: [WorkloadPhase: Int] = [:]
         sameAs = phases.indices.map { index in
             if let earlier = first[phases[index]] { return earlier }
@@ -225,15 +244,181 @@ struct UnitCostTable {
     private mutating func measure(_ index: Int, gpuHz: Double, first: Bool) -> UnitCost {
         let key = Key(phase: sameAs[index], gpuHz: gpuHz, first: first)
         if let known = measured[key] { return known }
-        let (cold, warm) = characterise(sameAs[index], gpuHz: gpuHz)
-        measured[Key(phase: sameAs[index], gpuHz: gpuHz, first: true)] = cold
-        measured[Key(phase: sameAs[index], gpuHz: gpuHz, first: false)] = warm
+        let cost = measure(phases[sameAs[index]], usesGPU: onGPU[sameAs[index]], gpuHz: gpuHz, first: first)
+        measured[key] = cost
+        return cost
+    }
+
+    /// Sizes of the streaming-read grid: a read of a size between two of them is costed by
+    /// interpolating theirs linearly in bytes, so that the many sizes of an LLM's attention
+    /// reads (growing with the context) cost a few characterisations, not one each. Four sizes
+    /// an octave from 1 MiB to `streamSampleBytes`, on 64 B lines; below 1 MiB a read is
+    /// characterised at its own size (such runs are short, and the latency of the first lines
+    /// weighs most there).
+    static let streamGridBytes: [UInt64] = (0...24).map { step in
+        UInt64((pow2(20 + Double(step) / 4) / 64).rounded()) * 64
+    }
+
+    /// 2^x without Foundation.
+    static func pow2(_ x: Double) -> Double {
+        let whole = x.rounded(.down)
+        var value = Double(sign: .plus, exponent: Int(whole), significand: 1)
+        // 2^f for the fraction f of a quarter step: exact multiples of 2^(1/4).
+        let quarters = Int(((x - whole) * 4).rounded())
+        for _ in 0..<quarters { value *= 1.189_207_115_002_721 }
+        return value
+    }
+
+    /// A sequential read of its own buffer whose size lies strictly between two grid sizes: the
+    /// two grid reads around it and its weight between them.
+    static func gridNeighbours(_ phase: StreamReadPhase) -> (low: StreamReadPhase, high: StreamReadPhase, weight: Double)? {
+        guard phase.pattern == .sequential, !phase.copy, phase.bufferBytes == phase.totalBytes else { return nil }
+        let bytes = phase.totalBytes
+        let grid = streamGridBytes
+        guard bytes > grid[0], bytes < grid[grid.count - 1], let upper = grid.firstIndex(where: { $0 >= bytes }), grid[upper] != bytes else { return nil }
+        func read(_ size: UInt64) -> StreamReadPhase {
+            var p = phase
+            p.bufferBytes = size
+            p.totalBytes = size
+            return p
+        }
+        let low = grid[upper - 1], high = grid[upper]
+        return (read(low), read(high), Double(bytes - low) / Double(high - low))
+    }
+
+    /// The phase as its unit is characterised: one kernel, pass or copy, without the launch and
+    /// host pacing fast mode waits out itself.
+    static func characterised(_ phase: WorkloadPhase) -> WorkloadPhase {
+        switch phase {
+        case .gemm(var p):
+            p.count = 1
+            p.launchOverhead = .zero
+            p.hostInterval = .zero
+            p.ctaLimit = nil
+            return .gemm(p)
+        case .streamRead(var p):
+            p.count = 1
+            p.launchOverhead = .zero
+            p.hostInterval = .zero
+            p.passOverhead = .zero
+            return .streamRead(p)
+        case .copy(var p):
+            p.count = 1
+            return .copy(p)
+        case .cpuThreads, .kernel, .idle:
+            return phase
+        }
+    }
+
+    /// The cost of a unit of `phase`, by value: from the grid, from what this run or the store
+    /// knows, or measured now.
+    private mutating func measure(_ phase: WorkloadPhase, usesGPU: Bool, gpuHz: Double, first: Bool) -> UnitCost {
+        if case .streamRead(let read) = phase, let (low, high, weight) = Self.gridNeighbours(read) {
+            var cost = measure(.streamRead(low), usesGPU: usesGPU, gpuHz: gpuHz, first: first)
+                .blended(with: measure(.streamRead(high), usesGPU: usesGPU, gpuHz: gpuHz, first: first), weight: weight)
+            cost.bytesRead = Double(read.totalBytes)
+            return cost
+        }
+        let unit = Self.characterised(phase)
+        let key = UnitKey(phase: unit, gpuHz: gpuHz, first: first)
+        if let known = byUnit[key] { return known }
+        if let stored = store?.cost(unit, gpuHz: gpuHz, first: first) {
+            byUnit[key] = stored
+            return stored
+        }
+        let (cold, warm) = characterise(unit, usesGPU: usesGPU, gpuHz: gpuHz)
+        byUnit[UnitKey(phase: unit, gpuHz: gpuHz, first: true)] = cold
+        byUnit[UnitKey(phase: unit, gpuHz: gpuHz, first: false)] = warm
+        store?.record(unit, gpuHz: gpuHz, cold: cold, warm: warm)
         return first ? cold : warm
+    }
+
+    /// A loop that fast mode can run as whole iterations: every step one phase, a kernel run
+    /// once without launch, pass or host overheads (its steps then follow each other without
+    /// gaps but the idle spans between them) or an idle span. Nil for any other loop, which runs
+    /// step by step.
+    func loopBlock(_ loop: ProgramLoop, program: Program) -> LoopBlock? {
+        let first = program.steps[loop.steps.lowerBound].lowerBound, end = program.steps[loop.steps.upperBound - 1].upperBound
+        guard end - first == loop.steps.count else { return nil }
+        for index in first..<end {
+            switch phases[index] {
+            case .gemm(let p):
+                guard p.count == 1, (p.launchOverhead ?? config.compute.launchOverhead) == .zero, p.hostInterval == .zero else { return nil }
+            case .streamRead(let p):
+                guard p.count == 1, p.launchOverhead == .zero, p.passOverhead == .zero, p.hostInterval == .zero else { return nil }
+            case .idle:
+                break
+            case .copy, .cpuThreads, .kernel:
+                return nil
+            }
+        }
+        return LoopBlock(firstStep: loop.steps.lowerBound, phases: first..<end, backgroundCores: (first..<end).map { program.background($0) },
+                         usesGPU: (first..<end).contains { onGPU[$0] })
+    }
+
+    /// What one iteration of a loop block costs at `gpuHz`: its phases' units (each its phase's
+    /// first, as when they run step by step) and idle spans, summed, with the time the SMs and
+    /// the cores are busy in it and each step's time. Kept per clock: the governor's clocks are
+    /// the V/f table's bins.
+    mutating func blockCost(_ block: LoopBlock, gpuHz: Double) -> BlockCost {
+        let key = BlockKey(firstStep: block.firstStep, gpuHz: gpuHz)
+        if let known = blockCosts[key] { return known }
+        var total = BlockCost(unit: UnitCost(seconds: 0, gpuBusy: block.usesGPU), clusters: config.cpu.topology.clusters)
+        total.stepSeconds.reserveCapacity(block.phases.count)
+        for (offset, index) in block.phases.enumerated() {
+            let unit = cost(phase: index, gpuHz: gpuHz, first: true)
+            total.unit.seconds += unit.seconds
+            total.unit.tensorBusyCycles += unit.tensorBusyCycles
+            total.unit.memoryBytes += unit.memoryBytes
+            total.unit.c2cBytes += unit.c2cBytes
+            total.unit.flops += unit.flops
+            total.unit.bytesRead += unit.bytesRead
+            total.stepSeconds.append(unit.seconds)
+            if unit.gpuBusy { total.gpuBusySeconds += unit.seconds }
+            let cores = config.power.busyCores(phase: phases[index], background: block.backgroundCores[offset])
+            for cluster in cores.indices { total.coreBusySeconds[cluster] += Double(cores[cluster]) * unit.seconds }
+            switch phases[index] {
+            case .gemm:
+                total.gemmSeconds += unit.seconds
+                total.gemmKernels += 1
+            case .streamRead: total.streamSeconds += unit.seconds
+            default: break
+            }
+        }
+        blockCosts[key] = total
+        return total
+    }
+
+    /// A loop fast mode runs as whole iterations: its first step, its phases, their background
+    /// cores, and whether any keeps the SMs busy.
+    struct LoopBlock {
+        let firstStep: Int
+        let phases: Range<Int>
+        let backgroundCores: [UInt64]
+        let usesGPU: Bool
+    }
+
+    /// One iteration of a loop block: its units summed, the seconds the SMs and each cluster's
+    /// cores are busy (cores × seconds), its time in GEMM and streaming kernels, its GEMM
+    /// kernels, and each step's seconds.
+    struct BlockCost {
+        var unit: UnitCost
+        var gpuBusySeconds = 0.0
+        var coreBusySeconds: [Double]
+        var gemmSeconds = 0.0
+        var streamSeconds = 0.0
+        var gemmKernels: UInt64 = 0
+        var stepSeconds: [Double] = []
+
+        init(unit: UnitCost, clusters: Int) {
+            self.unit = unit
+            coreBusySeconds = Array(repeating: 0, count: clusters)
+        }
     }
 
     /// One detailed run of two units with the clock pinned at `gpuHz`: the first (cold) and the
     /// second (warm) unit's costs.
-    private mutating func characterise(_ index: Int, gpuHz: Double) -> (cold: UnitCost, warm: UnitCost) {
+    private mutating func characterise(_ unit: WorkloadPhase, usesGPU: Bool, gpuHz: Double) -> (cold: UnitCost, warm: UnitCost) {
         var pinned = config
         if gpuHz > 0 {
             pinned.gpu.smClockHz = UInt64(gpuHz.rounded())
@@ -243,7 +428,7 @@ struct UnitCostTable {
         pinned.power.governorEnabled = false
         let settings = RunSettings(duration: SimDuration(seconds: 1e5), seed: seed,
                                    samplePeriod: SimDuration(seconds: 1e4), eventBudget: ScenarioDefaults.eventBudget)
-        switch phases[index] {
+        switch unit {
         case .gemm(var phase):
             // Two kernels back to back: the first finds the L2 cold, the second warm.
             let kernel = GEMMKernel(phase, on: config.compute)
@@ -284,7 +469,7 @@ struct UnitCostTable {
         case .cpuThreads:
             // CPU work, whole, at the preset clocks: the GPU clock does not touch it. Threads run
             // alone here; `contention` measures what a phase alongside them costs.
-            var phase = phases[index]
+            var phase = unit
             var scale = 1.0
             if case .cpuThreads(var threads) = phase {
                 (threads, scale) = Self.sampled(threads)
@@ -303,7 +488,7 @@ struct UnitCostTable {
         case .kernel(let values):
             // The whole phase, alone, as one unit (at each grid clock if it keeps the GPU busy).
             let simulation = run(pinned, [.kernel(values)], settings)
-            var cost = counters(simulation, gpuBusy: onGPU[index])
+            var cost = counters(simulation, gpuBusy: usesGPU)
             cost.kernelTotals = simulation.firstNode.addedKernelStats[values.kind]
             return (cost, cost)
         }

@@ -33,8 +33,9 @@ extension Program {
     public static let maximumReportedSteps = 100
 
     /// Steps that report `step.N.…` metrics: none for a program of one step (the run's metrics
-    /// are that step's), else the first `maximumReportedSteps`.
-    public var reportedSteps: Int { steps.count > 1 ? min(steps.count, Self.maximumReportedSteps) : 0 }
+    /// are that step's) or one with loops (whose steps run many times), else the first
+    /// `maximumReportedSteps`.
+    public var reportedSteps: Int { steps.count > 1 && loops.isEmpty ? min(steps.count, Self.maximumReportedSteps) : 0 }
 
     /// Each reported step's time and, for the kinds of phase it holds, its throughput over that
     /// time: `step.N.time`, `step.N.gpu.read.bandwidth`, `step.N.gpu.gemm.throughput`, for a phase of

@@ -83,12 +83,16 @@ public struct ForwardPass: Sendable {
     public let kvCache: KVCacheFormat
     /// The sequences' KV region in the KV buffer is laid out for this many tokens each.
     public let maximumContextTokens: Int
+    /// Attention reads the cache up to the context rounded up to this many tokens
+    /// (`SoftwareProfile.kvPaddingTokens`).
+    public let kvPaddingTokens: Int
 
-    public init(model: ModelDescription, variant: WeightVariant, kvCache: KVCacheFormat, maximumContextTokens: Int) {
+    public init(model: ModelDescription, variant: WeightVariant, kvCache: KVCacheFormat, maximumContextTokens: Int, kvPaddingTokens: Int = 1) {
         self.model = model
         self.variant = variant
         self.kvCache = kvCache
         self.maximumContextTokens = maximumContextTokens
+        self.kvPaddingTokens = kvPaddingTokens
     }
 
     /// The kernels of `step`. `routing` draws the experts each token's router picks (uniform and
@@ -148,7 +152,9 @@ public struct ForwardPass: Sendable {
             out.append(LLMKernel(name: "\(blk).set_rows_v", kernelClass: .elementwise, layer: layer, weightOffset: 0, weightBytes: 0,
                                  kvOffset: kvBase, kvReadBytes: 0, kvWriteBytes: written, activationBytes: kBytes, flops: 0, matrix: nil))
             // Attention reads the K and V of every cached token (and the new ones) of each sequence.
-            let cached = UInt64(model.cachedTokens(layer: layer, contextTokens: step.contextTokens + step.tokensPerSequence))
+            let context = step.contextTokens + step.tokensPerSequence
+            let padded = (context + kvPaddingTokens - 1) / kvPaddingTokens * kvPaddingTokens
+            let cached = UInt64(model.cachedTokens(layer: layer, contextTokens: padded))
             let attended = decode ? cached : (cached + UInt64(step.contextTokens) + 1) / 2
             // A prefill's attention is compute-bound: Q·Kᵀ and P·V over the attended tokens, on
             // the tensor cores as a matrix of tokens × attended × (2 · heads · head dim).

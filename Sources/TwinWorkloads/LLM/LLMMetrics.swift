@@ -39,65 +39,63 @@ public enum LLMMetrics {
 
     public static func declaration(_ name: String) -> Declaration? { declarations.first { $0.name == name } }
 
-    /// The metrics of `plan`, whose first phase is program step `firstStep`, from `stepEndsPs`
-    /// (every program step's end), the run's metrics and the DRAM's peak. Steps the run did not
-    /// reach count as not run: rates are over what finished.
-    public static func metrics(_ plan: LLMPlan, firstStep: Int, stepEndsPs: [UInt64], runMetrics: [MetricValue],
+    /// The metrics of `plan`, whose first phase is program step `firstStep`, from `stepTimes`
+    /// (every program step's time over its runs), the run's metrics and the DRAM's peak. Work the
+    /// run did not finish (a forward step cut short, a loop's last iteration) counts as not run:
+    /// rates are over what finished.
+    public static func metrics(_ plan: LLMPlan, firstStep: Int, stepTimes: StepTimes, runMetrics: [MetricValue],
                                peakBandwidthBytesPerSecond: Double) -> [MetricValue] {
         let w = plan.workload
-        let startPs = firstStep == 0 ? 0 : stepEndsPs[firstStep - 1]
-        var forwardPs = [UInt64](repeating: 0, count: plan.forwardSteps.count)
-        var forwardDone = [Bool](repeating: false, count: plan.forwardSteps.count)
-        var classPs = [[UInt64]](repeating: [UInt64](repeating: 0, count: timeClasses.count), count: 2)
-        var previous = startPs
-        var kernels = 0
+        var forwardSeconds = [Double](repeating: 0, count: plan.forwardSteps.count)
+        // Runs of each forward step that finished: its last step's.
+        var forwardRuns = [UInt64](repeating: 0, count: plan.forwardSteps.count)
+        var classSeconds = [[Double]](repeating: [Double](repeating: 0, count: timeClasses.count), count: 2)
+        var kernels: UInt64 = 0
         for (offset, part) in plan.parts.enumerated() {
             let step = firstStep + offset
-            guard step < stepEndsPs.count else { break }
-            let span = stepEndsPs[step] - previous
-            previous = stepEndsPs[step]
-            forwardPs[part.forwardStep] += span
-            forwardDone[part.forwardStep] = offset + 1 == plan.parts.count || plan.parts[offset + 1].forwardStep != part.forwardStep
+            let seconds = stepTimes.seconds[step], runs = stepTimes.runs[step]
+            forwardSeconds[part.forwardStep] += seconds
+            if offset + 1 == plan.parts.count || plan.parts[offset + 1].forwardStep != part.forwardStep { forwardRuns[part.forwardStep] = runs }
             let slot: Int
             switch part.part {
             case .kernel(let kernelClass):
                 slot = KernelClass.allCases.firstIndex(of: kernelClass)!
-                kernels += 1
+                kernels += runs
             case .launchGap: slot = timeClasses.count - 2
             case .host: slot = timeClasses.count - 1
             }
-            classPs[plan.forwardSteps[part.forwardStep].tokensPerSequence == 1 ? 0 : 1][slot] += span
+            classSeconds[plan.forwardSteps[part.forwardStep].tokensPerSequence == 1 ? 0 : 1][slot] += seconds
         }
         var out: [MetricValue] = []
         func add(_ name: String, _ value: Double) { out.append(MetricValue(name: name, value: value, unit: declaration(name)!.unit)) }
         let prefill = plan.forwardSteps.indices.filter { plan.forwardSteps[$0].tokensPerSequence > 1 || w.mode == .prefill }
         let decode = plan.forwardSteps.indices.filter { !prefill.contains($0) }
-        let prefillDone = prefill.filter { forwardDone[$0] }, decodeDone = decode.filter { forwardDone[$0] }
-        let prefillS = Double(prefillDone.reduce(0) { $0 + forwardPs[$1] }) * 1e-12
-        let decodeS = Double(decodeDone.reduce(0) { $0 + forwardPs[$1] }) * 1e-12
+        let prefillDone = prefill.filter { forwardRuns[$0] > 0 }, decodeDone = decode.filter { forwardRuns[$0] > 0 }
+        let prefillS = prefillDone.reduce(0) { $0 + forwardSeconds[$1] }
+        let decodeS = decodeDone.reduce(0) { $0 + forwardSeconds[$1] }
         let promptTokens = Double(prefillDone.reduce(0) { $0 + plan.forwardSteps[$1].tokens })
-        let outputSteps = Double(decodeDone.count)
+        let outputSteps = Double(decodeDone.reduce(0) { $0 + forwardRuns[$1] })
+        /// A per-forward-step amount over the decode steps that finished, each as many times as it ran.
+        func decodeTotal(_ perStep: [UInt64]) -> Double { decodeDone.reduce(0) { $0 + Double(perStep[$1]) * Double(forwardRuns[$1]) } }
         if !prefill.isEmpty {
             add("llm.prefill.tokens_per_s", prefillS > 0 ? promptTokens / prefillS : 0)
             add("llm.time_to_first_token", prefillDone.isEmpty ? 0 : prefillS * 1e3)
             add("llm.prefill.flops_per_token", promptTokens > 0 ? Double(prefillDone.reduce(0) { $0 + plan.stepFlops[$1] }) / promptTokens : 0)
-            for (slot, name) in timeClasses.enumerated() { add("llm.prefill.time.\(name)", Double(classPs[1][slot]) * 1e-9) }
+            for (slot, name) in timeClasses.enumerated() { add("llm.prefill.time.\(name)", classSeconds[1][slot] * 1e3) }
         }
         if !decode.isEmpty {
             let perSequence = decodeS > 0 ? outputSteps / decodeS : 0
             add("llm.decode.tokens_per_s", perSequence)
             add("llm.decode.tokens_per_s.aggregate", perSequence * Double(w.batch))
             add("llm.decode.time_per_token", outputSteps > 0 ? decodeS / outputSteps * 1e3 : 0)
-            let bytes = Double(decodeDone.reduce(0) { $0 + plan.stepBytes[$1] })
             let tokens = outputSteps * Double(w.batch)
-            add("llm.decode.bytes_per_token", tokens > 0 ? bytes / tokens : 0)
-            add("llm.decode.flops_per_token", tokens > 0 ? Double(decodeDone.reduce(0) { $0 + plan.stepFlops[$1] }) / tokens : 0)
-            let memoryBytes = Double(decodeDone.reduce(0) { $0 + plan.stepMemoryBytes[$1] })
-            let bandwidth = decodeS > 0 ? memoryBytes / decodeS / 1e9 : 0
+            add("llm.decode.bytes_per_token", tokens > 0 ? decodeTotal(plan.stepBytes) / tokens : 0)
+            add("llm.decode.flops_per_token", tokens > 0 ? decodeTotal(plan.stepFlops) / tokens : 0)
+            let bandwidth = decodeS > 0 ? decodeTotal(plan.stepMemoryBytes) / decodeS / 1e9 : 0
             add("llm.decode.bandwidth", bandwidth)
             let peak = peakBandwidthBytesPerSecond / 1e9
             add("llm.decode.bandwidth_share", peak > 0 ? bandwidth / peak : 0)
-            for (slot, name) in timeClasses.enumerated() { add("llm.decode.token_time.\(name)", outputSteps > 0 ? Double(classPs[0][slot]) * 1e-6 / outputSteps : 0) }
+            for (slot, name) in timeClasses.enumerated() { add("llm.decode.token_time.\(name)", outputSteps > 0 ? classSeconds[0][slot] * 1e6 / outputSteps : 0) }
         }
         let energy = runMetrics.first { $0.name == "energy.total" }?.value ?? 0
         let processed = promptTokens + outputSteps * Double(w.batch)

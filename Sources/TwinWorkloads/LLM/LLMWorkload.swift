@@ -37,13 +37,23 @@ public struct LLMWorkload: Sendable, Equatable {
         self.outputTokens = outputTokens
     }
 
-    /// The forward steps, in order.
-    public var forwardSteps: [ForwardStep] {
-        var steps: [ForwardStep] = []
-        if mode != .decode { steps.append(ForwardStep(sequences: batch, tokensPerSequence: promptTokens, contextTokens: 0)) }
+    /// The forward steps, in order, each with the number of times it runs in a row: the
+    /// prompt's once; decode steps whose attention reads the same padded KV length
+    /// (`SoftwareProfile.kvPaddingTokens`) have the same kernels, so they are one step run
+    /// that many times (its experts drawn once).
+    public var forwardSteps: [(step: ForwardStep, repeats: Int)] {
+        var steps: [(step: ForwardStep, repeats: Int)] = []
+        if mode != .decode { steps.append((ForwardStep(sequences: batch, tokensPerSequence: promptTokens, contextTokens: 0), 1)) }
         if mode != .prefill {
             let start = mode == .decode ? contextTokens : promptTokens
-            for token in 0..<outputTokens { steps.append(ForwardStep(sequences: batch, tokensPerSequence: 1, contextTokens: start + token)) }
+            var token = 0
+            while token < outputTokens {
+                // The tokens until the attended length (context and the new token) passes the padding.
+                let attended = profile.padded(start + token + 1)
+                let run = min(outputTokens - token, attended - (start + token))
+                steps.append((ForwardStep(sequences: batch, tokensPerSequence: 1, contextTokens: start + token), run))
+                token += run
+            }
         }
         return steps
     }
@@ -57,10 +67,13 @@ public struct LLMWorkload: Sendable, Equatable {
         }
     }
 
-    /// What it takes of memory: its KV cache for the longest context, the activations of its
-    /// largest step.
+    /// The KV cache's length per sequence: the longest context, padded.
+    public var kvCacheTokens: Int { profile.padded(maximumContextTokens) }
+
+    /// What it takes of memory: its KV cache for the longest context (padded), the activations of
+    /// its largest step.
     public var footprint: ModelFootprint {
-        ModelFootprint(model, variant, kvCache: kvCache, sequences: batch, contextTokens: maximumContextTokens,
+        ModelFootprint(model, variant, kvCache: kvCache, sequences: batch, contextTokens: kvCacheTokens,
                        tokensPerStep: batch * (mode == .decode ? 1 : max(promptTokens, 1)))
     }
 }
@@ -84,6 +97,10 @@ public struct LLMPlan: Sendable {
     public var parts: [(forwardStep: Int, part: LLMStepPart)] = []
     /// Per forward step: its tokens, and the bytes and FLOPs of its kernels.
     public var forwardSteps: [ForwardStep] = []
+    /// Per forward step: how many times it runs in a row.
+    public var repeats: [Int] = []
+    /// The forward steps that run more than once, as loops over the plan's steps (one per phase).
+    public var loops: [ProgramLoop] = []
     public var stepBytes: [UInt64] = []
     /// Per forward step: the bytes of weights and KV cache its kernels read and write, which
     /// come from and go to DRAM (activations stay in the L2).
@@ -103,11 +120,15 @@ public struct LLMPlan: Sendable {
                 weightsBase: UInt64, kvBase: UInt64, activationsBase: UInt64, seed: UInt64) {
         self.workload = workload
         let pass = ForwardPass(model: workload.model, variant: workload.variant, kvCache: workload.kvCache,
-                               maximumContextTokens: workload.maximumContextTokens)
+                               maximumContextTokens: workload.kvCacheTokens, kvPaddingTokens: workload.profile.kvPaddingTokens)
         var routing = RandomStream(seed: seed, purpose: .expertRouting)
-        forwardSteps = workload.forwardSteps
+        let steps = workload.forwardSteps
+        forwardSteps = steps.map(\.step)
+        repeats = steps.map(\.repeats)
         let profile = workload.profile
         for (index, step) in forwardSteps.enumerated() {
+            let first = phases.count
+            defer { if repeats[index] > 1 { loops.append(ProgramLoop(steps: first..<phases.count, iterations: UInt64(repeats[index]))) } }
             let kernels = pass.kernels(step, routing: &routing)
             stepBytes.append(kernels.reduce(0) { $0 + $1.bytes })
             stepMemoryBytes.append(kernels.reduce(0) { $0 + $1.weightBytes + $1.kvReadBytes + $1.kvWriteBytes })

@@ -13,15 +13,27 @@ public struct SoftwareProfile: Sendable, Equatable {
     public var hostPerStep: SimDuration
     /// Grace cores busy during that host work (they draw the CPU rails' power).
     public var hostCores: Int
+    /// Attention reads the KV cache up to the context rounded up to a multiple of this many
+    /// tokens (the padded cells are masked, but read): 1 for none. It also sets how many decode
+    /// tokens in a row have the same kernels, which fast mode runs as one loop.
+    public var kvPaddingTokens: Int
     /// Where each value comes from, by key.
     public var sources: [String: String]
 
-    public init(name: String, summary: String, kernelGap: SimDuration, hostPerStep: SimDuration, hostCores: Int, sources: [String: String]) {
+    public init(name: String, summary: String, kernelGap: SimDuration, hostPerStep: SimDuration, hostCores: Int,
+                kvPaddingTokens: Int = 1, sources: [String: String]) {
+        precondition(kvPaddingTokens >= 1, "KV padding is at least one token")
         self.name = name
         self.summary = summary
         self.kernelGap = kernelGap
         self.hostPerStep = hostPerStep
         self.hostCores = hostCores
+        self.kvPaddingTokens = kvPaddingTokens
         self.sources = sources
+    }
+
+    /// `tokens` rounded up to the padding.
+    public func padded(_ tokens: Int) -> Int {
+        (tokens + kvPaddingTokens - 1) / kvPaddingTokens * kvPaddingTokens
     }
 }
