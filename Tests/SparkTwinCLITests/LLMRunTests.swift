@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TwinResults
 import TwinRun
 import TwinScenario
 
@@ -88,5 +89,36 @@ import TwinScenario
             return text.contains("weights: expected one of llama-3.1-8b's weights (bf16, fp8, nvfp4), found \"int3\"")
                 && text.contains("workload.0.tokens: expected a value from 1") && text.contains("workload.0.prompt: unknown key")
         }
+    }
+
+    @Test func decodeTokensWithTheSamePaddedKVLengthRunAsOneLoop() throws {
+        // From 100 tokens of context, 600 tokens: llama.cpp pads the attended length to 256, so
+        // the tokens attend 256 (156 of them), 512 (256) and 768 (188) cells.
+        let scenario = try Self.scenario("kind: llm-decode, model: llama-3.2-3b, batch: 1, context: 100, tokens: 600")
+        let plan = scenario.nodes[0].llm[0].plan
+        #expect(plan.repeats == [156, 256, 188])
+        #expect(plan.loops.map(\.iterations) == [156, 256, 188])
+        #expect(scenario.program.loops.count == 3)
+        // KV bytes read per token grow linearly with the padded length: 256 more cells each time.
+        let kv = plan.stepMemoryBytes
+        #expect(kv[1] - kv[0] == kv[2] - kv[1])
+        #expect(kv[1] - kv[0] == 256 * 28 * 2 * 8 * 128 * 2)  // cells × layers × (K, V) × KV heads × head dim × bf16
+        let metrics = try Self.metrics("kind: llm-decode, model: llama-3.2-3b, batch: 1, context: 100, tokens: 600")
+        #expect(metrics["llm.kernels"] == Double(600 * plan.parts.filter { if case .kernel = $0.part { true } else { false } }.count / 3))
+    }
+
+    @Test func keptUnitCostsMakeASecondRunMeasureNothingAndGiveTheSameResults() throws {
+        let store = try ResultStore()
+        let scenario = try Self.scenario("kind: llm-decode, model: llama-3.2-3b, batch: 1, context: 200, tokens: 100")
+        let cold = ScenarioRunner.run(scenario, keptCosts: store)
+        let warm = ScenarioRunner.run(scenario, keptCosts: store)
+        func values(_ outcome: RunOutcome) -> [String: Double] {
+            Dictionary(outcome.metrics.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+        }
+        let c = values(cold), w = values(warm)
+        #expect(c["fast.detailed_runs"]! > 0)
+        #expect(w["fast.detailed_runs"] == 0)
+        #expect(c.filter { $0.key != "fast.detailed_runs" } == w.filter { $0.key != "fast.detailed_runs" })
+        #expect(cold.signals.map(\.values) == warm.signals.map(\.values))
     }
 }

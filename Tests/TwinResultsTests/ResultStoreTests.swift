@@ -12,8 +12,24 @@ import TwinResults
 
     @Test func migrationsCreateTheSchema() throws {
         let store = try ResultStore()
-        #expect(try store.appliedMigrations() == ["v1 runs, metrics, expectations, series", "v2 labels"])
+        #expect(try store.appliedMigrations() == ["v1 runs, metrics, expectations, series", "v2 labels", "v3 unit costs"])
         #expect(try store.runs().isEmpty)
+    }
+
+    @Test func unitCostsAreKeptExactlyPerMachine() throws {
+        let store = try ResultStore()
+        // Values that a decimal round trip would change.
+        let values = (0..<12).map { 1.0 / Double($0 + 3) + 1e-17 * Double($0) }
+        try store.insertUnitCosts(machineKey: "m1", [("a", values), ("b", values.map { $0 * 2 })])
+        // A signature already kept stays as it is.
+        try store.insertUnitCosts(machineKey: "m1", [("a", values.map { $0 * 3 })])
+        try store.insertUnitCosts(machineKey: "m2", [("a", values.map { -$0 })])
+        let kept = try store.unitCosts(machineKey: "m1")
+        #expect(kept.count == 2)
+        #expect(kept["a"] == values)
+        #expect(kept["b"] == values.map { $0 * 2 })
+        #expect(try store.unitCosts(machineKey: "m2")["a"] == values.map { -$0 })
+        #expect(try store.unitCosts(machineKey: "none").isEmpty)
     }
 
     @Test func labelsTravelWithTheirRun() throws {

@@ -154,6 +154,12 @@ public struct FastMachine: ~Copyable {
         var iterationsLeft: UInt64
         /// The fraction of the iteration in progress still to run.
         var fractionLeft = 1.0
+        /// Iterations finished, and how much of them ran at each clock: the steps' times are
+        /// their costs at those clocks, weighted so (`flush`).
+        var finished: UInt64 = 0
+        var finishedAt: [Double: Double] = [:]
+        /// How much of the iteration in progress ran at each clock.
+        var inProgressAt: [Double: Double] = [:]
 
         init(loop: ProgramLoop, block: UnitCostTable.LoopBlock) {
             self.loop = loop
@@ -457,12 +463,15 @@ public struct FastMachine: ~Copyable {
         nowPs += stepPs
         eventsHandled += 1
         run.fractionLeft = stepPs == remainingPs ? 0 : run.fractionLeft - fraction
-        stepTimes.addBlock(run.loop.steps, seconds: cost.stepSeconds, scale: fraction, commit: run.fractionLeft == 0)
+        run.inProgressAt[power.gpuHz, default: 0] += fraction
         guard run.fractionLeft == 0 else {
             iterating = run
             return
         }
         kernels += cost.gemmKernels
+        run.finished += 1
+        for (hz, part) in run.inProgressAt { run.finishedAt[hz, default: 0] += part }
+        run.inProgressAt.removeAll(keepingCapacity: true)
         run.iterationsLeft -= 1
         run.fractionLeft = 1
         if run.iterationsLeft > 0 {
@@ -470,8 +479,20 @@ public struct FastMachine: ~Copyable {
             return
         }
         iterating = nil
+        flush(run)
         cursor.finishLoop(run.loop)
         moveOn()
+    }
+
+    /// Adds a loop's finished iterations to the step times: each step's cost at each clock,
+    /// weighted by the iterations' time there (in clock order, so the sums are the same in
+    /// every process).
+    mutating func flush(_ run: LoopIterations) {
+        for hz in run.finishedAt.keys.sorted() {
+            stepTimes.addIterations(run.loop.steps, seconds: costs.blockCost(run.block, gpuHz: hz).stepSeconds,
+                                    weight: run.finishedAt[hz]!, iterations: 0)
+        }
+        stepTimes.addIterations(run.loop.steps, seconds: Array(repeating: 0, count: run.loop.steps.count), weight: 0, iterations: run.finished)
     }
 
     mutating func takeSample() {
@@ -509,6 +530,8 @@ public struct FastMachine: ~Copyable {
     /// mode), and a last, partial sample.
     public mutating func finish() {
         if !workloadFinished && !phases.isEmpty { endStep() }
+        // A loop's finished iterations count; the one in progress does not.
+        if let run = iterating { flush(run) }
         if !workloadFinished && !waitingForCPUTrack, case .kernel(let values) = phases[phaseIndex], unitFractionLeft > 0 {
             // The phase cut short: the part of its unit done.
             accountKernel(values, costs.cost(phase: phaseIndex, gpuHz: power.gpuHz, first: firstUnit).kernelTotals, fraction: 1 - unitFractionLeft)

@@ -161,15 +161,12 @@ public struct StepTimes: Sendable, Equatable {
         }
     }
 
-    /// `scale` of an iteration of a block ran, each step for `spent[i]` seconds per iteration;
-    /// `commit` when that ends the iteration.
-    mutating func addBlock(_ block: Range<Int>, seconds spent: [Double], scale: Double, commit: Bool) {
-        for (offset, s) in block.enumerated() { pending[s] += spent[offset] * scale }
-        guard commit else { return }
-        for s in block {
-            seconds[s] += pending[s]
-            pending[s] = 0
-            runs[s] += 1
+    /// `iterations` whole iterations of a block ran, each step for `weight × spent[i]` seconds in
+    /// all (the iterations' time at each clock, summed by the caller).
+    mutating func addIterations(_ block: Range<Int>, seconds spent: [Double], weight: Double, iterations: UInt64) {
+        for (offset, s) in block.enumerated() {
+            seconds[s] += spent[offset] * weight
+            runs[s] += iterations
         }
     }
 }
