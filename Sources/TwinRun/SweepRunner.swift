@@ -41,9 +41,10 @@ public struct SweepSummary: Sendable {
 /// Runs a sweep's points on local cores, each point single-threaded and deterministic, all into
 /// one database. Points already finished there (same scenario hash, same sweep label) are
 /// skipped, so a killed sweep resumes where it stopped. A point that cannot be loaded or run
-/// is stored as a failed run with its error; the others go on.
+/// is stored as a failed run with its error; the others go on. Fast-mode points read and add to
+/// the unit costs the database keeps (`keepCosts`), as `run` does.
 public enum SweepRunner {
-    public static func run(_ sweep: Sweep, points: [Sweep.Point], jobs: Int, store: ResultStore,
+    public static func run(_ sweep: Sweep, points: [Sweep.Point], jobs: Int, store: ResultStore, keepCosts: Bool = true,
                            progress: (@Sendable (SweepProgress) -> Void)? = nil) throws -> SweepSummary {
         let finished = try store.finishedScenarioHashes(label: sweep.label)
         let baseText = (try? ScenarioLoader.readText(path: sweep.scenarioPath)) ?? ""
@@ -74,7 +75,7 @@ public enum SweepRunner {
                     continue
                 }
                 report()
-                let outcome = ScenarioRunner.run(scenario, stop: { state.isStopped })
+                let outcome = ScenarioRunner.run(scenario, keptCosts: keepCosts ? store : nil, stop: { state.isStopped })
                 var message: String?
                 if outcome.interrupted {
                     state.abandon()

@@ -32,6 +32,9 @@ struct SweepCommand: ParsableCommand {
     @Flag(help: "Show the progress bar on standard error even when it is not a terminal.")
     var progress = false
 
+    @Flag(help: "Fast mode: measure every unit cost anew, without reading or adding to the costs the database keeps.")
+    var cold = false
+
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
@@ -78,7 +81,7 @@ struct SweepCommand: ParsableCommand {
         }
         let summary: SweepSummary
         do {
-            summary = try SweepRunner.run(sweep, points: points, jobs: jobs, store: store, progress: report)
+            summary = try SweepRunner.run(sweep, points: points, jobs: jobs, store: store, keepCosts: !cold, progress: report)
         } catch {
             throw CleanExit.message(error: "\(error)")
         }
