@@ -92,13 +92,13 @@ struct ProgramLoopTests {
 
     @Test func aKeptCostIsFoundByItsSignatureAndNotMeasuredAgain() {
         let read = [WorkloadPhase.streamRead(StreamReadPhase(bufferBytes: 1 << 20, totalBytes: 1 << 20, pattern: .sequential, count: 3))]
-        var cold = FastMachine(config: config, workload: read, settings: settings, costStore: UnitCostStore(machineKey: "k", known: [:]))
+        var cold = FastMachine(config: config, program: Program(phases: read), settings: settings, costStore: UnitCostStore(machineKey: "k", known: [:]))
         _ = cold.run(until: .zero + settings.duration)
         cold.finish()
         let kept = cold.costStore!
         #expect(cold.characterisation.runs == 1)
         #expect(kept.added.count == 2)  // the cold and the warm unit
-        var warm = FastMachine(config: config, workload: read, settings: settings,
+        var warm = FastMachine(config: config, program: Program(phases: read), settings: settings,
                                costStore: UnitCostStore(machineKey: "k", known: Dictionary(uniqueKeysWithValues: kept.added.map { ($0.signature, $0.values) })))
         _ = warm.run(until: .zero + settings.duration)
         warm.finish()
@@ -106,7 +106,8 @@ struct ProgramLoopTests {
         #expect(warm.costStore!.added.isEmpty)
         let without = { (metrics: [MetricValue]) in metrics.filter { $0.name != "fast.detailed_runs" } }
         #expect(without(warm.metrics) == without(cold.metrics))
-        #expect(warm.series.map(\.values) == cold.series.map(\.values))
+        let warmSeries = warm.series.map { $0.values }, coldSeries = cold.series.map { $0.values }
+        #expect(warmSeries == coldSeries)
     }
 
     @Test func canonicalTextDoesNotDependOnADictionarysOrder() {

@@ -19,16 +19,17 @@ import TwinResults
     @Test func unitCostsAreKeptExactlyPerMachine() throws {
         let store = try ResultStore()
         // Values that a decimal round trip would change.
-        let values = (0..<12).map { 1.0 / Double($0 + 3) + 1e-17 * Double($0) }
-        try store.insertUnitCosts(machineKey: "m1", [("a", values), ("b", values.map { $0 * 2 })])
+        let values: [Double] = (0..<12).map { (i: Int) -> Double in 1.0 / Double(i + 3) }
+        let doubled: [Double] = values.map { $0 * 2 }, tripled: [Double] = values.map { $0 * 3 }, negated: [Double] = values.map { -$0 }
+        try store.insertUnitCosts(machineKey: "m1", [("a", values), ("b", doubled)])
         // A signature already kept stays as it is.
-        try store.insertUnitCosts(machineKey: "m1", [("a", values.map { $0 * 3 })])
-        try store.insertUnitCosts(machineKey: "m2", [("a", values.map { -$0 })])
+        try store.insertUnitCosts(machineKey: "m1", [("a", tripled)])
+        try store.insertUnitCosts(machineKey: "m2", [("a", negated)])
         let kept = try store.unitCosts(machineKey: "m1")
         #expect(kept.count == 2)
         #expect(kept["a"] == values)
-        #expect(kept["b"] == values.map { $0 * 2 })
-        #expect(try store.unitCosts(machineKey: "m2")["a"] == values.map { -$0 })
+        #expect(kept["b"] == doubled)
+        #expect(try store.unitCosts(machineKey: "m2")["a"] == negated)
         #expect(try store.unitCosts(machineKey: "none").isEmpty)
     }
 
