@@ -44,9 +44,24 @@ public enum ProfileFile {
         let host = sourced("hostPerStep", .time, range: 0...10)
         let cores = sourced("hostCores", .count, range: 0...64)
         let padding = sourced("kvPaddingTokens", .count, range: 1...65_536)
+        let mmq = sourced("quantizedGEMMEfficiency", .ratio, range: 0.001...1)
+        var mmqPrecision: Precision?
+        if let node = top.required("quantizedGEMMPrecision", "a mapping of value and source", sink: &sink),
+           var reader = MappingReader(node, path: "quantizedGEMMPrecision", sink: &sink) {
+            if let value = reader.required("value", "fp8 (int8 MMA) or fp4", sink: &sink) {
+                let text = sink.string(value, "quantizedGEMMPrecision.value")
+                mmqPrecision = text == "fp8" ? .fp8 : text == "fp4" ? .fp4 : nil
+                if let text, mmqPrecision == nil { sink.error(value, "quantizedGEMMPrecision.value", "expected fp8 (int8 MMA) or fp4, found \"\(text)\"") }
+            }
+            if let source = sink.string(reader.required("source", "where the value comes from", sink: &sink), "quantizedGEMMPrecision.source") {
+                sources["quantizedGEMMPrecision"] = source
+            }
+            reader.rejectUnknownKeys(sink: &sink)
+        }
         top.rejectUnknownKeys(sink: &sink)
-        guard let name, let gap, let host, let cores, let padding else { return nil }
+        guard let name, let gap, let host, let cores, let padding, let mmq, let mmqPrecision else { return nil }
         return SoftwareProfile(name: name, summary: summary, kernelGap: SimDuration(seconds: gap), hostPerStep: SimDuration(seconds: host),
-                               hostCores: Int(cores), kvPaddingTokens: Int(padding), sources: sources)
+                               hostCores: Int(cores), kvPaddingTokens: Int(padding), quantizedGEMMEfficiency: mmq,
+                               quantizedGEMMPrecision: mmqPrecision, sources: sources)
     }
 }

@@ -121,4 +121,20 @@ import TwinScenario
         #expect(c.filter { $0.key != "fast.detailed_runs" } == w.filter { $0.key != "fast.detailed_runs" })
         #expect(cold.signals.map(\.values) == warm.signals.map(\.values))
     }
+
+    @Test func quantizedGEMMsRunAtTheProfilesEfficiencyOfTheInt8Rate() throws {
+        // llama.cpp's MMQ prefill of a Q8_0 model at the profile's efficiency, and at half of it.
+        let given = try String(contentsOfFile: packageRoot.appendingPathComponent("Scenarios/profiles/llama.cpp.yaml").path, encoding: .utf8)
+        let half = temporaryPath("llama.cpp-half.yaml")
+        try given.replacingOccurrences(of: "quantizedGEMMEfficiency:\n  value: 0.132", with: "quantizedGEMMEfficiency:\n  value: 0.066")
+            .write(toFile: half, atomically: true, encoding: .utf8)
+        let phase = "kind: llm-prefill, model: qwen2.5-7b, weights: gguf-q8_0, prompt: 1024"
+        let full = try Self.metrics(phase)
+        let slower = try Self.metrics(phase + ", profile: \(half)")
+        let ratio = slower["llm.prefill.time.gemm"]! / full["llm.prefill.time.gemm"]!
+        #expect(ratio > 1.9 && ratio < 2.05, "\(ratio)")
+        // A bf16 model's GEMMs are cuBLAS's, at the full rate whatever the efficiency.
+        let bf16 = "kind: llm-prefill, model: qwen2.5-7b, weights: bf16, prompt: 1024"
+        #expect(try Self.metrics(bf16)["llm.prefill.time.gemm"] == Self.metrics(bf16 + ", profile: \(half)")["llm.prefill.time.gemm"])
+    }
 }

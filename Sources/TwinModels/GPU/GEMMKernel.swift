@@ -95,7 +95,7 @@ public struct GEMMKernel: Sendable, Equatable {
         footprint = CTAFootprint(threads: phase.threadsPerCTA, registersPerThread: registersPerThread, sharedMemoryBytes: sharedMemoryPerCTA)
         (ctasPerSM, occupancyLimit) = footprint.ctasPerSM(on: gpu)
         let flops = 2 * Double(phase.tileM * phase.tileN * phase.tileK)
-        let rate = gpu.peakFlopsPerCycle(phase.precision, sparse: phase.sparse) * gpu.mmaEfficiency
+        let rate = gpu.peakFlopsPerCycle(phase.precision, sparse: phase.sparse) * gpu.mmaEfficiency * phase.mathEfficiency
         cyclesPerStep = rate > 0 ? max(1, UInt64((flops / rate).rounded(.up))) : .max
     }
 

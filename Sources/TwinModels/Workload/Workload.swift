@@ -100,6 +100,10 @@ public struct GEMMPhase: Sendable, Hashable {
     public var hostInterval: SimDuration
     /// Runs only the first CTAs of the grid, in launch order; fast mode samples long kernels so.
     public var ctaLimit: UInt64?
+    /// The fraction of the machine's MMA rate (`gpu.mmaEfficiency` of the peak) this kernel's
+    /// math reaches: 1 for a library GEMM like the calibration's, less for a kernel that does
+    /// other work between its MMAs (llama.cpp's MMQ dequantizes its weight tiles to int8).
+    public var mathEfficiency: Double = 1
 
     public init(m: UInt64, n: UInt64, k: UInt64, precision: Precision, sparse: Bool = false,
                 tileM: UInt64 = 128, tileN: UInt64 = 128, tileK: UInt64 = 64, stages: UInt64 = 3,

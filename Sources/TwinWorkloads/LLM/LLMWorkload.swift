@@ -151,15 +151,21 @@ public struct LLMPlan: Sendable {
 
     mutating func append(contentsOf kernel: LLMKernel, index: Int, gemmDefaults: GEMMPhase, ridgeFlopsPerByte: [Precision: Double],
                          weightsBase: UInt64, kvBase: UInt64, activationsBase: UInt64) {
+        // The ridge point of the rate the kernel reaches: a slower kernel is compute-bound sooner.
+        let format = kernel.matrix?.format ?? .bf16
+        let quantized = format.quantizesActivations
+        let efficiency = quantized ? workload.profile.quantizedGEMMEfficiency : 1
+        let precision = quantized ? workload.profile.quantizedGEMMPrecision : Self.tensorPrecision(format)
         let computeBound = kernel.weightBytes == 0
-            || Double(kernel.flops) / Double(kernel.weightBytes) >= ridgeFlopsPerByte[Self.tensorPrecision(kernel.matrix?.format ?? .bf16)] ?? 0
+            || Double(kernel.flops) / Double(kernel.weightBytes) >= (ridgeFlopsPerByte[precision] ?? 0) * efficiency
         if kernel.onTensorCores && computeBound, let shape = kernel.matrix {
             var gemm = gemmDefaults
             gemm.m = UInt64((shape.tokens + shape.groups - 1) / shape.groups)
             gemm.count = UInt64(shape.groups)
             gemm.n = UInt64(shape.outputs)
             gemm.k = UInt64(shape.inputs)
-            gemm.precision = Self.tensorPrecision(shape.format)
+            gemm.precision = precision
+            gemm.mathEfficiency = efficiency
             gemm.launchOverhead = .zero
             let base = kernel.kernelClass == .attention ? kvBase + kernel.kvOffset : weightsBase + kernel.weightOffset
             append(.gemm(gemm), BufferPlacement(base: base, bytes: max(kernel.weightBytes, kernel.kvReadBytes)), 0, index, .kernel(kernel.kernelClass))

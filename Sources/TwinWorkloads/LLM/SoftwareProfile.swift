@@ -1,4 +1,5 @@
 import TwinCore
+import TwinModels
 
 /// The software around a model's kernels, as data (`Scenarios/profiles/<name>.yaml`): what a
 /// framework adds between kernels and between tokens. Every value carries its source.
@@ -17,12 +18,22 @@ public struct SoftwareProfile: Sendable, Equatable {
     /// tokens (the padded cells are masked, but read): 1 for none. It also sets how many decode
     /// tokens in a row have the same kernels, which fast mode runs as one loop.
     public var kvPaddingTokens: Int
+    /// The fraction of the tensor rate the framework's GEMMs over weights whose activations it
+    /// quantizes (llama.cpp's MMQ: Q8_0, Q4_0 and MXFP4 weights, more than 8 tokens) reach.
+    public var quantizedGEMMEfficiency: Double
+    /// The tensor precision those GEMMs run at: `fp8` for int8 MMA (the twin gives int8 FP8's
+    /// rate), `fp4` for FP4 MMA on MXFP4 and NVFP4 weights.
+    public var quantizedGEMMPrecision: Precision
     /// Where each value comes from, by key.
     public var sources: [String: String]
 
     public init(name: String, summary: String, kernelGap: SimDuration, hostPerStep: SimDuration, hostCores: Int,
-                kvPaddingTokens: Int = 1, sources: [String: String]) {
+                kvPaddingTokens: Int = 1, quantizedGEMMEfficiency: Double = 1, quantizedGEMMPrecision: Precision = .fp8,
+                sources: [String: String]) {
         precondition(kvPaddingTokens >= 1, "KV padding is at least one token")
+        precondition(quantizedGEMMEfficiency > 0 && quantizedGEMMEfficiency <= 1, "an efficiency is in (0, 1]")
+        self.quantizedGEMMEfficiency = quantizedGEMMEfficiency
+        self.quantizedGEMMPrecision = quantizedGEMMPrecision
         self.name = name
         self.summary = summary
         self.kernelGap = kernelGap
