@@ -211,27 +211,17 @@ struct UnitCostTable {
     /// One unit of a phase, as characterised alone: the first CTA waves of a long GEMM, the
     /// first 64 MiB of a long streaming pass, one copy, without launch and host pacing.
     static func contentionSample(_ phase: WorkloadPhase, on config: MachineConfig) -> WorkloadPhase {
-        switch phase {
+        switch characterised(phase) {
         case .gemm(var p):
             let kernel = GEMMKernel(p, on: config.compute)
             let wave = UInt64(config.compute.sms) * kernel.ctasPerSM
             if kernel.ctas > 8 * wave { p.ctaLimit = 3 * wave }
-            p.count = 1
-            p.launchOverhead = .zero
-            p.hostInterval = .zero
             return .gemm(p)
         case .streamRead(var p):
             p.totalBytes = min(p.totalBytes, streamSampleBytes)
-            p.count = 1
-            p.launchOverhead = .zero
-            p.hostInterval = .zero
-            p.passOverhead = .zero
             return .streamRead(p)
-        case .copy(var p):
-            p.count = 1
-            return .copy(p)
-        default:
-            return phase
+        case let unit:
+            return unit
         }
     }
 

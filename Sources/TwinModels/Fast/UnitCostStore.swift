@@ -45,7 +45,9 @@ public struct UnitCostStore: Sendable {
             return "[" + children.joined(separator: ", ") + "]"
         case .optional:
             return children.first ?? "nil"
-        case .struct, .class, .tuple, .enum where !children.isEmpty:
+        case .enum where children.isEmpty:
+            return "\(value)"
+        case .struct, .class, .tuple, .enum:
             return "\(mirror.subjectType)(" + children.joined(separator: ", ") + ")"
         default:
             return "\(value)"
