@@ -45,23 +45,34 @@ public enum ProfileFile {
         let cores = sourced("hostCores", .count, range: 0...64)
         let padding = sourced("kvPaddingTokens", .count, range: 1...65_536)
         let mmq = sourced("quantizedGEMMEfficiency", .ratio, range: 0.001...1)
-        var mmqPrecision: Precision?
-        if let node = top.required("quantizedGEMMPrecision", "a mapping of value and source", sink: &sink),
-           var reader = MappingReader(node, path: "quantizedGEMMPrecision", sink: &sink) {
-            if let value = reader.required("value", "fp8 (int8 MMA) or fp4", sink: &sink) {
-                let text = sink.string(value, "quantizedGEMMPrecision.value")
-                mmqPrecision = text == "fp8" ? .fp8 : text == "fp4" ? .fp4 : nil
-                if let text, mmqPrecision == nil { sink.error(value, "quantizedGEMMPrecision.value", "expected fp8 (int8 MMA) or fp4, found \"\(text)\"") }
+        /// A `{value:, source:}` entry whose value is one of `choices`.
+        func sourcedChoice(_ key: String, _ choices: [String: String]) -> String? {
+            guard let node = top.required(key, "a mapping of value and source", sink: &sink),
+                  var reader = MappingReader(node, path: key, sink: &sink) else { return nil }
+            let expected = choices.keys.sorted().map { "\($0)\(choices[$0]!.isEmpty ? "" : " (\(choices[$0]!))")" }.joined(separator: " or ")
+            var chosen: String?
+            if let value = reader.required("value", expected, sink: &sink), let text = sink.string(value, join(key, "value")) {
+                if choices[text] != nil { chosen = text } else { sink.error(value, join(key, "value"), "expected \(expected), found \"\(text)\"") }
             }
-            if let source = sink.string(reader.required("source", "where the value comes from", sink: &sink), "quantizedGEMMPrecision.source") {
-                sources["quantizedGEMMPrecision"] = source
-            }
+            if let source = sink.string(reader.required("source", "where the value comes from", sink: &sink), join(key, "source")) { sources[key] = source }
             reader.rejectUnknownKeys(sink: &sink)
+            return chosen
         }
+        let mmqPrecision = sourcedChoice("quantizedGEMMPrecision", ["fp8": "int8 MMA", "fp4": "FP4 MMA", "bf16": "BF16 MMA on dequantized tiles"])
+            .flatMap(Precision.init(rawValue:))
+        let smallBatch = sourcedChoice("smallBatchMatrices", ["stream": "GEMV kernels", "gemm": "the library GEMM"])
+            .flatMap(SoftwareProfile.SmallBatchMatrices.init(rawValue:))
+        let yesNo = ["true": "", "false": ""]
+        let mergedQKV = sourcedChoice("mergedQKV", yesNo), mergedGateUp = sourcedChoice("mergedGateUp", yesNo)
+        let fusedAddNorm = sourcedChoice("fusedAddNorm", yesNo)
         top.rejectUnknownKeys(sink: &sink)
-        guard let name, let gap, let host, let cores, let padding, let mmq, let mmqPrecision else { return nil }
-        return SoftwareProfile(name: name, summary: summary, kernelGap: SimDuration(seconds: gap), hostPerStep: SimDuration(seconds: host),
-                               hostCores: Int(cores), kvPaddingTokens: Int(padding), quantizedGEMMEfficiency: mmq,
-                               quantizedGEMMPrecision: mmqPrecision, sources: sources)
+        guard let name, let gap, let host, let cores, let padding, let mmq, let mmqPrecision, let smallBatch,
+              let mergedQKV, let mergedGateUp, let fusedAddNorm else { return nil }
+        var profile = SoftwareProfile(name: name, summary: summary, kernelGap: SimDuration(seconds: gap), hostPerStep: SimDuration(seconds: host),
+                                      hostCores: Int(cores), kvPaddingTokens: Int(padding), quantizedGEMMEfficiency: mmq,
+                                      quantizedGEMMPrecision: mmqPrecision, sources: sources)
+        profile.smallBatchMatrices = smallBatch
+        profile.fusions = KernelFusions(mergedQKV: mergedQKV == "true", mergedGateUp: mergedGateUp == "true", fusedAddNorm: fusedAddNorm == "true")
+        return profile
     }
 }

@@ -137,4 +137,21 @@ import TwinScenario
         let bf16 = "kind: llm-prefill, model: qwen2.5-7b, weights: bf16, prompt: 1024"
         #expect(try Self.metrics(bf16)["llm.prefill.time.gemm"] == Self.metrics(bf16 + ", profile: \(half)")["llm.prefill.time.gemm"])
     }
+
+    @Test func aFrameworksFusionsAndGEMMsShapeItsDecode() throws {
+        // Llama-3.2-3B (bf16, 28 layers), one decode token. llama.cpp: per layer the norm, Q, K,
+        // V, RoPE on Q, RoPE on K with its KV write, the V write, attention, O, add, norm, the
+        // fused gate+up, down and add (14), then the embedding, the final norm and the head.
+        let phase = "kind: llm-decode, model: llama-3.2-3b, batch: 1, tokens: 1"
+        let llamaCPP = try Self.metrics(phase)
+        #expect(llamaCPP["llm.kernels"] == Double(28 * 14 + 3))
+        // SGLang: QKV merged, the add fused with the next norm (the first layer's norm alone),
+        // gate_up then silu_and_mul (11 a layer), the embedding, the first norm and the head.
+        let sglang = try Self.metrics(phase + ", profile: sglang")
+        #expect(sglang["llm.kernels"] == Double(28 * 11 + 3))
+        // Its matrices are CUTLASS GEMMs at M = 1: the GEMM model's tiles in flight keep less
+        // of the DRAM busy than GEMVs streaming the same weights.
+        #expect(sglang["llm.decode.bandwidth"]! < 0.9 * llamaCPP["llm.decode.bandwidth"]!)
+        #expect(sglang["llm.decode.bytes_per_token"]! < llamaCPP["llm.decode.bytes_per_token"]!)  // no padding, fewer kernels
+    }
 }

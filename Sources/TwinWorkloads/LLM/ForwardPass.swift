@@ -48,6 +48,8 @@ public struct LLMKernel: Sendable, Equatable {
         /// chosen expert for routed experts (the tokens sorted by expert, as llama.cpp's
         /// `mm_ids_helper` does), else 1.
         public var groups = 1
+        /// A routed experts' matrix: each token meets only its chosen experts'.
+        public var routed = false
     }
 
     /// Bytes it moves in all.
@@ -86,13 +88,17 @@ public struct ForwardPass: Sendable {
     /// Attention reads the cache up to the context rounded up to this many tokens
     /// (`SoftwareProfile.kvPaddingTokens`).
     public let kvPaddingTokens: Int
+    /// The kernels the framework merges (llama.cpp's by default).
+    public let fusions: KernelFusions
 
-    public init(model: ModelDescription, variant: WeightVariant, kvCache: KVCacheFormat, maximumContextTokens: Int, kvPaddingTokens: Int = 1) {
+    public init(model: ModelDescription, variant: WeightVariant, kvCache: KVCacheFormat, maximumContextTokens: Int, kvPaddingTokens: Int = 1,
+                fusions: KernelFusions = KernelFusions()) {
         self.model = model
         self.variant = variant
         self.kvCache = kvCache
         self.maximumContextTokens = maximumContextTokens
         self.kvPaddingTokens = kvPaddingTokens
+        self.fusions = fusions
     }
 
     /// The kernels of `step`. `routing` draws the experts each token's router picks (uniform and
@@ -125,6 +131,7 @@ public struct ForwardPass: Sendable {
             let routed = group == .experts
             var shape = LLMKernel.MatrixShape(tokens: routed ? rows * f.expertsPerToken : rows, outputs: routed ? outputs / f.experts : outputs,
                                               inputs: inputs, format: format)
+            shape.routed = routed
             if routed, let experts = readBytes.map({ Int($0 / max(tensorBytes / UInt64(f.experts), 1)) }), experts > 0 { shape.groups = experts }
             let flops = routed ? 2 * UInt64(shape.tokens) * UInt64(shape.outputs) * UInt64(inputs) : 2 * UInt64(rows) * usedOutputs * UInt64(inputs)
             out.append(LLMKernel(name: name, kernelClass: cls, layer: layer, weightOffset: offset, weightBytes: weightBytes, kvOffset: 0,
@@ -136,12 +143,18 @@ public struct ForwardPass: Sendable {
                              weightBytes: UInt64(tokens) * variant.format(.embeddings).bytes(elements: UInt64(h)), kvOffset: 0, kvReadBytes: 0, kvWriteBytes: 0,
                              activationBytes: hiddenBytes, flops: 0, matrix: nil))
         let kvPerTokenLayer = model.kvBytesPerTokenPerLayer(kvCache)
+        let fused = fusions.fusedAddNorm
         for layer in 0..<model.layers {
             let blk = "blk.\(layer)"
-            elementwise("\(blk).attn_norm", layer: layer, bytes: 2 * hiddenBytes, flopsPerByte: 4)
-            matrix("\(blk).attn_q", .attention, layer: layer, outputs: a.heads * a.headDim, inputs: h, rows: tokens)
-            matrix("\(blk).attn_k", .attention, layer: layer, outputs: a.kvHeads * a.headDim, inputs: h, rows: tokens)
-            matrix("\(blk).attn_v", .attention, layer: layer, outputs: a.kvHeads * a.headDim, inputs: h, rows: tokens)
+            // With the add fused to the norm after it, a layer's first norm is the previous layer's last add.
+            if !fused || layer == 0 { elementwise("\(blk).attn_norm", layer: layer, bytes: 2 * hiddenBytes, flopsPerByte: 4) }
+            if fusions.mergedQKV {
+                matrix("\(blk).attn_qkv", .attention, layer: layer, outputs: (a.heads + 2 * a.kvHeads) * a.headDim, inputs: h, rows: tokens)
+            } else {
+                matrix("\(blk).attn_q", .attention, layer: layer, outputs: a.heads * a.headDim, inputs: h, rows: tokens)
+                matrix("\(blk).attn_k", .attention, layer: layer, outputs: a.kvHeads * a.headDim, inputs: h, rows: tokens)
+                matrix("\(blk).attn_v", .attention, layer: layer, outputs: a.kvHeads * a.headDim, inputs: h, rows: tokens)
+            }
             let qBytes = UInt64(tokens * a.heads * a.headDim) * f32, kBytes = UInt64(tokens * a.kvHeads * a.headDim) * f32
             elementwise("\(blk).rope_q", layer: layer, bytes: 2 * qBytes, flopsPerByte: 2)
             // RoPE on K fused with its KV write (set_rows), then V's write.
@@ -165,8 +178,12 @@ public struct ForwardPass: Sendable {
                                  activationBytes: 2 * qBytes,
                                  flops: 4 * UInt64(tokens) * UInt64(a.heads * a.headDim) * attended, matrix: scores))
             matrix("\(blk).attn_output", .attention, layer: layer, outputs: h, inputs: a.heads * a.headDim, rows: tokens)
-            elementwise("\(blk).add", layer: layer, bytes: 3 * hiddenBytes)
-            elementwise("\(blk).ffn_norm", layer: layer, bytes: 2 * hiddenBytes, flopsPerByte: 4)
+            if fused {
+                elementwise("\(blk).add.ffn_norm", layer: layer, bytes: 4 * hiddenBytes, flopsPerByte: 2)
+            } else {
+                elementwise("\(blk).add", layer: layer, bytes: 3 * hiddenBytes)
+                elementwise("\(blk).ffn_norm", layer: layer, bytes: 2 * hiddenBytes, flopsPerByte: 4)
+            }
             if f.isMixture {
                 matrix("\(blk).ffn_gate_inp", .router, layer: layer, outputs: f.experts, inputs: h, rows: tokens, kernelClass: .moe)
                 out.append(LLMKernel(name: "\(blk).topk_moe", kernelClass: .moe, layer: layer, weightOffset: 0, weightBytes: 0, kvOffset: 0,
@@ -183,7 +200,11 @@ public struct ForwardPass: Sendable {
             }
             if !f.isMixture || f.sharedExperts > 0 {
                 let width = f.size * max(f.sharedExperts, 1)
-                if decode && f.gated {
+                if f.gated && fusions.mergedGateUp {
+                    // One matrix of gate and up at every batch, then the SwiGLU kernel.
+                    matrix("\(blk).ffn_gate_up", .ffn, layer: layer, outputs: 2 * width, inputs: h, rows: tokens)
+                    elementwise("\(blk).silu_and_mul", layer: layer, bytes: UInt64(tokens * width) * f32 * 3, flopsPerByte: 2)
+                } else if decode && f.gated {
                     // At one token per sequence llama.cpp computes gate and up, and applies SwiGLU, in one kernel.
                     matrix("\(blk).ffn_gate_up", .ffn, layer: layer, outputs: 2 * width, inputs: h, rows: tokens, fused: 2)
                 } else {
@@ -193,9 +214,15 @@ public struct ForwardPass: Sendable {
                 }
                 matrix("\(blk).ffn_down", .ffn, layer: layer, outputs: h, inputs: width, rows: tokens)
             }
-            elementwise("\(blk).add_ffn", layer: layer, bytes: 3 * hiddenBytes)
+            if fused {
+                // The add and the next layer's norm (the final norm after the last layer), over every token.
+                elementwise(layer + 1 < model.layers ? "\(blk).add_ffn.attn_norm" : "\(blk).add_ffn.output_norm", layer: layer,
+                            bytes: 4 * hiddenBytes, flopsPerByte: 2)
+            } else {
+                elementwise("\(blk).add_ffn", layer: layer, bytes: 3 * hiddenBytes)
+            }
         }
-        elementwise("output_norm", layer: nil, bytes: 2 * UInt64(step.sequences * h) * f32, flopsPerByte: 4)
+        if !fused { elementwise("output_norm", layer: nil, bytes: 2 * UInt64(step.sequences * h) * f32, flopsPerByte: 4) }
         if model.tiedEmbeddings { layout.offset = 0 }
         matrix("output", model.tiedEmbeddings ? .embeddings : .head, layer: nil, outputs: model.vocabulary, inputs: h, rows: step.sequences, kernelClass: .embedding)
         return out

@@ -120,7 +120,8 @@ public struct LLMPlan: Sendable {
                 weightsBase: UInt64, kvBase: UInt64, activationsBase: UInt64, seed: UInt64) {
         self.workload = workload
         let pass = ForwardPass(model: workload.model, variant: workload.variant, kvCache: workload.kvCache,
-                               maximumContextTokens: workload.kvCacheTokens, kvPaddingTokens: workload.profile.kvPaddingTokens)
+                               maximumContextTokens: workload.kvCacheTokens, kvPaddingTokens: workload.profile.kvPaddingTokens,
+                               fusions: workload.profile.fusions)
         var routing = RandomStream(seed: seed, purpose: .expertRouting)
         let steps = workload.forwardSteps
         forwardSteps = steps.map(\.step)
@@ -158,7 +159,9 @@ public struct LLMPlan: Sendable {
         let precision = quantized ? workload.profile.quantizedGEMMPrecision : Self.tensorPrecision(format)
         let computeBound = kernel.weightBytes == 0
             || Double(kernel.flops) / Double(kernel.weightBytes) >= (ridgeFlopsPerByte[precision] ?? 0) * efficiency
-        if kernel.onTensorCores && computeBound, let shape = kernel.matrix {
+        // A framework whose small-batch matrices are its library GEMM runs every matrix so (not routed experts).
+        let libraryGEMM = workload.profile.smallBatchMatrices == .gemm && kernel.matrix.map { !$0.routed } == true
+        if (kernel.onTensorCores && computeBound) || libraryGEMM, let shape = kernel.matrix {
             var gemm = gemmDefaults
             gemm.m = UInt64((shape.tokens + shape.groups - 1) / shape.groups)
             gemm.count = UInt64(shape.groups)

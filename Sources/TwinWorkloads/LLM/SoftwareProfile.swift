@@ -22,10 +22,21 @@ public struct SoftwareProfile: Sendable, Equatable {
     /// quantizes (llama.cpp's MMQ: Q8_0, Q4_0 and MXFP4 weights, more than 8 tokens) reach.
     public var quantizedGEMMEfficiency: Double
     /// The tensor precision those GEMMs run at: `fp8` for int8 MMA (the twin gives int8 FP8's
-    /// rate), `fp4` for FP4 MMA on MXFP4 and NVFP4 weights.
+    /// rate), `fp4` for FP4 MMA, `bf16` for MMA on tiles dequantized in registers (Marlin).
     public var quantizedGEMMPrecision: Precision
+    /// How matrices over a few tokens (decode, up to 8 per matrix) run: as GEMV kernels that
+    /// stream their weights (llama.cpp's MMVQ and MMVF), or as the library GEMM the framework
+    /// uses for every batch (CUTLASS or cuBLAS at M = tokens, in vLLM and SGLang), whose
+    /// bandwidth the GEMM model gives from its tiles in flight. Routed experts stream either way.
+    public var smallBatchMatrices: SmallBatchMatrices = .stream
+    /// Which kernels the framework merges (`KernelFusions`).
+    public var fusions = KernelFusions()
     /// Where each value comes from, by key.
     public var sources: [String: String]
+
+    public enum SmallBatchMatrices: String, Sendable, CaseIterable {
+        case stream, gemm
+    }
 
     public init(name: String, summary: String, kernelGap: SimDuration, hostPerStep: SimDuration, hostCores: Int,
                 kvPaddingTokens: Int = 1, quantizedGEMMEfficiency: Double = 1, quantizedGEMMPrecision: Precision = .fp8,
@@ -46,5 +57,24 @@ public struct SoftwareProfile: Sendable, Equatable {
     /// `tokens` rounded up to the padding.
     public func padded(_ tokens: Int) -> Int {
         (tokens + kvPaddingTokens - 1) / kvPaddingTokens * kvPaddingTokens
+    }
+}
+
+/// The kernels a framework merges into one, which change how many kernels a forward step
+/// launches and the shapes of its matrices (`../shared/llm-kernels.md`).
+public struct KernelFusions: Sendable, Equatable {
+    /// Q, K and V as one matrix (vLLM's and SGLang's `qkv_proj`); llama.cpp keeps the GGUF's three.
+    public var mergedQKV = false
+    /// Gate and up as one matrix at every batch, its SwiGLU a kernel of its own (vLLM's and
+    /// SGLang's `gate_up_proj` and `silu_and_mul`); false: llama.cpp's, one kernel with its
+    /// SwiGLU at one token per sequence, separate matrices and a SwiGLU kernel above.
+    public var mergedGateUp = false
+    /// The residual add fused with the norm after it (`fused_add_rmsnorm`); false: two kernels.
+    public var fusedAddNorm = false
+
+    public init(mergedQKV: Bool = false, mergedGateUp: Bool = false, fusedAddNorm: Bool = false) {
+        self.mergedQKV = mergedQKV
+        self.mergedGateUp = mergedGateUp
+        self.fusedAddNorm = fusedAddNorm
     }
 }
