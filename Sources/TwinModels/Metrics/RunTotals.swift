@@ -95,7 +95,7 @@ extension Machine {
         var out: [M] = [
             M("sim.time", "s", .informational, "simulated time the run reached", modes: .both) { $0.seconds },
             M("sim.events", "count", .informational, "events handled (fast mode: work steps and governor periods)", modes: .both) { Double($0.events) },
-            M("fast.detailed_runs", "count", .informational, "detailed runs fast mode made to measure its unit costs", modes: .fast) { Double($0.detailedRuns) },
+            M("fast.detailed_runs", "count", .informational, "detailed runs fast mode made to measure its unit costs (0 when the results database kept them all)", modes: .fast) { Double($0.detailedRuns) },
             M("gpu.read.bytes", "B", .neutral, "bytes the GPU's streaming reads received", modes: .both) { $0.readBytes },
             M("gpu.read.bandwidth", "GB/s", .higherIsBetter, "streamed bytes over the time the stream phases ran, launches included", modes: .both) {
                 rate($0.readBytes, Double($0.readPhasePs) * 1e-12, 1e9)
