@@ -65,13 +65,15 @@ public enum ProfileFile {
         let yesNo = ["true": "", "false": ""]
         let mergedQKV = sourcedChoice("mergedQKV", yesNo), mergedGateUp = sourcedChoice("mergedGateUp", yesNo)
         let fusedAddNorm = sourcedChoice("fusedAddNorm", yesNo)
+        let sampling = sourcedChoice("sampling", ["cpu": "in the host's work", "gpu": "a kernel over the logits"])
         top.rejectUnknownKeys(sink: &sink)
         guard let name, let gap, let host, let cores, let padding, let mmq, let mmqPrecision, let smallBatch,
-              let mergedQKV, let mergedGateUp, let fusedAddNorm else { return nil }
+              let mergedQKV, let mergedGateUp, let fusedAddNorm, let sampling else { return nil }
         var profile = SoftwareProfile(name: name, summary: summary, kernelGap: SimDuration(seconds: gap), hostPerStep: SimDuration(seconds: host),
                                       hostCores: Int(cores), kvPaddingTokens: Int(padding), quantizedGEMMEfficiency: mmq,
                                       quantizedGEMMPrecision: mmqPrecision, sources: sources)
         profile.smallBatchMatrices = smallBatch
+        profile.samplesOnGPU = sampling == "gpu"
         profile.fusions = KernelFusions(mergedQKV: mergedQKV == "true", mergedGateUp: mergedGateUp == "true", fusedAddNorm: fusedAddNorm == "true")
         return profile
     }

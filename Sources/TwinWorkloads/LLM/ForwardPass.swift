@@ -12,7 +12,7 @@ public enum KernelClass: String, Sendable, CaseIterable {
     case moe
     /// Norms, rotary embedding, activations, residual adds, quantizing activations, KV writes.
     case elementwise
-    /// The embedding lookup and the output head.
+    /// The embedding lookup, the output head and sampling on the GPU.
     case embedding
 }
 
@@ -90,9 +90,12 @@ public struct ForwardPass: Sendable {
     public let kvPaddingTokens: Int
     /// The kernels the framework merges (llama.cpp's by default).
     public let fusions: KernelFusions
+    /// Whether a kernel draws the next tokens from the logits (else the host does).
+    public let samplesOnGPU: Bool
 
     public init(model: ModelDescription, variant: WeightVariant, kvCache: KVCacheFormat, maximumContextTokens: Int, kvPaddingTokens: Int = 1,
-                fusions: KernelFusions = KernelFusions()) {
+                fusions: KernelFusions = KernelFusions(), samplesOnGPU: Bool = false) {
+        self.samplesOnGPU = samplesOnGPU
         self.model = model
         self.variant = variant
         self.kvCache = kvCache
@@ -225,6 +228,13 @@ public struct ForwardPass: Sendable {
         if !fused { elementwise("output_norm", layer: nil, bytes: 2 * UInt64(step.sequences * h) * f32, flopsPerByte: 4) }
         if model.tiedEmbeddings { layout.offset = 0 }
         matrix("output", model.tiedEmbeddings ? .embeddings : .head, layer: nil, outputs: model.vocabulary, inputs: h, rows: step.sequences, kernelClass: .embedding)
+        if samplesOnGPU {
+            // Softmax, then top-k/top-p sampling from the probabilities: about three passes over
+            // each sequence's f32 logits (FlashInfer's sampling kernels; an estimate of their traffic).
+            let logits = UInt64(step.sequences * model.vocabulary) * f32
+            out.append(LLMKernel(name: "sampling", kernelClass: .embedding, layer: nil, weightOffset: 0, weightBytes: 0, kvOffset: 0,
+                                 kvReadBytes: 0, kvWriteBytes: 0, activationBytes: 3 * logits, flops: logits / f32 * 8, matrix: nil))
+        }
         return out
     }
 

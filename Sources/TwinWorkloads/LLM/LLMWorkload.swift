@@ -121,7 +121,7 @@ public struct LLMPlan: Sendable {
         self.workload = workload
         let pass = ForwardPass(model: workload.model, variant: workload.variant, kvCache: workload.kvCache,
                                maximumContextTokens: workload.kvCacheTokens, kvPaddingTokens: workload.profile.kvPaddingTokens,
-                               fusions: workload.profile.fusions)
+                               fusions: workload.profile.fusions, samplesOnGPU: workload.profile.samplesOnGPU)
         var routing = RandomStream(seed: seed, purpose: .expertRouting)
         let steps = workload.forwardSteps
         forwardSteps = steps.map(\.step)

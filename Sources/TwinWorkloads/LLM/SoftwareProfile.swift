@@ -31,6 +31,9 @@ public struct SoftwareProfile: Sendable, Equatable {
     public var smallBatchMatrices: SmallBatchMatrices = .stream
     /// Which kernels the framework merges (`KernelFusions`).
     public var fusions = KernelFusions()
+    /// Where the next token is drawn: on the host (part of `hostPerStep`, llama.cpp's default)
+    /// or by a kernel over the logits on the GPU (vLLM's and SGLang's FlashInfer sampling).
+    public var samplesOnGPU = false
     /// Where each value comes from, by key.
     public var sources: [String: String]
 
