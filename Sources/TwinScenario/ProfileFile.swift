@@ -66,14 +66,19 @@ public enum ProfileFile {
         let mergedQKV = sourcedChoice("mergedQKV", yesNo), mergedGateUp = sourcedChoice("mergedGateUp", yesNo)
         let fusedAddNorm = sourcedChoice("fusedAddNorm", yesNo)
         let sampling = sourcedChoice("sampling", ["cpu": "in the host's work", "gpu": "a kernel over the logits"])
+        let graphs = sourcedChoice("cudaGraphs", ["none": "every step eager", "decode": "decode steps as graphs", "all": "every step as a graph"])
+            .flatMap(SoftwareProfile.GraphUse.init(rawValue:))
+        let eagerGap = sourced("eagerKernelGap", .time, range: 0...1)
         top.rejectUnknownKeys(sink: &sink)
         guard let name, let gap, let host, let cores, let padding, let mmq, let mmqPrecision, let smallBatch,
-              let mergedQKV, let mergedGateUp, let fusedAddNorm, let sampling else { return nil }
+              let mergedQKV, let mergedGateUp, let fusedAddNorm, let sampling, let graphs, let eagerGap else { return nil }
         var profile = SoftwareProfile(name: name, summary: summary, kernelGap: SimDuration(seconds: gap), hostPerStep: SimDuration(seconds: host),
                                       hostCores: Int(cores), kvPaddingTokens: Int(padding), quantizedGEMMEfficiency: mmq,
                                       quantizedGEMMPrecision: mmqPrecision, sources: sources)
         profile.smallBatchMatrices = smallBatch
         profile.samplesOnGPU = sampling == "gpu"
+        profile.cudaGraphs = graphs
+        profile.eagerKernelGap = SimDuration(seconds: eagerGap)
         profile.fusions = KernelFusions(mergedQKV: mergedQKV == "true", mergedGateUp: mergedGateUp == "true", fusedAddNorm: fusedAddNorm == "true")
         return profile
     }

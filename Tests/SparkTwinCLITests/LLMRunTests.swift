@@ -126,7 +126,7 @@ import TwinScenario
         // llama.cpp's MMQ prefill of a Q8_0 model at the profile's efficiency, and at half of it.
         let given = try String(contentsOfFile: packageRoot.appendingPathComponent("Scenarios/profiles/llama.cpp.yaml").path, encoding: .utf8)
         let half = temporaryPath("llama.cpp-half.yaml")
-        try given.replacingOccurrences(of: "quantizedGEMMEfficiency:\n  value: 0.132", with: "quantizedGEMMEfficiency:\n  value: 0.066")
+        try given.replacingOccurrences(of: "quantizedGEMMEfficiency:\n  value: 0.1325", with: "quantizedGEMMEfficiency:\n  value: 0.06625")
             .write(toFile: half, atomically: true, encoding: .utf8)
         let phase = "kind: llm-prefill, model: qwen2.5-7b, weights: gguf-q8_0, prompt: 1024"
         let full = try Self.metrics(phase)

@@ -135,7 +135,8 @@ public struct LLMPlan: Sendable {
             stepMemoryBytes.append(kernels.reduce(0) { $0 + $1.weightBytes + $1.kvReadBytes + $1.kvWriteBytes })
             stepFlops.append(kernels.reduce(0) { $0 + $1.flops })
             for kernel in kernels {
-                if profile.kernelGap.picoseconds > 0 { append(.idle(profile.kernelGap), nil, 0, index, .launchGap) }
+                let launch = profile.launchGap(step)
+                if launch.gap.picoseconds > 0 { append(.idle(launch.gap), nil, launch.hostBusy ? 1 : 0, index, .launchGap) }
                 append(contentsOf: kernel, index: index, gemmDefaults: gemmDefaults, ridgeFlopsPerByte: ridgeFlopsPerByte,
                        weightsBase: weightsBase, kvBase: kvBase, activationsBase: activationsBase)
             }

@@ -31,6 +31,27 @@ public struct SoftwareProfile: Sendable, Equatable {
     public var smallBatchMatrices: SmallBatchMatrices = .stream
     /// Which kernels the framework merges (`KernelFusions`).
     public var fusions = KernelFusions()
+    /// Which forward steps run as CUDA graphs; the others launch their kernels one by one.
+    public var cudaGraphs: GraphUse = .all
+    /// GPU time between two dependent kernels launched one by one (no graph): the host's launch
+    /// cost, which the GPU waits out when kernels are short. The host core is busy meanwhile.
+    public var eagerKernelGap: SimDuration = .zero
+
+    public enum GraphUse: String, Sendable, CaseIterable {
+        /// Every step runs eagerly.
+        case none
+        /// Decode steps (one token per sequence) run as graphs, prompts eagerly.
+        case decode
+        /// Every step runs as a graph.
+        case all
+    }
+
+    /// The gap before each kernel of `step`, and whether the host is busy launching meanwhile.
+    public func launchGap(_ step: ForwardStep) -> (gap: SimDuration, hostBusy: Bool) {
+        let graphed = cudaGraphs == .all || (cudaGraphs == .decode && step.tokensPerSequence == 1)
+        return graphed ? (kernelGap, false) : (eagerKernelGap, true)
+    }
+
     /// Where the next token is drawn: on the host (part of `hostPerStep`, llama.cpp's default)
     /// or by a kernel over the logits on the GPU (vLLM's and SGLang's FlashInfer sampling).
     public var samplesOnGPU = false
