@@ -489,10 +489,9 @@ public struct FastMachine: ~Copyable {
     /// every process).
     mutating func flush(_ run: LoopIterations) {
         for hz in run.finishedAt.keys.sorted() {
-            stepTimes.addIterations(run.loop.steps, seconds: costs.blockCost(run.block, gpuHz: hz).stepSeconds,
-                                    weight: run.finishedAt[hz]!, iterations: 0)
+            stepTimes.addSeconds(run.loop.steps, perIteration: costs.blockCost(run.block, gpuHz: hz).stepSeconds, weight: run.finishedAt[hz]!)
         }
-        stepTimes.addIterations(run.loop.steps, seconds: Array(repeating: 0, count: run.loop.steps.count), weight: 0, iterations: run.finished)
+        stepTimes.addRuns(run.loop.steps, iterations: run.finished)
     }
 
     mutating func takeSample() {

@@ -19,8 +19,9 @@ public struct Program: Sendable, Equatable {
     /// Where each phase over a named buffer works (nil for a phase that gives a buffer size:
     /// its step lays it out after the named buffers, from `anonymousBase`).
     public var placements: [BufferPlacement?]
-    /// Blocks of steps that run several times over, in order, neither nesting nor overlapping.
-    public var loops: [ProgramLoop]
+    /// Blocks of steps that run several times over, in order, neither nesting nor overlapping
+    /// (fixed once made: `blockEndingAt` and the loop starts are read from them).
+    public let loops: [ProgramLoop]
     /// For each step, the block it ends (a loop's, or the step alone), as a range of steps; nil
     /// for a step that does not end one. Step times are committed a whole block at a time.
     public let blockEndingAt: [Range<Int>?]
@@ -161,13 +162,15 @@ public struct StepTimes: Sendable, Equatable {
         }
     }
 
-    /// `iterations` whole iterations of a block ran, each step for `weight × spent[i]` seconds in
-    /// all (the iterations' time at each clock, summed by the caller).
-    mutating func addIterations(_ block: Range<Int>, seconds spent: [Double], weight: Double, iterations: UInt64) {
-        for (offset, s) in block.enumerated() {
-            seconds[s] += spent[offset] * weight
-            runs[s] += iterations
-        }
+    /// A block's iterations ran `weight` times over at a clock where each step took
+    /// `perIteration[i]` seconds.
+    mutating func addSeconds(_ block: Range<Int>, perIteration: [Double], weight: Double) {
+        for (offset, s) in block.enumerated() { seconds[s] += perIteration[offset] * weight }
+    }
+
+    /// `iterations` iterations of a block finished.
+    mutating func addRuns(_ block: Range<Int>, iterations: UInt64) {
+        for s in block { runs[s] += iterations }
     }
 }
 
