@@ -91,7 +91,7 @@ public enum ScenarioRunner {
         var result = NodesResult()
         if scenario.run.fidelity == .fast {
             // Nodes share nothing yet, so each node's fast run is its own, one after the other.
-            for (index, node) in scenario.nodes.enumerated() {
+            for node in scenario.nodes {
                 let costStore = keptCosts.flatMap { keptUnitCosts(in: $0, for: node.machine, seed: scenario.run.seed) }
                 var machine = FastMachine(config: node.machine, program: node.program, settings: scenario.run, costStore: costStore)
                 // Report every simulated second or so.

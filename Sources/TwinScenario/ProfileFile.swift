@@ -69,9 +69,35 @@ public enum ProfileFile {
         let graphs = sourcedChoice("cudaGraphs", ["none": "every step eager", "decode": "decode steps as graphs", "all": "every step as a graph"])
             .flatMap(SoftwareProfile.GraphUse.init(rawValue:))
         let eagerGap = sourced("eagerKernelGap", .time, range: 0...1)
+        let activationFormat = sourcedChoice("activationFormat", ["f32": "4 bytes", "bf16": "2 bytes"]).flatMap(WeightFormat.init(rawValue:))
+        /// `activationQuantize`: `{value: [formats], source:}`, the list possibly empty.
+        func sourcedFormats(_ key: String) -> Set<WeightFormat>? {
+            guard let node = top.required(key, "a mapping of value and source", sink: &sink),
+                  var reader = MappingReader(node, path: key, sink: &sink) else { return nil }
+            let expected = "a list of weight formats (\(WeightFormat.allCases.map(\.rawValue).joined(separator: ", ")))"
+            var formats: Set<WeightFormat>? = []
+            if let value = reader.required("value", expected, sink: &sink) {
+                if case .sequence(let items) = value {
+                    for (index, item) in items.enumerated() {
+                        let path = join(key, "value[\(index)]")
+                        guard let text = sink.string(item, path) else { formats = nil; continue }
+                        if let format = WeightFormat(rawValue: text) { formats?.insert(format) }
+                        else { sink.error(item, path, "expected one of \(expected), found \"\(text)\""); formats = nil }
+                    }
+                } else {
+                    sink.error(value, join(key, "value"), "expected \(expected)")
+                    formats = nil
+                }
+            } else { formats = nil }
+            if let source = sink.string(reader.required("source", "where the value comes from", sink: &sink), join(key, "source")) { sources[key] = source }
+            reader.rejectUnknownKeys(sink: &sink)
+            return formats
+        }
+        let activationQuantize = sourcedFormats("activationQuantize")
         top.rejectUnknownKeys(sink: &sink)
         guard let name, let gap, let host, let cores, let padding, let mmq, let mmqPrecision, let smallBatch,
-              let mergedQKV, let mergedGateUp, let fusedAddNorm, let sampling, let graphs, let eagerGap else { return nil }
+              let mergedQKV, let mergedGateUp, let fusedAddNorm, let sampling, let graphs, let eagerGap,
+              let activationFormat, let activationQuantize else { return nil }
         var profile = SoftwareProfile(name: name, summary: summary, kernelGap: SimDuration(seconds: gap), hostPerStep: SimDuration(seconds: host),
                                       hostCores: Int(cores), kvPaddingTokens: Int(padding), quantizedGEMMEfficiency: mmq,
                                       quantizedGEMMPrecision: mmqPrecision, sources: sources)
@@ -79,6 +105,8 @@ public enum ProfileFile {
         profile.samplesOnGPU = sampling == "gpu"
         profile.cudaGraphs = graphs
         profile.eagerKernelGap = SimDuration(seconds: eagerGap)
+        profile.activationFormat = activationFormat
+        profile.activationQuantize = activationQuantize
         profile.fusions = KernelFusions(mergedQKV: mergedQKV == "true", mergedGateUp: mergedGateUp == "true", fusedAddNorm: fusedAddNorm == "true")
         return profile
     }

@@ -75,6 +75,32 @@ struct ForwardPassTests {
         let matrices = q8.filter { $0.matrix != nil && $0.kernelClass != .attention }.count
         #expect(q8.count - bf16.count == matrices)
         #expect(q8.filter { $0.name.hasSuffix(".quantize") }.count == matrices)
+        // By hand: the first layer's Q input, 3,584 f32 read, q8_1 blocks (32 int8 and two fp16) written.
+        #expect(q8.first { $0.name.hasSuffix(".quantize") }?.activationBytes == 3_584 * 4 + 3_584 / 32 * 36)
+    }
+
+    @Test func aFrameworksActivationFormatAndQuantizeKernelsSetItsElementwiseBytes() throws {
+        let llama = try ModelDescriptionTests.model("llama-3.1-8b")
+        func pass(_ activations: WeightFormat, quantizing: Set<WeightFormat>) -> ForwardPass {
+            ForwardPass(model: llama, variant: llama.variant("fp8")!, kvCache: llama.kvCache, maximumContextTokens: 4_096,
+                        fusions: KernelFusions(mergedQKV: true, mergedGateUp: true, fusedAddNorm: true), samplesOnGPU: true,
+                        activationFormat: activations, activationQuantize: quantizing)
+        }
+        let prompt = ForwardStep(sequences: 1, tokensPerSequence: 2_048, contextTokens: 0)
+        // SGLang: a per-token FP8 quant before QKV, O, gate_up and down.
+        let sglang = Self.kernels(pass(.bf16, quantizing: [.fp8, .nvfp4]), prompt)
+        let quantize = sglang.filter { $0.name.hasSuffix(".quantize") }
+        #expect(quantize.count == 4 * llama.layers)
+        // By hand, the QKV input: 2,048 × 4,096 bf16 read, FP8 and one f32 scale per token written.
+        #expect(quantize.first?.activationBytes == 2_048 * 4_096 * 2 + 2_048 * (4_096 + 4))
+        // With f32 activations every other elementwise kernel moves twice the bytes.
+        let f32 = Self.kernels(pass(.f32, quantizing: [.fp8, .nvfp4]), prompt)
+        #expect(f32.count == sglang.count)
+        for (bf16Kernel, f32Kernel) in zip(sglang, f32) where bf16Kernel.kernelClass == .elementwise && !bf16Kernel.name.hasSuffix(".quantize") {
+            #expect(2 * bf16Kernel.activationBytes == f32Kernel.activationBytes, "\(bf16Kernel.name)")
+        }
+        // vLLM fuses its FP8 quant into its neighbours: no kernel of its own.
+        #expect(Self.kernels(pass(.bf16, quantizing: [.nvfp4]), prompt).count == sglang.count - quantize.count)
     }
 
     @Test func aPrefillRunsGEMMsAndTheHeadOnlyForTheLastToken() throws {

@@ -30,7 +30,8 @@ public struct LLMKernel: Sendable, Equatable {
     public var kvOffset: UInt64
     public var kvReadBytes: UInt64
     public var kvWriteBytes: UInt64
-    /// Activation bytes it reads and writes (f32, in the activations buffer: small, reused).
+    /// Activation bytes it reads and writes (in the profile's activation format, in the
+    /// activations buffer: small, reused).
     public var activationBytes: UInt64
     public var flops: UInt64
     /// For a matrix kernel: tokens × output features × input features, and the weights' format.
@@ -77,8 +78,8 @@ public struct ForwardStep: Sendable, Equatable {
 /// projections, rotary embedding and the KV writes, attention, the output projection, a
 /// residual add, a norm, the FFN (or the router, top-k and the chosen experts' matrices), and a
 /// residual add; then the final norm and the head (for the last token of each sequence only).
-/// Quantized weights (Q8_0, Q4_0, MXFP4) first quantize the activations to q8_1 (one kernel per
-/// matrix), as llama.cpp's MMVQ and MMQ paths do.
+/// Before a matrix whose weight format the framework quantizes activations for, a kernel does
+/// so (llama.cpp's `quantize_q8_1` before its MMVQ and MMQ paths, SGLang's FP8 and FP4 quant).
 public struct ForwardPass: Sendable {
     public let model: ModelDescription
     public let variant: WeightVariant
@@ -92,10 +93,17 @@ public struct ForwardPass: Sendable {
     public let fusions: KernelFusions
     /// Whether a kernel draws the next tokens from the logits (else the host does).
     public let samplesOnGPU: Bool
+    /// The activations' format between kernels (`SoftwareProfile.activationFormat`).
+    public let activationFormat: WeightFormat
+    /// Weight formats whose matrices a quantize kernel precedes (`SoftwareProfile.activationQuantize`).
+    public let activationQuantize: Set<WeightFormat>
 
     public init(model: ModelDescription, variant: WeightVariant, kvCache: KVCacheFormat, maximumContextTokens: Int, kvPaddingTokens: Int = 1,
-                fusions: KernelFusions = KernelFusions(), samplesOnGPU: Bool = false) {
+                fusions: KernelFusions = KernelFusions(), samplesOnGPU: Bool = false, activationFormat: WeightFormat = .f32,
+                activationQuantize: Set<WeightFormat> = [.q8_0, .q4_0, .mxfp4]) {
         self.samplesOnGPU = samplesOnGPU
+        self.activationFormat = activationFormat
+        self.activationQuantize = activationQuantize
         self.model = model
         self.variant = variant
         self.kvCache = kvCache
@@ -113,11 +121,13 @@ public struct ForwardPass: Sendable {
         let tokens = step.tokens
         let decode = step.tokensPerSequence == 1
         let f32 = UInt64(4)
-        let hiddenBytes = UInt64(tokens * h) * f32
+        // Bytes of one activation between kernels.
+        let act = UInt64(activationFormat.elementBits / 8)
+        let hiddenBytes = UInt64(tokens * h) * act
 
         func elementwise(_ name: String, layer: Int?, bytes: UInt64, flopsPerByte: UInt64 = 1) {
             out.append(LLMKernel(name: name, kernelClass: .elementwise, layer: layer, weightOffset: 0, weightBytes: 0, kvOffset: 0,
-                                 kvReadBytes: 0, kvWriteBytes: 0, activationBytes: bytes, flops: bytes / f32 * flopsPerByte, matrix: nil))
+                                 kvReadBytes: 0, kvWriteBytes: 0, activationBytes: bytes, flops: bytes / act * flopsPerByte, matrix: nil))
         }
         /// A matrix of `outputs` × `inputs` at the layout's next offset, applied to `rows` tokens.
         func matrix(_ name: String, _ group: TensorGroup, layer: Int?, outputs: Int, inputs: Int, rows: Int, kernelClass: KernelClass? = nil,
@@ -125,7 +135,9 @@ public struct ForwardPass: Sendable {
             let format = variant.format(group)
             let tensorBytes = format.bytes(elements: UInt64(outputs) * UInt64(inputs))
             let offset = layout.take(tensorBytes)
-            if format.quantizesActivations { elementwise("\(name).quantize", layer: layer, bytes: UInt64(rows * inputs) * (f32 + 1)) }
+            if activationQuantize.contains(format) {
+                elementwise("\(name).quantize", layer: layer, bytes: UInt64(rows * inputs) * act + Self.quantizedActivationBytes(format, rows: rows, inputs: inputs))
+            }
             let cls = kernelClass ?? (rows <= Self.gemvTokens ? .gemv : .gemm)
             let weightBytes = readBytes ?? tensorBytes
             let usedOutputs = UInt64(outputs) * weightBytes / max(tensorBytes, 1)
@@ -138,7 +150,7 @@ public struct ForwardPass: Sendable {
             if routed, let experts = readBytes.map({ Int($0 / max(tensorBytes / UInt64(f.experts), 1)) }), experts > 0 { shape.groups = experts }
             let flops = routed ? 2 * UInt64(shape.tokens) * UInt64(shape.outputs) * UInt64(inputs) : 2 * UInt64(rows) * usedOutputs * UInt64(inputs)
             out.append(LLMKernel(name: name, kernelClass: cls, layer: layer, weightOffset: offset, weightBytes: weightBytes, kvOffset: 0,
-                                 kvReadBytes: 0, kvWriteBytes: 0, activationBytes: UInt64(shape.tokens) * (UInt64(inputs) + UInt64(shape.outputs) / UInt64(fused)) * f32,
+                                 kvReadBytes: 0, kvWriteBytes: 0, activationBytes: UInt64(shape.tokens) * (UInt64(inputs) + UInt64(shape.outputs) / UInt64(fused)) * act,
                                  flops: flops, matrix: shape))
         }
 
@@ -158,13 +170,13 @@ public struct ForwardPass: Sendable {
                 matrix("\(blk).attn_k", .attention, layer: layer, outputs: a.kvHeads * a.headDim, inputs: h, rows: tokens)
                 matrix("\(blk).attn_v", .attention, layer: layer, outputs: a.kvHeads * a.headDim, inputs: h, rows: tokens)
             }
-            let qBytes = UInt64(tokens * a.heads * a.headDim) * f32, kBytes = UInt64(tokens * a.kvHeads * a.headDim) * f32
+            let qBytes = UInt64(tokens * a.heads * a.headDim) * act, kBytes = UInt64(tokens * a.kvHeads * a.headDim) * act
             elementwise("\(blk).rope_q", layer: layer, bytes: 2 * qBytes, flopsPerByte: 2)
             // RoPE on K fused with its KV write (set_rows), then V's write.
             let written = UInt64(tokens) * kvPerTokenLayer / 2
             let kvBase = UInt64(layer) * UInt64(step.sequences) * UInt64(maximumContextTokens) * kvPerTokenLayer
             out.append(LLMKernel(name: "\(blk).rope_k.set_rows", kernelClass: .elementwise, layer: layer, weightOffset: 0, weightBytes: 0,
-                                 kvOffset: kvBase, kvReadBytes: 0, kvWriteBytes: written, activationBytes: kBytes, flops: kBytes / f32 * 2, matrix: nil))
+                                 kvOffset: kvBase, kvReadBytes: 0, kvWriteBytes: written, activationBytes: kBytes, flops: kBytes / act * 2, matrix: nil))
             out.append(LLMKernel(name: "\(blk).set_rows_v", kernelClass: .elementwise, layer: layer, weightOffset: 0, weightBytes: 0,
                                  kvOffset: kvBase, kvReadBytes: 0, kvWriteBytes: written, activationBytes: kBytes, flops: 0, matrix: nil))
             // Attention reads the K and V of every cached token (and the new ones) of each sequence.
@@ -190,7 +202,7 @@ public struct ForwardPass: Sendable {
             if f.isMixture {
                 matrix("\(blk).ffn_gate_inp", .router, layer: layer, outputs: f.experts, inputs: h, rows: tokens, kernelClass: .moe)
                 out.append(LLMKernel(name: "\(blk).topk_moe", kernelClass: .moe, layer: layer, weightOffset: 0, weightBytes: 0, kvOffset: 0,
-                                     kvReadBytes: 0, kvWriteBytes: 0, activationBytes: UInt64(tokens * f.experts) * f32 * 2, flops: UInt64(tokens * f.experts) * 8, matrix: nil))
+                                     kvReadBytes: 0, kvWriteBytes: 0, activationBytes: UInt64(tokens * f.experts) * act * 2, flops: UInt64(tokens * f.experts) * 8, matrix: nil))
                 let chosen = UInt64(Self.distinctExperts(tokens: tokens, experts: f.experts, perToken: f.expertsPerToken, routing: &routing))
                 let gateUpPerExpert = variant.format(.experts).bytes(elements: UInt64((f.matrices - 1) * f.size * h))
                 let downPerExpert = variant.format(.experts).bytes(elements: UInt64(f.size * h))
@@ -206,14 +218,14 @@ public struct ForwardPass: Sendable {
                 if f.gated && fusions.mergedGateUp {
                     // One matrix of gate and up at every batch, then the SwiGLU kernel.
                     matrix("\(blk).ffn_gate_up", .ffn, layer: layer, outputs: 2 * width, inputs: h, rows: tokens)
-                    elementwise("\(blk).silu_and_mul", layer: layer, bytes: UInt64(tokens * width) * f32 * 3, flopsPerByte: 2)
+                    elementwise("\(blk).silu_and_mul", layer: layer, bytes: UInt64(tokens * width) * act * 3, flopsPerByte: 2)
                 } else if decode && f.gated {
                     // At one token per sequence llama.cpp computes gate and up, and applies SwiGLU, in one kernel.
                     matrix("\(blk).ffn_gate_up", .ffn, layer: layer, outputs: 2 * width, inputs: h, rows: tokens, fused: 2)
                 } else {
                     if f.gated { matrix("\(blk).ffn_gate", .ffn, layer: layer, outputs: width, inputs: h, rows: tokens) }
                     matrix("\(blk).ffn_up", .ffn, layer: layer, outputs: width, inputs: h, rows: tokens)
-                    elementwise("\(blk).swiglu", layer: layer, bytes: UInt64(tokens * width) * f32 * 3, flopsPerByte: 2)
+                    elementwise("\(blk).swiglu", layer: layer, bytes: UInt64(tokens * width) * act * 3, flopsPerByte: 2)
                 }
                 matrix("\(blk).ffn_down", .ffn, layer: layer, outputs: h, inputs: width, rows: tokens)
             }
@@ -225,7 +237,7 @@ public struct ForwardPass: Sendable {
                 elementwise("\(blk).add_ffn", layer: layer, bytes: 3 * hiddenBytes)
             }
         }
-        if !fused { elementwise("output_norm", layer: nil, bytes: 2 * UInt64(step.sequences * h) * f32, flopsPerByte: 4) }
+        if !fused { elementwise("output_norm", layer: nil, bytes: 2 * UInt64(step.sequences * h) * act, flopsPerByte: 4) }
         if model.tiedEmbeddings { layout.offset = 0 }
         matrix("output", model.tiedEmbeddings ? .embeddings : .head, layer: nil, outputs: model.vocabulary, inputs: h, rows: step.sequences, kernelClass: .embedding)
         if samplesOnGPU {
@@ -272,8 +284,26 @@ public struct ForwardPass: Sendable {
     }
 }
 
+extension ForwardPass {
+    /// What a quantize kernel writes for `rows` × `inputs` activations ahead of weights in
+    /// `format`: llama.cpp's q8_1 blocks (32 int8 and two fp16, 36 bytes) for its integer paths,
+    /// FP8 with one f32 scale per token, NVFP4 blocks as the weights', else BF16.
+    static func quantizedActivationBytes(_ format: WeightFormat, rows: Int, inputs: Int) -> UInt64 {
+        let elements = UInt64(inputs)
+        let perRow: UInt64 = switch format {
+        case .q8_0, .q4_0, .mxfp4: (elements + 31) / 32 * 36
+        case .fp8: elements + 4
+        case .nvfp4: WeightFormat.nvfp4.bytes(elements: elements)
+        case .f32, .bf16, .fp16: elements * 2
+        }
+        return UInt64(rows) * perRow
+    }
+}
+
 extension WeightFormat {
-    /// Whether llama.cpp quantizes the activations to q8_1 before a matrix of this format
-    /// (its integer dot-product paths, MMVQ and MMQ).
-    public var quantizesActivations: Bool { self == .q8_0 || self == .q4_0 || self == .mxfp4 }
+    /// Whether a GEMM over weights of this format runs at the profile's `quantizedGEMMPrecision`
+    /// and `quantizedGEMMEfficiency`: formats the frameworks do not hand to the tensor cores as
+    /// they are (llama.cpp expands Q8_0, Q4_0 and MXFP4 tiles to int8 for MMQ; vLLM and SGLang on
+    /// sm_120 run MXFP4 with Marlin, dequantizing to BF16 in registers).
+    public var runsAtQuantizedGEMMRate: Bool { self == .q8_0 || self == .q4_0 || self == .mxfp4 }
 }

@@ -121,7 +121,8 @@ public struct LLMPlan: Sendable {
         self.workload = workload
         let pass = ForwardPass(model: workload.model, variant: workload.variant, kvCache: workload.kvCache,
                                maximumContextTokens: workload.kvCacheTokens, kvPaddingTokens: workload.profile.kvPaddingTokens,
-                               fusions: workload.profile.fusions, samplesOnGPU: workload.profile.samplesOnGPU)
+                               fusions: workload.profile.fusions, samplesOnGPU: workload.profile.samplesOnGPU,
+                               activationFormat: workload.profile.activationFormat, activationQuantize: workload.profile.activationQuantize)
         var routing = RandomStream(seed: seed, purpose: .expertRouting)
         let steps = workload.forwardSteps
         forwardSteps = steps.map(\.step)
@@ -155,7 +156,7 @@ public struct LLMPlan: Sendable {
                          weightsBase: UInt64, kvBase: UInt64, activationsBase: UInt64) {
         // The ridge point of the rate the kernel reaches: a slower kernel is compute-bound sooner.
         let format = kernel.matrix?.format ?? .bf16
-        let quantized = format.quantizesActivations
+        let quantized = format.runsAtQuantizedGEMMRate
         let efficiency = quantized ? workload.profile.quantizedGEMMEfficiency : 1
         let precision = quantized ? workload.profile.quantizedGEMMPrecision : Self.tensorPrecision(format)
         let computeBound = kernel.weightBytes == 0

@@ -52,6 +52,15 @@ public struct SoftwareProfile: Sendable, Equatable {
         return graphed ? (kernelGap, false) : (eagerKernelGap, true)
     }
 
+    /// The format of the activations between kernels: `f32` in llama.cpp's CUDA backend, `bf16`
+    /// in vLLM and SGLang (the checkpoint's dtype). Norms, adds and activation kernels move them.
+    public var activationFormat: WeightFormat = .f32
+    /// The weight formats before whose matrices the framework runs a kernel of its own that
+    /// quantizes the activations (llama.cpp's `quantize_q8_1` before Q8_0, Q4_0 and MXFP4;
+    /// SGLang's per-token FP8 quant and `fp4_quantize`). Quantizing fused into a neighbour
+    /// (vLLM's Inductor FP8 quant) is not a kernel and is not listed.
+    public var activationQuantize: Set<WeightFormat> = []
+
     /// Where the next token is drawn: on the host (part of `hostPerStep`, llama.cpp's default)
     /// or by a kernel over the logits on the GPU (vLLM's and SGLang's FlashInfer sampling).
     public var samplesOnGPU = false
