@@ -14,18 +14,37 @@ import TwinModels
         return MemoryController.Config(values)
     }
 
-    @Test func timingsInCyclesMatchTheLPDDR5XTable() {
-        // lpddr5x-timing.md, column "cycles at 8533 (ceil)".
-        #expect(config.clockHz == 1_066_625_000)
-        #expect(config.readLatencyCycles == 23)
-        #expect(config.tRCDCycles == 20)
-        #expect(config.tRPCycles == 20)
-        #expect(config.tRASCycles == 45)
-        #expect(config.tRFCCycles == 299)
-        #expect(config.tREFICycles == 4_167)
-        #expect(config.burstBytes == 32)
-        #expect(config.burstCycles == 2)
-        #expect(abs(config.peakBandwidthBytesPerSecond - 273.056e9) < 1e6)
+    /// Every timing in clocks at both data rates of `lpddr5x-timing.md`, its columns "cycles at
+    /// 6400" and "cycles at 8533 (ceil)": nanosecond timings round up, tCCD_L stays 4 clocks,
+    /// and tRRD takes the larger of 5 ns and 4 clocks.
+    @Test(arguments: [
+        // rate, CK Hz, RL, WL, tRCD, tRP, tRAS, tWR, tRTP, tCCD_L, tRRD, tFAW, tWTR_L, tRFCab, tREFI
+        (6_400e6, UInt64(800_000_000), [UInt64(17), 9, 15, 15, 34, 28, 8, 4, 4, 16, 10, 224, 3_125]),
+        (8_533e6, UInt64(1_066_625_000), [UInt64(23), 12, 20, 20, 45, 37, 11, 4, 6, 22, 13, 299, 4_167]),
+    ])
+    func timingsInCyclesMatchTheLPDDR5XTable(dataRate: Double, clockHz: UInt64, cycles: [UInt64]) {
+        var values = MachineParameters.values(preset: "dgx-spark")!
+        values.set("memory.dataRate", dataRate)
+        let config = MemoryController.Config(values)
+        #expect(config.clockHz == clockHz)
+        let actual = [config.readLatencyCycles, config.writeLatencyCycles, config.tRCDCycles, config.tRPCycles, config.tRASCycles,
+                      config.tWRCycles, config.tRTPCycles, config.tCCDLCycles, config.tRRDCycles, config.tFAWCycles, config.tWTRCycles,
+                      config.tRFCCycles, config.tREFICycles]
+        #expect(actual == cycles)
+        // A BL16 burst of a 16-bit channel: 32 B in 2 clocks, at every rate.
+        #expect(config.burstBytes == 32 && config.burstCycles == 2)
+        #expect(abs(config.peakBandwidthBytesPerSecond - dataRate * 32) < 1e6)
+    }
+
+    /// Below the rates of the table, tRRD's 4-clock floor binds: at 3,200 MT/s (400 MHz) 5 ns is
+    /// 2 clocks, and tCCD_L stays 4.
+    @Test func aFloorInClocksBindsWhereTheNanosecondsAreFewerClocks() {
+        var values = MachineParameters.values(preset: "dgx-spark")!
+        values.set("memory.dataRate", 3_200e6)
+        let config = MemoryController.Config(values)
+        #expect(config.tRRDCycles == 4 && config.tCCDLCycles == 4 && config.tRCDCycles == 8)
+        values.set("memory.tRRDMinClocks", 0)
+        #expect(MemoryController.Config(values).tRRDCycles == 2)
     }
 
     /// The address of the first chunk of `row` in bank `bank` of channel 0: the inverse of the

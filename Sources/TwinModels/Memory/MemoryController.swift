@@ -63,8 +63,9 @@ public struct MemoryController: Sendable {
         public var pageTimeoutCycles: UInt64
         public var tREFICycles: UInt64
 
-        /// Builds the config from resolved parameters; timings in seconds become whole cycles,
-        /// rounded up as the JEDEC tables do.
+        /// Builds the config from resolved parameters in JEDEC's form: timings given in clocks
+        /// stay clocks (tCCD_L), timings in seconds become whole clocks rounded up, and a timing
+        /// with both takes the larger (tRRD: max(tRRDMinClocks, ⌈tRRD / tCK⌉)).
         public init(_ p: ParameterValues) {
             let dataRate = p["memory.dataRate"]
             let beatsPerClock = p["memory.beatsPerClock"]
@@ -77,7 +78,7 @@ public struct MemoryController: Sendable {
             channels = Int(p["memory.channels"])
             banks = Int(p["memory.banks"])
             bankGroups = Int(p["memory.bankGroups"])
-            tCCDLCycles = cycles("memory.tCCDL")
+            tCCDLCycles = UInt64(p["memory.tCCDL"])
             let width = p["memory.channelWidth"]
             let burstLength = p["memory.burstLength"]
             burstBytes = UInt64(width * burstLength)
@@ -97,7 +98,7 @@ public struct MemoryController: Sendable {
             tRPCycles = cycles("memory.tRP")
             tRASCycles = cycles("memory.tRAS")
             tRTPCycles = cycles("memory.tRTP")
-            tRRDCycles = cycles("memory.tRRD")
+            tRRDCycles = max(UInt64(p["memory.tRRDMinClocks"]), cycles("memory.tRRD"))
             tFAWCycles = cycles("memory.tFAW")
             tRFCCycles = cycles("memory.tRFCab")
             tREFICycles = max(1, cycles("memory.tREFI"))
