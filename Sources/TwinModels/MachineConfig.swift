@@ -69,6 +69,10 @@ public struct MachineConfig: Sendable, Equatable {
         for path in ["memory.tRRD", "memory.tFAW"] where p[path] / cycleSeconds > 64 {
             problems.append((path, "expected at most 64 memory clock cycles (\(nanoseconds(64 * cycleSeconds))), found \(nanoseconds(p[path]))"))
         }
+        let burstClocks = (p["memory.burstLength"] / p["memory.beatsPerClock"]).rounded(.up)
+        if p["memory.columnCommandClocks"] > burstClocks {
+            problems.append(("memory.columnCommandClocks", "expected at most one burst's clocks (\(Int(burstClocks))), found \(Int(p["memory.columnCommandClocks"]))"))
+        }
         if p["memory.tRFCab"] >= p["memory.tREFI"] {
             problems.append(("memory.tRFCab", "expected less than memory.tREFI (\(nanoseconds(p["memory.tREFI"]))), found \(nanoseconds(p["memory.tRFCab"]))"))
         }

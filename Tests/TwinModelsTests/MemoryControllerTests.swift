@@ -113,6 +113,29 @@ import TwinModels
         #expect(abs(memory.readLatency.meanNs - Double(latencies.reduce(0, +)) / 2 / 1_000) < 1e-9)
     }
 
+    /// An activate's two commands (ACT-1, then ACT-2 on the next free cycle) take the command
+    /// cycles a row hit arriving with it would read at: the hit's read command, and so its data,
+    /// waits two clocks. With a command bus for row commands of its own (HBM) it does not.
+    @Test(arguments: [(1, UInt64(2)), (2, UInt64(0))])
+    func anActivateTakesTheCommandCyclesOfARead(buses: Int, delay: UInt64) {
+        var values = MachineParameters.values(preset: "dgx-spark")!
+        values.set("memory.addressHash", 0)
+        values.set("memory.pageTimeout", 1e-3)
+        values.set("memory.commandBuses", Double(buses))
+        let config = MemoryController.Config(values)
+        var memory = MemoryController(config: config)
+        let clock = memory.clock
+        _ = memory.read(address: address(bank: 0, row: 0), bytes: 32, at: .zero)
+        // Later, bank 1 (closed) and then the open row of bank 0, at the same cycle.
+        let later = SimTime(picoseconds: 120_000)
+        let arrival = clock.cycle(atOrAfter: later + config.controllerLatency)
+        _ = memory.read(address: address(bank: 1, row: 0), bytes: 32, at: later)
+        let hit = memory.read(address: address(bank: 0, row: 0) + 32, bytes: 32, at: later)
+        #expect(hit == clock.time(ofCycle: arrival + delay + config.readLatencyCycles + config.burstCycles))
+        // Per bus: two activates, three reads; no precharge yet.
+        #expect(memory.stats(channel: 0).commandCycles == 2 * 2 + 3)
+    }
+
     @Test func aRowIdleForThePageTimeoutIsClosedInTheBackground() {
         let config = Self.config(pageTimeout: 100e-9)
         var memory = MemoryController(config: config)

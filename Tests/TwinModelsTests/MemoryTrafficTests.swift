@@ -78,6 +78,43 @@ import TwinModels
         #expect(random != Self.run([Self.traffic(["buffer": Double(1 << 30), "duration": 50e-6], pattern: "random")], seed: 4))
     }
 
+    /// CPU-side 64 B lines from 1 GiB with 4,096 in flight for 100 µs at `dataRate`, with overrides.
+    static func cpuLines(_ pattern: String, dataRate: Double, _ set: [String: Double] = [:]) -> [String: Double] {
+        var values = MachineParameters.values(preset: "dgx-spark")!
+        values.set("memory.dataRate", dataRate)
+        for (path, value) in set { values.set(path, value) }
+        return run([traffic(["buffer": Double(1 << 30), "inFlight": 4_096, "duration": 100e-6], side: "cpu", pattern: pattern)],
+                   on: MachineConfig(values))
+    }
+
+    /// A sequential read keeps the bus less refresh, within 2 %, at both rates of the LPDDR5X
+    /// table: 32 B per 2 clocks per channel, less tRFCab / tREFI (224 / 3,125 and 299 / 4,167).
+    @Test(arguments: [(6_400e6, 224.0 / 3_125), (8_533e6, 299.0 / 4_167)])
+    func aSequentialReadKeepsTheBusLessRefresh(dataRate: Double, refreshShare: Double) {
+        let m = Self.cpuLines("sequential", dataRate: dataRate)
+        let limit = dataRate * 2 / 1e9 * 16 * (1 - refreshShare)
+        #expect(m["traffic.bandwidth"]! <= limit && m["traffic.bandwidth"]! > 0.98 * limit, "\(m["traffic.bandwidth"]!) GB/s against \(limit)")
+    }
+
+    /// Random 64 B lines, by hand per channel and line: 4 data clocks (two BL16 bursts), 5
+    /// command clocks (ACT-1, ACT-2, two reads, a precharge), an activate every tRRD (4 clocks at
+    /// 6,400 MT/s, 6 at 8,533) and four per tFAW (16, 22). At 6,400 the command bus binds: 64 B
+    /// per 5 clocks of 800 MHz × 16 channels, less refresh, 152 GB/s; without it the activates'
+    /// and the data bus's limit is 190 GB/s. At 8,533 tRRD binds: 64 B per 6 clocks of
+    /// 1,066.6 MHz × 16, less refresh, 169 GB/s. Bank conflicts keep the twin below either.
+    @Test func randomLinesAreBoundByTheCommandBusAtSixThousandFourHundredAndByTRRDAbove() {
+        let commandLimit = 64 * 0.8 / 5 * 16 * (1 - 224.0 / 3_125)
+        let slow = Self.cpuLines("random", dataRate: 6_400e6)
+        #expect(slow["traffic.bandwidth"]! <= commandLimit && slow["traffic.bandwidth"]! > 0.85 * commandLimit, "\(slow["traffic.bandwidth"]!) GB/s")
+        #expect(slow["memory.command_bus.utilization"]! > 0.8)
+        // A row bus and a column bus of their own (as HBM has) lift the cap.
+        let twoBuses = Self.cpuLines("random", dataRate: 6_400e6, ["memory.commandBuses": 2])
+        #expect(twoBuses["traffic.bandwidth"]! > 1.05 * commandLimit)
+        let activateLimit = 64 * 1.066625 / 6 * 16 * (1 - 299.0 / 4_167)
+        let fast = Self.cpuLines("random", dataRate: 8_533e6)
+        #expect(fast["traffic.bandwidth"]! <= activateLimit && fast["traffic.bandwidth"]! > 0.75 * activateLimit, "\(fast["traffic.bandwidth"]!) GB/s")
+    }
+
     /// GPU-side traffic crosses NVLink-C2C on GB10, where the memory sits on the CPU die, and
     /// not on `h100-sxm`; CPU-side traffic never does, and waits less for its data.
     @Test func theTopologyDecidesWhatTheRequestsCross() {

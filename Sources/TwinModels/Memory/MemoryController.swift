@@ -17,6 +17,13 @@ import TwinCore
 /// (tCCD_S, one burst). A multi-burst access to one bank therefore leaves gaps on the bus that
 /// other groups' bursts fill.
 ///
+/// Commands take the channel's command bus (LPDDR5's CA bus; HBM has a row and a column bus):
+/// an activate is ACT-1 at its cycle and ACT-2 on a free cycle within tAAD after it, each burst's
+/// read or write command lies exactly its latency (RL, WL) before the burst's data, and a
+/// precharge takes the first free cycle from when it may issue. A data slot whose command cycle
+/// is taken cannot be used, so activates and precharges cost reads their slots, and random lines
+/// (five commands for four data clocks at 64 B) are bounded by the command bus as well.
+///
 /// Row hits go first, as FR-FCFS schedules them: a request for the row a bank is about to close
 /// (its switch to another row already timed) is served in that row's remaining window, before the
 /// committed precharge, if its column and bursts fit there; nothing already timed moves.
@@ -62,6 +69,15 @@ public struct MemoryController: Sendable {
         public var tRFCCycles: UInt64
         public var pageTimeoutCycles: UInt64
         public var tREFICycles: UInt64
+        /// Command buses per channel: 1 (LPDDR5: row and column commands share the CA bus) or 2
+        /// (HBM: a row bus and a column bus).
+        public var commandBuses: Int
+        /// Command-bus cycles of an activate, of each burst's read or write, and of a precharge.
+        public var activateCommandCycles: UInt64
+        /// The longest an activate's commands may be spread: ACT-1 to ACT-2 (tAAD).
+        public var tAADCycles: UInt64
+        public var columnCommandCycles: UInt64
+        public var prechargeCommandCycles: UInt64
 
         /// Builds the config from resolved parameters in JEDEC's form: timings given in clocks
         /// stay clocks (tCCD_L), timings in seconds become whole clocks rounded up, and a timing
@@ -103,6 +119,11 @@ public struct MemoryController: Sendable {
             tRFCCycles = cycles("memory.tRFCab")
             tREFICycles = max(1, cycles("memory.tREFI"))
             pageTimeoutCycles = cycles("memory.pageTimeout")
+            commandBuses = Int(p["memory.commandBuses"])
+            activateCommandCycles = UInt64(p["memory.activateCommandClocks"])
+            tAADCycles = UInt64(p["memory.tAAD"])
+            columnCommandCycles = UInt64(p["memory.columnCommandClocks"])
+            prechargeCommandCycles = UInt64(p["memory.prechargeCommandClocks"])
         }
 
         /// Peak data bandwidth of all channels, in bytes per second.
@@ -136,6 +157,8 @@ public struct MemoryController: Sendable {
         public var rowMisses: UInt64 = 0
         /// Cycles the data bus carried data.
         public var busyCycles: UInt64 = 0
+        /// Cycles its command buses carried commands (activates, reads and writes, precharges).
+        public var commandCycles: UInt64 = 0
         /// Cycles the channel spent in all-bank refresh.
         public var refreshCycles: UInt64 = 0
         public var refreshes: UInt64 = 0
@@ -182,6 +205,8 @@ public struct MemoryController: Sendable {
     private var activates: CycleCalendar
     /// Per bank group of each channel: the tCCD_L window after each of its bursts' data.
     private var groupWindows: CycleCalendar
+    /// Per command bus of each channel (`commandBuses` a channel): the cycles its commands take.
+    private var commands: CycleCalendar
     private let decode: AddressDecoding
 
     public init(config: Config) {
@@ -198,6 +223,7 @@ public struct MemoryController: Sendable {
         self.bus = CycleCalendar(lanes: config.channels)
         self.activates = CycleCalendar(lanes: config.channels)
         self.groupWindows = CycleCalendar(lanes: config.channels * config.bankGroups)
+        self.commands = CycleCalendar(lanes: config.channels * config.commandBuses)
         self.decode = AddressDecoding(config)
     }
 
@@ -311,10 +337,16 @@ public struct MemoryController: Sendable {
                                     banks[b].writeRecoveryCycle)
         // Adaptive page policy: a row left idle for the page timeout is precharged in the background.
         if banks[b].openRow != Bank.closed {
-            let idlePrecharge = max(earliestPrecharge, banks[b].lastColumnCycle + config.pageTimeoutCycles)
-            if idlePrecharge + config.tRPCycles <= command {
-                banks[b].openRow = Bank.closed
-                banks[b].previousRow = Bank.closed
+            let idle = max(earliestPrecharge, banks[b].lastColumnCycle + config.pageTimeoutCycles)
+            if idle + config.tRPCycles <= command {
+                // Its command takes the first free command-bus slot; one before the calendar's window is long past.
+                let lane = rowCommandLane(c)
+                let precharge = idle < commands.base[lane] ? idle : commandSlot(lane: lane, earliest: idle, length: config.prechargeCommandCycles)
+                if precharge + config.tRPCycles <= command {
+                    takeCommand(lane: lane, at: precharge, length: config.prechargeCommandCycles, channel: c)
+                    banks[b].openRow = Bank.closed
+                    banks[b].previousRow = Bank.closed
+                }
             }
         }
         if location.row == banks[b].previousRow && location.row != banks[b].openRow,
@@ -330,7 +362,9 @@ public struct MemoryController: Sendable {
             var activate = command
             banks[b].previousRow = banks[b].openRow
             if banks[b].openRow != Bank.closed {
-                let precharge = max(command, earliestPrecharge)
+                let lane = rowCommandLane(c)
+                let precharge = commandSlot(lane: lane, earliest: max(command, earliestPrecharge), length: config.prechargeCommandCycles)
+                takeCommand(lane: lane, at: precharge, length: config.prechargeCommandCycles, channel: c)
                 banks[b].previousActivateCycle = banks[b].activateCycle
                 banks[b].switchPrechargeCycle = precharge
                 activate = precharge + config.tRPCycles
@@ -346,7 +380,7 @@ public struct MemoryController: Sendable {
         internalInvariant(columnCycle >= banks[b].activateCycle + config.tRCDCycles && columnCycle >= arrival,
                           "memory: bank \(b)'s column command before its row is open (tRCD) or before the request")
         let latency = write ? config.writeLatencyCycles : config.readLatencyCycles
-        let (_, lastBurst) = placeBursts(location, bytes: bytes, earliest: columnCycle + latency, take: true)
+        let (_, lastBurst) = placeBursts(location, bytes: bytes, earliest: columnCycle + latency, latency: latency, take: true)
         let dataEnd = lastBurst + config.burstCycles
         banks[b].lastColumnCycle = lastBurst - latency
         if write { banks[b].writeRecoveryCycle = dataEnd + config.tWRCycles }
@@ -364,11 +398,11 @@ public struct MemoryController: Sendable {
         let latency = write ? config.writeLatencyCycles : config.readLatencyCycles
         let precharge = banks[b].switchPrechargeCycle
         guard column < precharge else { return nil }
-        let (_, lastBurst) = placeBursts(location, bytes: bytes, earliest: column + latency, take: false)
+        let (_, lastBurst) = placeBursts(location, bytes: bytes, earliest: column + latency, latency: latency, take: false)
         let dataEnd = lastBurst + config.burstCycles
         let fits = write ? dataEnd + config.tWRCycles <= precharge : lastBurst - latency + config.tRTPCycles <= precharge
         guard fits else { return nil }
-        _ = placeBursts(location, bytes: bytes, earliest: column + latency, take: true)
+        _ = placeBursts(location, bytes: bytes, earliest: column + latency, latency: latency, take: true)
         channels[c].stats.rowHits += 1
         count(location, bytes: bytes, dataEnd: dataEnd, write: write)
         return dataEnd
@@ -376,25 +410,26 @@ public struct MemoryController: Sendable {
 
     /// Finds (and with `take`, reserves) the data-bus cycles of an access's bursts from
     /// `earliest`: back to back, or, when tCCD_L exceeds a burst, burst by burst, each tCCD_L
-    /// clear of its bank group's others. Placing without taking finds the same cycles: each
-    /// burst starts past the previous one's bus cycles and group window.
+    /// clear of its bank group's others. Each burst's read or write command, `latency` before
+    /// its data, needs its command-bus cycles free too. Placing without taking finds the same
+    /// cycles: each burst starts past the previous one's bus cycles and group window.
     ///
     /// - Returns: the first cycles of the first and the last burst.
-    private mutating func placeBursts(_ location: Location, bytes: UInt64, earliest: UInt64, take: Bool) -> (first: UInt64, last: UInt64) {
+    private mutating func placeBursts(_ location: Location, bytes: UInt64, earliest: UInt64, latency: UInt64, take: Bool) -> (first: UInt64, last: UInt64) {
         let c = location.channel
         let bursts = bytes / config.burstBytes
         guard config.tCCDLCycles > config.burstCycles else {
             let length = bursts * config.burstCycles
-            let start = findBusSlot(channel: c, earliest: earliest, length: length, group: nil)
-            if take { takeBusSlot(channel: c, start: start, length: length, group: nil) }
+            let start = findBusSlot(channel: c, earliest: earliest, length: length, group: nil, latency: latency)
+            if take { takeBusSlot(channel: c, start: start, length: length, group: nil, latency: latency) }
             return (start, start + length - config.burstCycles)
         }
         let group = c * config.bankGroups + location.bank % config.bankGroups
-        if let (start, offsets) = placeBurstsInOneWindow(channel: c, group: group, bursts: bursts, earliest: earliest) {
+        if let (start, offsets) = placeBurstsInOneWindow(channel: c, group: group, bursts: bursts, earliest: earliest, latency: latency) {
             if take {
                 var rest = offsets
                 while rest != 0 {
-                    takeBusSlot(channel: c, start: start + UInt64(rest.trailingZeroBitCount), length: config.burstCycles, group: group)
+                    takeBusSlot(channel: c, start: start + UInt64(rest.trailingZeroBitCount), length: config.burstCycles, group: group, latency: latency)
                     rest &= rest - 1
                 }
             }
@@ -402,22 +437,71 @@ public struct MemoryController: Sendable {
         }
         var first: UInt64 = 0, burst = earliest
         for i in 0..<bursts {
-            burst = findBusSlot(channel: c, earliest: i == 0 ? earliest : burst + config.tCCDLCycles, length: config.burstCycles, group: group)
-            if take { takeBusSlot(channel: c, start: burst, length: config.burstCycles, group: group) }
+            burst = findBusSlot(channel: c, earliest: i == 0 ? earliest : burst + config.tCCDLCycles, length: config.burstCycles, group: group,
+                                latency: latency)
+            if take { takeBusSlot(channel: c, start: burst, length: config.burstCycles, group: group, latency: latency) }
             if i == 0 { first = burst }
         }
         return (first, burst)
+    }
+
+    /// Start offsets from data cycle `start` (bit k: a run of bursts from `start + k`) whose
+    /// bursts' column commands, one per burst, `latency` before its data and `bursts` of them
+    /// `burstCycles` apart, would meet a taken command-bus cycle.
+    @inline(__always)
+    private func columnCommandsBlocked(channel c: Int, dataStart start: UInt64, latency: UInt64, bursts: UInt64) -> UInt128 {
+        let length = config.columnCommandCycles
+        guard length > 0 else { return 0 }
+        let busy = Self.spread(commands.bits(columnCommandLane(c), from: start - latency), over: length)
+        var blocked = busy
+        var burst: UInt64 = 1
+        while burst < bursts {
+            blocked |= busy >> (burst * config.burstCycles)
+            burst += 1
+        }
+        return blocked
+    }
+
+    /// The command bus of channel `c` that carries activates and precharges, and the one that
+    /// carries reads and writes (the same one with a single bus).
+    @inline(__always)
+    private func rowCommandLane(_ c: Int) -> Int { c * config.commandBuses }
+    @inline(__always)
+    private func columnCommandLane(_ c: Int) -> Int { c * config.commandBuses + config.commandBuses - 1 }
+
+    /// The first cycle at or after `earliest` from which `length` cycles of command bus `lane`
+    /// are free.
+    private func commandSlot(lane: Int, earliest: UInt64, length: UInt64) -> UInt64 {
+        guard length > 0 else { return earliest }
+        var start = earliest
+        while true {
+            start = commands.firstFree(lane, from: start)
+            let taken = commands.bits(lane, from: start) & ((1 << UInt128(length)) - 1)
+            if taken == 0 { return start }
+            start += UInt64(127 - taken.leadingZeroBitCount) + 1
+        }
+    }
+
+    /// Marks `length` cycles of command bus `lane` from `start` taken, and counts them.
+    @inline(__always)
+    private mutating func takeCommand(lane: Int, at start: UInt64, length: UInt64, channel c: Int) {
+        guard length > 0 else { return }
+        internalInvariant(commands.count(lane, start..<(start + length)) == 0, "memory: command bus \(lane) taken twice at cycle \(start)")
+        commands.take(lane, start..<(start + length))
+        channels[c].stats.commandCycles += length
     }
 
     /// The bursts of one access placed as `placeBursts` would, burst by burst, but from a single
     /// read of the bus and group calendars: the common case, where they all fall within 128
     /// cycles of the first free bus cycle. Returns that cycle and a mask of the bursts' offsets
     /// from it, or nil when they do not fit (the caller then places them one by one).
-    private mutating func placeBurstsInOneWindow(channel c: Int, group: Int, bursts: UInt64, earliest: UInt64) -> (start: UInt64, offsets: UInt128)? {
+    private mutating func placeBurstsInOneWindow(channel c: Int, group: Int, bursts: UInt64, earliest: UInt64,
+                                                 latency: UInt64) -> (start: UInt64, offsets: UInt128)? {
         let length = config.burstCycles, window = config.tCCDLCycles
-        let reach = 128 - max(length, window) + 1
+        let reach = 128 - max(length, window, config.columnCommandCycles) + 1
         let start = bus.firstFree(c, from: max(earliest, bus.base[c], groupWindows.base[group]))
         let blocked = Self.spread(bus.bits(c, from: start), over: length) | Self.spread(groupWindows.bits(group, from: start), over: window)
+            | columnCommandsBlocked(channel: c, dataStart: start, latency: latency, bursts: 1)
         var offsets: UInt128 = 0
         var from: UInt64 = 0
         for _ in 0..<bursts {
@@ -450,15 +534,17 @@ public struct MemoryController: Sendable {
     ///
     /// Candidates are tested 128 cycles at a time: a start is blocked if any of the `length`
     /// bus cycles from it is taken, or any of the tCCD_L group cycles from it.
-    private mutating func findBusSlot(channel c: Int, earliest: UInt64, length: UInt64, group: Int?) -> UInt64 {
+    private mutating func findBusSlot(channel c: Int, earliest: UInt64, length: UInt64, group: Int?, latency: UInt64) -> UInt64 {
         let window = group == nil ? 0 : config.tCCDLCycles
+        let bursts = length / config.burstCycles
         // Offsets below `reach` have every cycle they need inside the 128 read.
-        let reach = 128 - max(length, window) + 1
+        let reach = 128 - max(length, window, (bursts - 1) * config.burstCycles + config.columnCommandCycles) + 1
         var start = max(earliest, bus.base[c], group.map { groupWindows.base[$0] } ?? 0)
         while true {
             // A slot starts on a free bus cycle: skip taken stretches a word at a time first.
             start = bus.firstFree(c, from: start)
             var blocked = Self.spread(bus.bits(c, from: start), over: length)
+                | columnCommandsBlocked(channel: c, dataStart: start, latency: latency, bursts: bursts)
             if let group { blocked |= Self.spread(groupWindows.bits(group, from: start), over: window) }
             let offset = UInt64((~blocked).trailingZeroBitCount)
             if offset >= reach {
@@ -472,10 +558,15 @@ public struct MemoryController: Sendable {
         }
     }
 
-    /// Marks the slot `findBusSlot` found as taken.
-    private mutating func takeBusSlot(channel c: Int, start: UInt64, length: UInt64, group: Int?) {
+    /// Marks the slot `findBusSlot` found as taken, with its bursts' column commands.
+    private mutating func takeBusSlot(channel c: Int, start: UInt64, length: UInt64, group: Int?, latency: UInt64) {
         internalInvariant(bus.count(c, start..<(start + length)) == 0, "memory: channel \(c)'s data bus taken twice at cycle \(start)")
         bus.take(c, start..<(start + length))
+        var burst = start
+        while burst < start + length {
+            takeCommand(lane: columnCommandLane(c), at: burst - latency, length: config.columnCommandCycles, channel: c)
+            burst += config.burstCycles
+        }
         if let group {
             internalInvariant(groupWindows.count(group, start..<(start + config.tCCDLCycles)) == 0,
                               "memory: two bursts of bank group \(group) closer than tCCD_L at cycle \(start)")
@@ -539,11 +630,14 @@ public struct MemoryController: Sendable {
     }
 
     /// The first cycle at or after `proposed` at which channel `c` may activate a row (no other
-    /// activate within tRRD, at most four in any tFAW window), recorded as taken.
+    /// activate within tRRD, at most four in any tFAW window, its command cycles free on the
+    /// row command bus), recorded as taken.
     private mutating func scheduleActivate(channel c: Int, _ proposed: UInt64) -> UInt64 {
         let rrd = config.tRRDCycles, faw = config.tFAWCycles
+        let lane = rowCommandLane(c), parts = config.activateCommandCycles
         precondition(rrd <= 64 && faw <= 64, "activate windows wider than 64 cycles")
         var cycle = max(proposed, activates.base[c])
+        var later: UInt128 = 0
         while true {
             // Activates from cycle - faw + 1 (or 0) on; this cycle is bit `offset`.
             let from = cycle - min(cycle, faw == 0 ? 0 : faw - 1)
@@ -572,10 +666,27 @@ public struct MemoryController: Sendable {
                     }
                 }
             }
+            if fits && parts > 0 {
+                // Its first command here, the others (ACT-2) on the next free command cycles within tAAD.
+                let free = ~commands.bits(lane, from: cycle) & ((1 << UInt128(config.tAADCycles + 1)) - 1)
+                if free & 1 == 0 || (free >> 1).nonzeroBitCount < Int(parts) - 1 {
+                    cycle += 1
+                    continue
+                }
+                later = free >> 1
+            }
             if fits { break }
             cycle += 1
         }
         activates.take(c, cycle..<(cycle + 1))
+        if parts > 0 {
+            takeCommand(lane: lane, at: cycle, length: 1, channel: c)
+            for _ in 1..<parts {
+                let next = UInt64(later.trailingZeroBitCount) + 1
+                takeCommand(lane: lane, at: cycle + next, length: 1, channel: c)
+                later &= later - 1
+            }
+        }
         #if SPARKTWIN_INTERNAL_CHECKS
         checkActivateLimits(channel: c, cycle)
         #endif
@@ -614,6 +725,7 @@ public struct MemoryController: Sendable {
             sum.rowMisses += channel.stats.rowMisses
             sum.busyCycles += channel.stats.busyCycles
             sum.refreshCycles += channel.stats.refreshCycles
+            sum.commandCycles += channel.stats.commandCycles
             sum.refreshes += channel.stats.refreshes
         }
     }

@@ -194,6 +194,10 @@ extension Machine {
                 let cycles = $0.memoryCycles
                 return cycles > 0 ? Double($0.memory.refreshCycles) / (cycles * Double($0.config.memory.channels)) : 0
             },
+            M("memory.command_bus.utilization", "ratio", .neutral, "share of the command buses' cycles that carried activates, reads, writes and precharges") {
+                let cycles = $0.memoryCycles * Double($0.config.memory.channels * $0.config.memory.commandBuses)
+                return cycles > 0 ? Double($0.memory.commandCycles) / cycles : 0
+            },
             M("c2c.gpu_to_cpu.utilization", "ratio", .neutral, "share of the run NVLink-C2C's GPU-to-CPU direction sent flits") { $0.c2cGPUToCPUUtilization },
             M("c2c.cpu_to_gpu.utilization", "ratio", .neutral, "share of the run NVLink-C2C's CPU-to-GPU direction sent flits") { $0.c2cCPUToGPUUtilization },
             M("c2c.cpu_to_gpu.bytes", "B", .neutral, "payload bytes NVLink-C2C carried to the GPU") { Double($0.c2cCPUToGPUBytes) },
