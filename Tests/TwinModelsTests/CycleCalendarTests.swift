@@ -20,6 +20,13 @@ import TwinModels
             for cycle in cycles where cycle >= base[lane] { taken[lane].insert(cycle) }
         }
 
+        /// Cycle `start + k` for each bit k: the window slides to the last, then each is taken.
+        mutating func take(_ lane: Int, bits: UInt128, from start: UInt64) {
+            guard bits != 0 else { return }
+            take(lane, (start + UInt64(127 - bits.leadingZeroBitCount))..<(start + UInt64(128 - bits.leadingZeroBitCount)))
+            for k in 0..<128 where bits & (1 << UInt128(k)) != 0 { take(lane, (start + UInt64(k))..<(start + UInt64(k) + 1)) }
+        }
+
         func isTaken(_ lane: Int, _ cycle: UInt64) -> Bool { cycle >= base[lane] && taken[lane].contains(cycle) }
     }
 
@@ -35,9 +42,16 @@ import TwinModels
             // Mostly near the lane's latest reservations, sometimes far ahead (a slide).
             now[lane] += random.next(below: 100) < 3 ? random.next(below: 3 * CycleCalendar.windowCycles) : random.next(below: 40)
             let start = now[lane] - min(now[lane], random.next(below: 200))
-            let cycles = start..<(start + 1 + random.next(below: 70))
-            calendar.take(lane, cycles)
-            reference.take(lane, cycles)
+            if random.next(below: 2) == 0 {
+                let cycles = start..<(start + 1 + random.next(below: 70))
+                calendar.take(lane, cycles)
+                reference.take(lane, cycles)
+            } else {
+                // A scattered set within 128 cycles, as a line's bursts and their commands are taken.
+                let bits = UInt128(random.next(below: UInt64.max)) << 64 | UInt128(random.next(below: UInt64.max)) & UInt128(random.next(below: UInt64.max))
+                calendar.take(lane, bits: bits, from: start)
+                reference.take(lane, bits: bits, from: start)
+            }
             #expect(calendar.base[lane] == reference.base[lane])
 
             let probe = now[lane] - min(now[lane], random.next(below: 300)) + random.next(below: 100)

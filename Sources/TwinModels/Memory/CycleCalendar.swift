@@ -45,6 +45,27 @@ public struct CycleCalendar: Sendable {
         end[lane] = max(end[lane], cycles.upperBound)
     }
 
+    /// Marks cycle `start + k` taken for every bit k of `bits`, in one pass over the (at most
+    /// three) words they fall in; cycles before the window are past and stay untouched.
+    public mutating func take(_ lane: Int, bits: UInt128, from start: UInt64) {
+        guard bits != 0 else { return }
+        let last = start + UInt64(127 - bits.leadingZeroBitCount)
+        slide(lane, through: last)
+        var marks = bits
+        if start < base[lane] {
+            let past = base[lane] - start
+            marks = past >= 128 ? 0 : marks & (UInt128.max << past)
+        }
+        let shift = start % 64
+        let low = UInt64(truncatingIfNeeded: marks << shift)
+        let middle = UInt64(truncatingIfNeeded: shift == 0 ? marks >> 64 : marks >> (64 - shift))
+        let high = shift == 0 ? 0 : UInt64(truncatingIfNeeded: marks >> (128 - shift))
+        if low != 0 { words[index(lane, start)] |= low }
+        if middle != 0 { words[index(lane, start + 64)] |= middle }
+        if high != 0 { words[index(lane, start + 128)] |= high }
+        end[lane] = max(end[lane], last + 1)
+    }
+
     /// The low `span` bits set, for `span` in 1...64.
     @inline(__always)
     private static func mask(_ span: UInt64) -> UInt64 { UInt64.max >> (64 - span) }

@@ -426,13 +426,7 @@ public struct MemoryController: Sendable {
         }
         let group = c * config.bankGroups + location.bank % config.bankGroups
         if let (start, offsets) = placeBurstsInOneWindow(channel: c, group: group, bursts: bursts, earliest: earliest, latency: latency) {
-            if take {
-                var rest = offsets
-                while rest != 0 {
-                    takeBusSlot(channel: c, start: start + UInt64(rest.trailingZeroBitCount), length: config.burstCycles, group: group, latency: latency)
-                    rest &= rest - 1
-                }
-            }
+            if take { takeBursts(channel: c, group: group, start: start, offsets: offsets, latency: latency) }
             return (start + UInt64(offsets.trailingZeroBitCount), start + UInt64(127 - offsets.leadingZeroBitCount))
         }
         var first: UInt64 = 0, burst = earliest
@@ -476,7 +470,7 @@ public struct MemoryController: Sendable {
         var start = earliest
         while true {
             start = commands.firstFree(lane, from: start)
-            let taken = commands.bits(lane, from: start) & ((1 << UInt128(length)) - 1)
+            let taken = commands.bits(lane, from: start) & ((1 << length) - 1)
             if taken == 0 { return start }
             start += UInt64(127 - taken.leadingZeroBitCount) + 1
         }
@@ -556,6 +550,40 @@ public struct MemoryController: Sendable {
             if cleared == candidate { return candidate }
             start = cleared
         }
+    }
+
+    /// Marks the bursts `placeBurstsInOneWindow` found (one at each offset from `start`) taken:
+    /// their bus cycles, tCCD_L windows and column commands, each calendar in one pass.
+    private mutating func takeBursts(channel c: Int, group: Int, start: UInt64, offsets: UInt128, latency: UInt64) {
+        #if SPARKTWIN_INTERNAL_CHECKS
+        var rest = offsets
+        while rest != 0 {
+            let burst = start + UInt64(rest.trailingZeroBitCount)
+            internalInvariant(bus.count(c, burst..<(burst + config.burstCycles)) == 0, "memory: channel \(c)'s data bus taken twice at cycle \(burst)")
+            internalInvariant(groupWindows.count(group, burst..<(burst + config.tCCDLCycles)) == 0,
+                              "memory: two bursts of bank group \(group) closer than tCCD_L at cycle \(burst)")
+            internalInvariant(commands.count(columnCommandLane(c), (burst - latency)..<(burst - latency + config.columnCommandCycles)) == 0,
+                              "memory: command bus of channel \(c) taken twice at cycle \(burst - latency)")
+            rest &= rest - 1
+        }
+        #endif
+        bus.take(c, bits: Self.extend(offsets, over: config.burstCycles), from: start)
+        groupWindows.take(group, bits: Self.extend(offsets, over: config.tCCDLCycles), from: start)
+        if config.columnCommandCycles > 0 {
+            commands.take(columnCommandLane(c), bits: Self.extend(offsets, over: config.columnCommandCycles), from: start - latency)
+            channels[c].stats.commandCycles += UInt64(offsets.nonzeroBitCount) * config.columnCommandCycles
+        }
+    }
+
+    /// Sets bits x ..< x + width wherever bit x of `bits` is set (runs that do not overlap).
+    static func extend(_ bits: UInt128, over width: UInt64) -> UInt128 {
+        var out = bits
+        var shift: UInt64 = 1
+        while shift < width {
+            out |= bits << shift
+            shift += 1
+        }
+        return out
     }
 
     /// Marks the slot `findBusSlot` found as taken, with its bursts' column commands.
@@ -668,7 +696,7 @@ public struct MemoryController: Sendable {
             }
             if fits && parts > 0 {
                 // Its first command here, the others (ACT-2) on the next free command cycles within tAAD.
-                let free = ~commands.bits(lane, from: cycle) & ((1 << UInt128(config.tAADCycles + 1)) - 1)
+                let free = ~commands.bits(lane, from: cycle) & ((1 << (config.tAADCycles + 1)) - 1)
                 if free & 1 == 0 || (free >> 1).nonzeroBitCount < Int(parts) - 1 {
                     cycle += 1
                     continue
