@@ -51,13 +51,14 @@ import TwinModels
                 let value = base[spec.path]
                 var candidates = [value * 1.5, value * 0.5, value + 1, spec.minimum, spec.maximum]
                 if spec.integral { candidates = candidates.map { $0.rounded() } }
-                // The first change within range that keeps the machine consistent.
+                // Changes within range that keep the machine consistent, until one shows (a floor
+                // such as tRRD's 4 clocks binds only when raised far enough).
                 for changed in candidates where changed != value && changed >= spec.minimum && changed <= spec.maximum {
                     var p = base
                     p.set(spec.path, changed)
                     guard MachineConfig.crossCheck(p).isEmpty else { continue }
                     changesSomething = MachineConfig(p) != MachineConfig(base) || GEMMPhase.defaults(on: p) != GEMMPhase.defaults(on: base)
-                    break
+                    if changesSomething { break }
                 }
                 if changesSomething { break }
             }
