@@ -72,11 +72,13 @@ public struct MemoryController: Sendable {
         /// Command buses per channel: 1 (LPDDR5: row and column commands share the CA bus) or 2
         /// (HBM: a row bus and a column bus).
         public var commandBuses: Int
-        /// Command-bus cycles of an activate, of each burst's read or write, and of a precharge.
+        /// One-cycle commands an activate takes (ACT-1 and ACT-2 on LPDDR5).
         public var activateCommandCycles: UInt64
         /// The longest an activate's commands may be spread: ACT-1 to ACT-2 (tAAD).
         public var tAADCycles: UInt64
+        /// Command-bus cycles of each burst's read or write command.
         public var columnCommandCycles: UInt64
+        /// Command-bus cycles of a precharge.
         public var prechargeCommandCycles: UInt64
 
         /// Builds the config from resolved parameters in JEDEC's form: timings given in clocks
@@ -339,7 +341,8 @@ public struct MemoryController: Sendable {
         if banks[b].openRow != Bank.closed {
             let idle = max(earliestPrecharge, banks[b].lastColumnCycle + config.pageTimeoutCycles)
             if idle + config.tRPCycles <= command {
-                // Its command takes the first free command-bus slot; one before the calendar's window is long past.
+                // Its command takes the first free command-bus cycle; one before the calendar's
+                // window is long past and is not tracked.
                 let lane = rowCommandLane(c)
                 let precharge = idle < commands.base[lane] ? idle : commandSlot(lane: lane, earliest: idle, length: config.prechargeCommandCycles)
                 if precharge + config.tRPCycles <= command {
