@@ -593,10 +593,19 @@ public struct MemoryController: Sendable {
     private mutating func takeBusSlot(channel c: Int, start: UInt64, length: UInt64, group: Int?, latency: UInt64) {
         internalInvariant(bus.count(c, start..<(start + length)) == 0, "memory: channel \(c)'s data bus taken twice at cycle \(start)")
         bus.take(c, start..<(start + length))
-        var burst = start
-        while burst < start + length {
-            takeCommand(lane: columnCommandLane(c), at: burst - latency, length: config.columnCommandCycles, channel: c)
-            burst += config.burstCycles
+        if config.columnCommandCycles > 0 {
+            // One command per burst, `latency` before its data, in one pass over the calendar.
+            let lane = columnCommandLane(c)
+            var commandBits: UInt128 = 0
+            var offset: UInt64 = 0
+            while offset < length {
+                internalInvariant(commands.count(lane, (start + offset - latency)..<(start + offset - latency + config.columnCommandCycles)) == 0,
+                                  "memory: command bus \(lane) taken twice at cycle \(start + offset - latency)")
+                commandBits |= 1 << offset
+                offset += config.burstCycles
+            }
+            commands.take(lane, bits: Self.extend(commandBits, over: config.columnCommandCycles), from: start - latency)
+            channels[c].stats.commandCycles += UInt64(commandBits.nonzeroBitCount) * config.columnCommandCycles
         }
         if let group {
             internalInvariant(groupWindows.count(group, start..<(start + config.tCCDLCycles)) == 0,
