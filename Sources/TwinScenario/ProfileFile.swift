@@ -29,34 +29,35 @@ public enum ProfileFile {
         let name = sink.string(top.required("name", "the profile's name", sink: &sink), "name")
         let summary = sink.string(top.optional("summary"), "summary") ?? ""
         var sources: [String: String] = [:]
-        /// A `{value:, source:}` entry.
-        func sourced(_ key: String, _ dimension: QuantityKind, range: ClosedRange<Double>) -> Double? {
+        /// A `{value:, source:}` entry: its value read by `value` (given the node and its key
+        /// path), its source kept; nil, with the errors in `sink`, when either is wrong.
+        func entry<T>(_ key: String, expected: String, value read: (Node, String, inout DiagnosticSink) -> T?) -> T? {
             guard let node = top.required(key, "a mapping of value and source", sink: &sink),
                   var reader = MappingReader(node, path: key, sink: &sink) else { return nil }
-            let value = sink.quantity(reader.required("value", "the \(Units.describe(dimension))", sink: &sink), join(key, "value"), dimension,
-                                      range: range, integral: dimension == .count)
-            let source = sink.string(reader.required("source", "where the value comes from", sink: &sink), join(key, "source"))
+            let value = reader.required("value", expected, sink: &sink).flatMap { read($0, join(key, "value"), &sink) }
+            if let source = sink.string(reader.required("source", "where the value comes from", sink: &sink), join(key, "source")) { sources[key] = source }
             reader.rejectUnknownKeys(sink: &sink)
-            if let source { sources[key] = source }
             return value
+        }
+        /// A quantity entry.
+        func sourced(_ key: String, _ dimension: QuantityKind, range: ClosedRange<Double>) -> Double? {
+            entry(key, expected: "the \(Units.describe(dimension))") { node, path, sink in
+                sink.quantity(node, path, dimension, range: range, integral: dimension == .count)
+            }
         }
         let gap = sourced("kernelGap", .time, range: 0...1)
         let host = sourced("hostPerStep", .time, range: 0...10)
         let cores = sourced("hostCores", .count, range: 0...64)
         let padding = sourced("kvPaddingTokens", .count, range: 1...65_536)
         let mmq = sourced("quantizedGEMMEfficiency", .ratio, range: 0.001...1)
-        /// A `{value:, source:}` entry whose value is one of `choices`.
+        /// An entry whose value is one of `choices`.
         func sourcedChoice(_ key: String, _ choices: [String: String]) -> String? {
-            guard let node = top.required(key, "a mapping of value and source", sink: &sink),
-                  var reader = MappingReader(node, path: key, sink: &sink) else { return nil }
             let expected = choices.keys.sorted().map { "\($0)\(choices[$0]!.isEmpty ? "" : " (\(choices[$0]!))")" }.joined(separator: " or ")
-            var chosen: String?
-            if let value = reader.required("value", expected, sink: &sink), let text = sink.string(value, join(key, "value")) {
-                if choices[text] != nil { chosen = text } else { sink.error(value, join(key, "value"), "expected \(expected), found \"\(text)\"") }
+            return entry(key, expected: expected) { node, path, sink in
+                guard let text = sink.string(node, path) else { return nil }
+                if choices[text] == nil { sink.error(node, path, "expected \(expected), found \"\(text)\"") }
+                return choices[text] == nil ? nil : text
             }
-            if let source = sink.string(reader.required("source", "where the value comes from", sink: &sink), join(key, "source")) { sources[key] = source }
-            reader.rejectUnknownKeys(sink: &sink)
-            return chosen
         }
         let mmqPrecision = sourcedChoice("quantizedGEMMPrecision", ["fp8": "int8 MMA", "fp4": "FP4 MMA", "bf16": "BF16 MMA on dequantized tiles"])
             .flatMap(Precision.init(rawValue:))
@@ -70,28 +71,23 @@ public enum ProfileFile {
             .flatMap(SoftwareProfile.GraphUse.init(rawValue:))
         let eagerGap = sourced("eagerKernelGap", .time, range: 0...1)
         let activationFormat = sourcedChoice("activationFormat", ["f32": "4 bytes", "bf16": "2 bytes"]).flatMap(WeightFormat.init(rawValue:))
-        /// `activationQuantize`: `{value: [formats], source:}`, the list possibly empty.
+        /// An entry whose value is a list of weight formats, possibly empty.
         func sourcedFormats(_ key: String) -> Set<WeightFormat>? {
-            guard let node = top.required(key, "a mapping of value and source", sink: &sink),
-                  var reader = MappingReader(node, path: key, sink: &sink) else { return nil }
             let expected = "a list of weight formats (\(WeightFormat.allCases.map(\.rawValue).joined(separator: ", ")))"
-            var formats: Set<WeightFormat>? = []
-            if let value = reader.required("value", expected, sink: &sink) {
-                if case .sequence(let items) = value {
-                    for (index, item) in items.enumerated() {
-                        let path = join(key, "value[\(index)]")
-                        guard let text = sink.string(item, path) else { formats = nil; continue }
-                        if let format = WeightFormat(rawValue: text) { formats?.insert(format) }
-                        else { sink.error(item, path, "expected one of \(expected), found \"\(text)\""); formats = nil }
-                    }
-                } else {
-                    sink.error(value, join(key, "value"), "expected \(expected)")
-                    formats = nil
+            return entry(key, expected: expected) { node, path, sink in
+                guard case .sequence(let items) = node else {
+                    sink.error(node, path, "expected \(expected)")
+                    return nil
                 }
-            } else { formats = nil }
-            if let source = sink.string(reader.required("source", "where the value comes from", sink: &sink), join(key, "source")) { sources[key] = source }
-            reader.rejectUnknownKeys(sink: &sink)
-            return formats
+                var formats: Set<WeightFormat>? = []
+                for (index, item) in items.enumerated() {
+                    let itemPath = "\(path)[\(index)]"
+                    guard let text = sink.string(item, itemPath) else { formats = nil; continue }
+                    if let format = WeightFormat(rawValue: text) { formats?.insert(format) }
+                    else { sink.error(item, itemPath, "expected one of \(expected), found \"\(text)\""); formats = nil }
+                }
+                return formats
+            }
         }
         let activationQuantize = sourcedFormats("activationQuantize")
         top.rejectUnknownKeys(sink: &sink)

@@ -565,17 +565,30 @@ public struct MemoryController: Sendable {
             internalInvariant(bus.count(c, burst..<(burst + config.burstCycles)) == 0, "memory: channel \(c)'s data bus taken twice at cycle \(burst)")
             internalInvariant(groupWindows.count(group, burst..<(burst + config.tCCDLCycles)) == 0,
                               "memory: two bursts of bank group \(group) closer than tCCD_L at cycle \(burst)")
-            internalInvariant(commands.count(columnCommandLane(c), (burst - latency)..<(burst - latency + config.columnCommandCycles)) == 0,
-                              "memory: command bus of channel \(c) taken twice at cycle \(burst - latency)")
             rest &= rest - 1
         }
         #endif
         bus.take(c, bits: Self.extend(offsets, over: config.burstCycles), from: start)
         groupWindows.take(group, bits: Self.extend(offsets, over: config.tCCDLCycles), from: start)
-        if config.columnCommandCycles > 0 {
-            commands.take(columnCommandLane(c), bits: Self.extend(offsets, over: config.columnCommandCycles), from: start - latency)
-            channels[c].stats.commandCycles += UInt64(offsets.nonzeroBitCount) * config.columnCommandCycles
+        takeColumnCommands(channel: c, bursts: offsets, from: start, latency: latency)
+    }
+
+    /// Takes the read or write command of each burst (bit k: a burst whose data starts at
+    /// `start + k`), `latency` before its data, in one pass over the command calendar.
+    private mutating func takeColumnCommands(channel c: Int, bursts: UInt128, from start: UInt64, latency: UInt64) {
+        guard config.columnCommandCycles > 0 else { return }
+        let lane = columnCommandLane(c)
+        #if SPARKTWIN_INTERNAL_CHECKS
+        var rest = bursts
+        while rest != 0 {
+            let command = start + UInt64(rest.trailingZeroBitCount) - latency
+            internalInvariant(commands.count(lane, command..<(command + config.columnCommandCycles)) == 0,
+                              "memory: command bus \(lane) taken twice at cycle \(command)")
+            rest &= rest - 1
         }
+        #endif
+        commands.take(lane, bits: Self.extend(bursts, over: config.columnCommandCycles), from: start - latency)
+        channels[c].stats.commandCycles += UInt64(bursts.nonzeroBitCount) * config.columnCommandCycles
     }
 
     /// Sets bits x ..< x + width wherever bit x of `bits` is set (runs that do not overlap).
@@ -593,20 +606,13 @@ public struct MemoryController: Sendable {
     private mutating func takeBusSlot(channel c: Int, start: UInt64, length: UInt64, group: Int?, latency: UInt64) {
         internalInvariant(bus.count(c, start..<(start + length)) == 0, "memory: channel \(c)'s data bus taken twice at cycle \(start)")
         bus.take(c, start..<(start + length))
-        if config.columnCommandCycles > 0 {
-            // One command per burst, `latency` before its data, in one pass over the calendar.
-            let lane = columnCommandLane(c)
-            var commandBits: UInt128 = 0
-            var offset: UInt64 = 0
-            while offset < length {
-                internalInvariant(commands.count(lane, (start + offset - latency)..<(start + offset - latency + config.columnCommandCycles)) == 0,
-                                  "memory: command bus \(lane) taken twice at cycle \(start + offset - latency)")
-                commandBits |= 1 << offset
-                offset += config.burstCycles
-            }
-            commands.take(lane, bits: Self.extend(commandBits, over: config.columnCommandCycles), from: start - latency)
-            channels[c].stats.commandCycles += UInt64(commandBits.nonzeroBitCount) * config.columnCommandCycles
+        var bursts: UInt128 = 0
+        var offset: UInt64 = 0
+        while offset < length {
+            bursts |= 1 << offset
+            offset += config.burstCycles
         }
+        takeColumnCommands(channel: c, bursts: bursts, from: start, latency: latency)
         if let group {
             internalInvariant(groupWindows.count(group, start..<(start + config.tCCDLCycles)) == 0,
                               "memory: two bursts of bank group \(group) closer than tCCD_L at cycle \(start)")
