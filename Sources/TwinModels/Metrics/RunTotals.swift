@@ -230,6 +230,7 @@ extension Machine {
         return features("gpu.gemm.throughput", "TFLOPS", "GEMM throughput", { $0.gemmLoad }, spec: { $0.spec.gemmTFLOPS })
             + features("gpu.read.bandwidth", "GB/s", "streamed bandwidth", { $0.streamLoad }, spec: { $0.spec.memoryGBps })
             + [M("clock.gpu.sustained", "MHz", .higherIsBetter, "mean GPU clock over the load's sustained windows", modes: .both) { heat($0).sustainedClockMHz },
+               M("clock.gpu.swing", "MHz", .lowerIsBetter, "the GPU clock's highest less its lowest sample over the load's sustained windows: how far the governor's clock oscillates once the load has settled", modes: .both) { heat($0).clockSwingMHz },
                M("clock.gpu.loss", "ratio", .lowerIsBetter, "1 − sustained clock over the application clock", modes: .both) {
                    let mhz = heat($0).sustainedClockMHz
                    return mhz > 0 ? 1 - mhz / ($0.power.config.gpuCeilingHz / 1e6) : 0

@@ -77,6 +77,10 @@ public struct PowerConfig: Sendable, Equatable {
     public var hysteresisW: Double
     public var slowdownC: Double
     public var slowdownHysteresisC: Double
+    /// Whether a PI law sets the thermal clock ceiling (else the threshold policy).
+    public var thermalPI: Bool
+    public var thermalProportionalHzPerK: Double
+    public var thermalIntegralHzPerKSecond: Double
     public var shutdownC: Double
     public var cpuFirst: Bool
     public var degraded: Bool
@@ -127,6 +131,9 @@ public struct PowerConfig: Sendable, Equatable {
         hysteresisW = p["governor.hysteresis"]
         slowdownC = p["governor.slowdownTemp"]
         slowdownHysteresisC = p["governor.slowdownHysteresis"]
+        thermalPI = p["governor.thermalControl"] != 0
+        thermalProportionalHzPerK = p["governor.thermalProportional"]
+        thermalIntegralHzPerKSecond = p["governor.thermalIntegral"]
         shutdownC = p["governor.shutdownTemp"]
         cpuFirst = p["governor.cpuFirst"] != 0
         degraded = p["governor.degraded"] != 0

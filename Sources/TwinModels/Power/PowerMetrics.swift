@@ -3,7 +3,7 @@
 /// The first load window (warm-up) and the last (usually partial) are left out of peak and
 /// sustained. Peak is the best remaining window; sustained is the mean of the steady tail, the
 /// second half of the remaining windows; the clock and die temperature are averaged over the
-/// same tail. Thermal time scales: the rise time constant is the time, from 3 s into the load,
+/// same tail, and the clock's swing is its highest less its lowest sample there. Thermal time scales: the rise time constant is the time, from 3 s into the load,
 /// to cover 63.2 % of the way to the plateau (the heat sink's scale); the fall time constant is
 /// the time, from the last load window, to cover 63.2 % of the drop of the next 3 s (the die's).
 /// `tools/calibration/h100_sustained.py` applies the same definitions to the measurements.
@@ -12,6 +12,7 @@ public struct LoadFeatures: Sendable, Equatable {
     public var peak = 0.0
     public var sustained = 0.0
     public var sustainedClockMHz = 0.0
+    public var clockSwingMHz = 0.0
     public var plateauC = 0.0
     public var riseTauSeconds = 0.0
     public var fallTauSeconds = 0.0
@@ -31,6 +32,8 @@ public struct LoadFeatures: Sendable, Equatable {
         func mean(_ values: [Double]) -> Double { tail.map { values[$0] }.reduce(0, +) / Double(tail.count) }
         sustained = mean(work)
         sustainedClockMHz = mean(clockMHz)
+        let tailClocksMHz = tail.map { clockMHz[$0] }
+        clockSwingMHz = (tailClocksMHz.max() ?? 0) - (tailClocksMHz.min() ?? 0)
         plateauC = mean(dieC)
         riseTauSeconds = Self.timeToCover(times: times, values: dieC, from: times[firstIndex] + 3, towards: plateauC) ?? 0
         if let after = times.firstIndex(where: { $0 >= times[lastIndex] + 3 }) {

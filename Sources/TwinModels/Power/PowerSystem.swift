@@ -93,7 +93,11 @@ public struct PowerSystem: Sendable {
     public private(set) var railW: [Double]
     /// The package power average the governor reads.
     public private(set) var averagedPackageW = 0.0
+    /// Whether the die's temperature holds the GPU clock down: above the threshold (threshold
+    /// control) or with the PI law's ceiling binding (PI control).
     private var thermalSlowdown = false
+    /// PI control: the integral part of the thermal clock ceiling, Hz.
+    private var thermalIntegralHz: Double
     /// The limit whose cut last took a clock below its ceiling: while the clocks climb back
     /// with power under the cap, the deficit is still that limit's doing, not the cap's.
     private var deficitCause = ThrottleReason.none
@@ -151,6 +155,7 @@ public struct PowerSystem: Sendable {
         thermal = RCNetwork(heatCapacityJPerK: [c.gpuDieJPerK, c.cpuDieJPerK, c.sinkJPerK],
                             conductanceWPerK: conductance, toAmbientWPerK: toAmbient, initialC: c.ambientC)
         gpuTargetHz = c.gpuCeilingHz
+        thermalIntegralHz = c.gpuCeilingHz
         gpuHz = c.gpuCurve.minHz
         cpuHz = Array(repeating: c.cpuCeilingHz, count: c.grace.clusters)
         fanSpeed = c.fanMinSpeed
@@ -274,8 +279,10 @@ public struct PowerSystem: Sendable {
             stats.shutdownSeconds = now
         }
         let gpuDieC = temperatureC(.gpuDie)
-        if gpuDieC > c.slowdownC { thermalSlowdown = true }
-        if gpuDieC < c.slowdownC - c.slowdownHysteresisC { thermalSlowdown = false }
+        if !c.thermalPI {
+            if gpuDieC > c.slowdownC { thermalSlowdown = true }
+            if gpuDieC < c.slowdownC - c.slowdownHysteresisC { thermalSlowdown = false }
+        }
         if partial != nil { return }
         steps += 1
         if c.governorEnabled && steps % UInt64(c.governorEvery) == 0 { govern() }
@@ -302,7 +309,7 @@ public struct PowerSystem: Sendable {
     #endif
 
     /// One step of the control loop: cut clocks in proportion to the power above the limit,
-    /// climb back one step at a time below it, and cut the GPU while the die is too hot.
+    /// climb back one step at a time below it, and hold the GPU under the thermal ceiling.
     mutating func govern() {
         let c = config
         let limit = c.limitW
@@ -319,7 +326,7 @@ public struct PowerSystem: Sendable {
                 cpuHz = cpuHz.map { c.cpuCurve.entry($0, movedBy: -1) }
             }
             deficitCause = .powerCap
-        } else if averagedPackageW < limit - c.hysteresisW && !thermalSlowdown {
+        } else if averagedPackageW < limit - c.hysteresisW && (c.thermalPI || !thermalSlowdown) {
             let cpuBelow = cpuHz.contains { $0 < cpuCeiling }
             let gpuBelow = gpuTargetHz < c.gpuCeilingHz
             if cpuBelow && (c.cpuFirst || !gpuBelow) {
@@ -328,16 +335,43 @@ public struct PowerSystem: Sendable {
                 gpuTargetHz = min(c.gpuCeilingHz, c.gpuCurve.entry(gpuTargetHz, movedBy: c.stepUpBins))
             }
         }
-        if thermalSlowdown {
+        gpuTargetHz = min(gpuTargetHz, c.gpuCeilingHz)
+        if c.thermalPI {
+            applyThermalCeiling()
+        } else if thermalSlowdown {
             // Proportional to the overshoot: a bin per period at the threshold, more above it.
             // A fixed large cut would undershoot badly, since the die lags the clock by ~1 s.
             let overshoot = (temperatureC(.gpuDie) - c.slowdownC) / max(c.slowdownHysteresisC, 0.1)
             gpuTargetHz = c.gpuCurve.entry(gpuTargetHz, movedBy: -max(1, Int(overshoot.rounded(.up))))
             deficitCause = .thermal
         }
-        gpuTargetHz = min(gpuTargetHz, c.gpuCeilingHz)
         cpuHz = cpuHz.map { min($0, cpuCeiling) }
         if !clocksBelowCeilings { deficitCause = .none }
+    }
+
+    /// PI control of the GPU clock on the die's margin to the slowdown temperature: the ceiling
+    /// is the integral of the margin plus a share of it, so the die settles at the slowdown
+    /// temperature. A die cooler than `slowdownHysteresisC` below it leaves the law at rest,
+    /// its ceiling one climb above the clock. While another limit holds the clock lower, the
+    /// integral stays within that climb: it does not wind up, so a die that turns hot is cut at once.
+    mutating func applyThermalCeiling() {
+        let c = config
+        let marginK = min(c.slowdownC - temperatureC(.gpuDie), c.slowdownHysteresisC)
+        let periodSeconds = c.stepSeconds * Double(c.governorEvery)
+        let oneClimbAboveHz = gpuTargetHz + Double(c.stepUpBins) * c.gpuCurve.stepHz
+        if marginK >= c.slowdownHysteresisC {
+            thermalIntegralHz = oneClimbAboveHz
+        } else {
+            thermalIntegralHz += c.thermalIntegralHzPerKSecond * marginK * periodSeconds
+            if !thermalSlowdown { thermalIntegralHz = min(thermalIntegralHz, oneClimbAboveHz) }
+        }
+        thermalIntegralHz = min(max(thermalIntegralHz, c.gpuCurve.minHz), c.gpuCeilingHz)
+        let ceilingHz = c.gpuCurve.entry(atOrBelow: thermalIntegralHz + c.thermalProportionalHzPerK * marginK)
+        thermalSlowdown = gpuTargetHz > ceilingHz
+        if thermalSlowdown {
+            gpuTargetHz = ceilingHz
+            deficitCause = .thermal
+        }
     }
 
     /// GPU work starts: the clock leaves idle for the governor's choice at once.
