@@ -164,6 +164,68 @@ struct PowerSystemTests {
         #expect(system.stats.reasonSeconds[ThrottleReason.thermal.rawValue] > 0)
     }
 
+    /// Ten minutes of the GEMM's activity at 40 °C ambient, stepped on the power system alone:
+    /// the GPU clock of every governor period and the die's temperatures.
+    func hotGEMM(thermalControl: Double) -> (clocksMHz: [Double], dieC: [Double]) {
+        var parameters = MachineParameters.values(preset: "dgx-spark")!
+        parameters.set("thermal.ambient", 40)
+        parameters.set("governor.thermalControl", thermalControl)
+        let config = MachineConfig(parameters).power
+        var system = PowerSystem(config: config)
+        system.wakeGPU()
+        var clocks: [Double] = [], die: [Double] = []
+        for i in 1...60_000 {
+            system.advancePeriod(activity: gemmActivity(config), now: Double(i) * config.stepSeconds, gpuWorkPending: true)
+            clocks.append(system.gpuHz / 1e6)
+            die.append(system.temperatureC(.gpuDie))
+        }
+        return (clocks, die)
+    }
+
+    @Test func thePIThermalLawSettlesWhereTheThresholdPolicySwings() {
+        // The last five minutes of a hot GEMM: the PI law holds the die at 90 °C within a bin
+        // or two; the threshold policy cuts below 87 °C's worth of clock and climbs back, over and over.
+        let pi = hotGEMM(thermalControl: 1), threshold = hotGEMM(thermalControl: 0)
+        func swing(_ clocks: [Double]) -> Double { clocks.suffix(30_000).max()! - clocks.suffix(30_000).min()! }
+        #expect(swing(pi.clocksMHz) <= 30)
+        #expect(swing(threshold.clocksMHz) > 300)
+        let tailDieC = pi.dieC.suffix(30_000)
+        #expect(tailDieC.allSatisfy { abs($0 - 90) < 0.5 })
+        #expect(pi.dieC.max()! < 91.5)
+        // Settling at the limit keeps more clock than swinging below it.
+        let mean = { (c: ArraySlice<Double>) in c.reduce(0, +) / Double(c.count) }
+        #expect(mean(pi.clocksMHz.suffix(30_000)) > mean(threshold.clocksMHz.suffix(30_000)))
+    }
+
+    @Test(arguments: [(0.001, false), (0.010, false), (0.100, true)])
+    func theH100ControllerLetsShortBurstsRunAndCutsALongOneAfterItsWindow(burstSeconds: Double, cut: Bool) {
+        // H100 sustained.csv: the first 72 ms of a GEMM run at the full-clock rate, the next
+        // window at the capped one. The controller reads the package power through a 100 ms
+        // average, so a 1 or 10 ms burst never reaches 700 W in it, and a 100 ms one is cut
+        // after 60 to 100 ms at the full clock.
+        var parameters = MachineParameters.values(preset: "h100-sxm")!
+        parameters.set("power.step", 0.001)
+        let config = MachineConfig(parameters).power
+        var system = PowerSystem(config: config)
+        let idleSteps = 200, burstSteps = Int((burstSeconds / config.stepSeconds).rounded())
+        var firstCut: Double?
+        let burst = (idleSteps + 1)...(idleSteps + burstSteps)
+        for i in 1...(idleSteps + burstSteps + 100) {
+            var activity = Activity()
+            if burst.contains(i) { activity = gemmActivity(config, busyCores: 0, bytesPerSecond: 1e12) }
+            system.advancePeriod(activity: activity, now: Double(i) * config.stepSeconds, gpuWorkPending: burst.contains(i + 1))
+            // The clock the next step of the burst runs at.
+            if burst.contains(i + 1) && firstCut == nil && system.gpuHz < config.gpuCeilingHz { firstCut = Double(i - idleSteps) * config.stepSeconds }
+        }
+        #expect(system.stats.packageMaxW > config.limitW * 1.4)
+        if cut {
+            let seconds = try! #require(firstCut)
+            #expect(seconds >= 0.060 && seconds <= 0.100)
+        } else {
+            #expect(firstCut == nil)
+        }
+    }
+
     @Test func reachingTheShutdownTemperatureEndsTheRun() {
         var parameters = MachineParameters.values(preset: "dgx-spark")!
         parameters.set("thermal.ambient", 75)

@@ -10,6 +10,11 @@ and die temperature every 100 ms) and applies the definitions of LoadFeatures
   temperature are averaged over the same span of time (from smi.csv);
 - first: the first window's throughput; loss_from_first = 1 - sustained / first;
 - clock loss = 1 - sustained clock / 1,980 MHz (the application clock);
+- first cut: the first window runs at the full-clock rate and the second near the sustained
+  rate, so the controller's first cut falls near the first window's end; it is placed where
+  the second window's rate puts it between the two rates (never before the first window ends);
+- clock swing: the clock's highest less its lowest sample over the sustained span (printed for
+  comparison, not an expectation: the board's clock also moves with noise the twin has not);
 - rise time constant: from 3 s into the load, the time to cover 63.2 % of the way to the
   plateau; fall time constant: from the end of the load, the time to cover 63.2 % of the drop
   of the next 3 s (linear interpolation between samples, as in the twin).
@@ -67,6 +72,10 @@ def main():
     drop = temps[end_index] - temps[after]
     fall = time_to_cover(times, temps, times[end_index], temps[end_index] - drop, start_value=temps[end_index])
 
+    (w1_start, w1_end, _), (_, w2_end, second) = windows[0], windows[1]
+    cut = w1_end + (w2_end - w1_end) * max(0.0, (second - sustained) / (first - sustained))
+    swing = max(clocks[i] for i in in_span) - min(clocks[i] for i in in_span)
+    print(f"# first cut {cut - w1_start:.3f} s into the load; clock swing {swing:.0f} MHz over the sustained span")
     print(f"# measured by tools/calibration/h100_sustained.py: load {load_start:.1f}-{load_end:.1f} s,"
           f" peak {peak:.1f} TFLOPS, {len(windows)} windows")
     print("expect:")
