@@ -13,11 +13,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         .target(name: "TwinCoreShims"),
         .target(name: "TwinCore", dependencies: ["TwinCoreShims"]),
-        .target(name: "TwinModels", dependencies: ["TwinCore", "TwinCoreShims"]),
+        .target(name: "TwinModels", dependencies: ["TwinCore", "TwinCoreShims", .product(name: "HeapModule", package: "swift-collections")]),
         // The workload layer: LLM model descriptions and what they take, expanded into work the
         // models run.
         .target(name: "TwinWorkloads", dependencies: ["TwinModels"]),

@@ -76,6 +76,15 @@ public struct MachineConfig: Sendable, Equatable {
         if p["memory.tRFCab"] >= p["memory.tREFI"] {
             problems.append(("memory.tRFCab", "expected less than memory.tREFI (\(nanoseconds(p["memory.tREFI"]))), found \(nanoseconds(p["memory.tRFCab"]))"))
         }
+        if p["memory.refreshMode"] == 1 {
+            let slots = (p["memory.tREFI"] / p["memory.tREFIpb"]).rounded()
+            if slots < 1 || abs(p["memory.tREFI"] / p["memory.tREFIpb"] - slots) > 0.01 * slots
+                || Int(p["memory.banks"]) % Int(slots) != 0 {
+                problems.append(("memory.tREFIpb", "expected memory.tREFI (\(nanoseconds(p["memory.tREFI"]))) over it to be a whole number that divides memory.banks (\(Int(p["memory.banks"]))), found \(nanoseconds(p["memory.tREFIpb"]))"))
+            } else if p["memory.tRFCpb"] >= p["memory.tREFIpb"] * slots {
+                problems.append(("memory.tRFCpb", "expected less than memory.tREFI (\(nanoseconds(p["memory.tREFI"]))), found \(nanoseconds(p["memory.tRFCpb"]))"))
+            }
+        }
         let ghz = { (hz: Double) in "\(hz / 1e6) MHz" }
         if p["gpu.smClock"] > p["gpu.maxClock"] || p["gpu.smClock"] < p["gpu.idleClock"] {
             problems.append(("gpu.smClock", "expected a clock from gpu.idleClock (\(ghz(p["gpu.idleClock"]))) to gpu.maxClock (\(ghz(p["gpu.maxClock"]))), found \(ghz(p["gpu.smClock"]))"))

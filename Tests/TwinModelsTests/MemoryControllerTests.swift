@@ -149,6 +149,52 @@ import TwinModels
         #expect(read == clock.time(ofCycle: arrival + config.tRCDCycles + config.readLatencyCycles + config.burstCycles))
     }
 
+    /// A second read of a row 160 ns after the first (before channel 0's first refresh): open
+    /// page keeps the row (a hit: RL and the burst), closed page has shut it at once, and the
+    /// timeout policy has shut it after 100 ns but not after 1 µs (an activate first).
+    @Test(arguments: [(0.0, 100e-9, true), (1.0, 100e-9, false), (2.0, 100e-9, false), (2.0, 1e-6, true)])
+    func thePagePolicyDecidesWhetherAnIdleRowIsStillOpen(policy: Double, timeout: Double, hit: Bool) {
+        var values = MachineParameters.values(preset: "dgx-spark")!
+        values.set("memory.addressHash", 0)
+        values.set("memory.pagePolicy", policy)
+        values.set("memory.pageTimeout", timeout)
+        let config = MemoryController.Config(values)
+        var memory = MemoryController(config: config)
+        let clock = memory.clock
+        _ = memory.read(address: address(bank: 0, row: 0), bytes: 32, at: .zero)
+        let later = SimTime(picoseconds: 160_000)
+        let read = memory.read(address: address(bank: 0, row: 0) + 32, bytes: 32, at: later)
+        let arrival = clock.cycle(atOrAfter: later + config.controllerLatency)
+        let opening = hit ? 0 : config.tRCDCycles
+        #expect(read == clock.time(ofCycle: arrival + opening + config.readLatencyCycles + config.burstCycles))
+        #expect(memory.stats(channel: 0).rowHits == (hit ? 1 : 0))
+    }
+
+    /// Per-bank refresh (LPDDR5X: every tREFIpb = tREFI / 8, a pair of banks for tRFCpb): channel
+    /// 0's first refresh takes banks 0 and 8. A read of bank 0 waits for it and opens its row
+    /// anew; bank 1's open row, the other banks and the bus go on.
+    @Test func aPerBankRefreshBlocksItsBanksAndNotTheChannel() {
+        var values = MachineParameters.values(preset: "dgx-spark")!
+        values.set("memory.addressHash", 0)
+        values.set("memory.pageTimeout", 1e-3)
+        values.set("memory.refreshMode", 1)
+        let config = MemoryController.Config(values)
+        #expect(config.banksPerRefresh == 2 && config.tREFICycles == 521 && config.tRFCCycles == 150)
+        var memory = MemoryController(config: config)
+        let clock = memory.clock
+        _ = memory.read(address: address(bank: 1, row: 0), bytes: 32, at: .zero)
+        let refreshStart = config.tREFICycles / UInt64(config.channels)
+        let arrivalTime = clock.time(ofCycle: refreshStart + 40)
+        let at = SimTime(picoseconds: arrivalTime.picoseconds - config.controllerLatency.picoseconds)
+        let arrival = refreshStart + 40
+        let hit = memory.read(address: address(bank: 1, row: 0) + 32, bytes: 32, at: at)
+        #expect(hit == clock.time(ofCycle: arrival + config.readLatencyCycles + config.burstCycles))
+        let refreshed = memory.read(address: address(bank: 0, row: 0), bytes: 32, at: at)
+        #expect(refreshed == clock.time(ofCycle: refreshStart + config.tRFCCycles + config.tRCDCycles + config.readLatencyCycles + config.burstCycles))
+        #expect(memory.stats(channel: 0).refreshes == 1)
+        #expect(memory.stats(channel: 0).refreshBankCycles == config.tRFCCycles * 2)
+    }
+
     @Test func rowConflictAddsPrechargeAndActivate() {
         var memory = MemoryController(config: config)
         let clock = memory.clock
@@ -183,7 +229,7 @@ import TwinModels
         // The row was closed by the refresh, so this is a miss that starts when refresh ends.
         #expect(done == clock.time(ofCycle: refreshEnd + config.tRCDCycles + config.readLatencyCycles + config.burstCycles))
         #expect(memory.stats(channel: 0).refreshes == 1)
-        #expect(memory.stats(channel: 0).refreshCycles == config.tRFCCycles)
+        #expect(memory.stats(channel: 0).refreshBankCycles == config.tRFCCycles * UInt64(config.banks))
         #expect(memory.stats(channel: 0).rowMisses == 2)
     }
 

@@ -115,6 +115,28 @@ import TwinModels
         #expect(fast["traffic.bandwidth"]! <= activateLimit && fast["traffic.bandwidth"]! > 0.75 * activateLimit, "\(fast["traffic.bandwidth"]!) GB/s")
     }
 
+    /// Per-bank refresh leaves the bus to the other banks: a sequential read keeps the whole
+    /// bus (within 1 %), where all-bank refresh takes tRFCab / tREFI of it.
+    @Test func aPerBankRefreshKeepsTheBusThatAllBankRefreshTakes() {
+        let perBank = Self.cpuLines("sequential", dataRate: 8_533e6, ["memory.refreshMode": 1])
+        let bus = 8_533e6 * 2 / 1e9 * 16
+        #expect(perBank["traffic.bandwidth"]! > 0.99 * bus, "\(perBank["traffic.bandwidth"]!) GB/s against \(bus)")
+        #expect(perBank["traffic.bandwidth"]! > Self.cpuLines("sequential", dataRate: 8_533e6)["traffic.bandwidth"]! * 1.05)
+    }
+
+    /// A read queue bounds what the scheduler can reorder: with 4,096 random lines in flight,
+    /// 16 reads a channel cost bandwidth against an unbounded queue, and every read waits for
+    /// room; a sequential read, whose requests need no reordering, keeps its bandwidth.
+    @Test func aShallowReadQueueCostsRandomLinesTheirReordering() {
+        let unbounded = Self.cpuLines("random", dataRate: 8_533e6)
+        let shallow = Self.cpuLines("random", dataRate: 8_533e6, ["memory.readQueue": 16])
+        #expect(unbounded["memory.read_queue.waited"] == 0)
+        #expect(shallow["memory.read_queue.waited"]! > 0.9)
+        #expect(shallow["traffic.bandwidth"]! < 0.97 * unbounded["traffic.bandwidth"]!)
+        let sequential = Self.cpuLines("sequential", dataRate: 8_533e6, ["memory.readQueue": 16])
+        #expect(sequential["traffic.bandwidth"]! > 0.98 * Self.cpuLines("sequential", dataRate: 8_533e6)["traffic.bandwidth"]!)
+    }
+
     /// GPU-side traffic crosses NVLink-C2C on GB10, where the memory sits on the CPU die, and
     /// not on `h100-sxm`; CPU-side traffic never does, and waits less for its data.
     @Test func theTopologyDecidesWhatTheRequestsCross() {

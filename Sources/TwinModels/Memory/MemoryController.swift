@@ -1,3 +1,4 @@
+import HeapModule
 import TwinCore
 
 /// The LPDDR5X memory controller on the CPU die: channels of banks with open rows, timed in
@@ -66,9 +67,17 @@ public struct MemoryController: Sendable {
         public var tRTPCycles: UInt64
         public var tRRDCycles: UInt64
         public var tFAWCycles: UInt64
+        /// All-bank refresh: the channel's refresh every `tREFICycles`, `tRFCCycles` long. Per-bank:
+        /// `banksPerRefresh` banks every `tREFICycles` (tREFIpb), `tRFCCycles` (tRFCpb) long.
+        public var perBankRefresh: Bool
         public var tRFCCycles: UInt64
-        public var pageTimeoutCycles: UInt64
         public var tREFICycles: UInt64
+        public var banksPerRefresh: Int
+        /// Idle cycles after which a row is precharged in the background: 0 for a closed-page
+        /// policy, `UInt64.max` for an open-page one.
+        public var pageTimeoutCycles: UInt64
+        /// Reads a channel holds at once; 0 for no limit.
+        public var readQueueDepth: Int
         /// Command buses per channel: 1 (LPDDR5: row and column commands share the CA bus) or 2
         /// (HBM: a row bus and a column bus).
         public var commandBuses: Int
@@ -118,9 +127,22 @@ public struct MemoryController: Sendable {
             tRTPCycles = cycles("memory.tRTP")
             tRRDCycles = max(UInt64(p["memory.tRRDMinClocks"]), cycles("memory.tRRD"))
             tFAWCycles = cycles("memory.tFAW")
-            tRFCCycles = cycles("memory.tRFCab")
-            tREFICycles = max(1, cycles("memory.tREFI"))
-            pageTimeoutCycles = cycles("memory.pageTimeout")
+            perBankRefresh = p["memory.refreshMode"] == 1
+            if perBankRefresh {
+                tRFCCycles = cycles("memory.tRFCpb")
+                tREFICycles = max(1, cycles("memory.tREFIpb"))
+                banksPerRefresh = max(1, Int((p["memory.banks"] * p["memory.tREFIpb"] / p["memory.tREFI"]).rounded()))
+            } else {
+                tRFCCycles = cycles("memory.tRFCab")
+                tREFICycles = max(1, cycles("memory.tREFI"))
+                banksPerRefresh = banks
+            }
+            switch p["memory.pagePolicy"] {
+            case 0: pageTimeoutCycles = UInt64.max / 4
+            case 1: pageTimeoutCycles = 0
+            default: pageTimeoutCycles = cycles("memory.pageTimeout")
+            }
+            readQueueDepth = Int(p["memory.readQueue"])
             commandBuses = Int(p["memory.commandBuses"])
             activateCommandCycles = UInt64(p["memory.activateCommandClocks"])
             tAADCycles = UInt64(p["memory.tAAD"])
@@ -161,8 +183,11 @@ public struct MemoryController: Sendable {
         public var busyCycles: UInt64 = 0
         /// Cycles its command buses carried commands (activates, reads and writes, precharges).
         public var commandCycles: UInt64 = 0
-        /// Cycles the channel spent in all-bank refresh.
-        public var refreshCycles: UInt64 = 0
+        /// Reads that waited at the front end for room in the read queue, and the cycles they waited.
+        public var readQueueWaits: UInt64 = 0
+        public var readQueueWaitCycles: UInt64 = 0
+        /// Bank-cycles spent refreshing: an all-bank refresh counts every bank's cycles.
+        public var refreshBankCycles: UInt64 = 0
         public var refreshes: UInt64 = 0
     }
 
@@ -192,6 +217,8 @@ public struct MemoryController: Sendable {
         var readsBlockedUntil: UInt64 = 0
         /// Addresses and arrival cycles of the writes waiting in the write queue.
         var pendingWrites: [(address: UInt64, bytes: UInt64, arrival: UInt64)] = []
+        /// With a bounded read queue: the cycles the reads it holds complete.
+        var heldReadsEnd = Heap<UInt64>()
         var stats = ChannelStats()
     }
 
@@ -273,10 +300,27 @@ public struct MemoryController: Sendable {
     /// - Precondition: the read fits in one interleave chunk and is a whole number of bursts.
     public mutating func read(address: UInt64, bytes: UInt64, at time: SimTime) -> SimTime {
         checkAccess(address, bytes)
-        let arrival = clock.cycle(atOrAfter: time + config.controllerLatency)
-        let done = clock.time(ofCycle: columnAccess(locate(address), bytes: bytes, arrival: arrival, write: false))
+        var arrival = clock.cycle(atOrAfter: time + config.controllerLatency)
+        let location = locate(address)
+        if config.readQueueDepth > 0 { arrival = enterReadQueue(channel: location.channel, at: arrival) }
+        let end = columnAccess(location, bytes: bytes, arrival: arrival, write: false)
+        if config.readQueueDepth > 0 { channels[location.channel].heldReadsEnd.insert(end) }
+        let done = clock.time(ofCycle: end)
         readLatency.record(done - time)
         return done
+    }
+
+    /// The cycle a read arriving at `arrival` enters channel `c`'s read queue: at once if it has
+    /// room, else when enough of the reads it holds have completed.
+    private mutating func enterReadQueue(channel c: Int, at arrival: UInt64) -> UInt64 {
+        var entry = arrival
+        while let end = channels[c].heldReadsEnd.min, end <= arrival { _ = channels[c].heldReadsEnd.removeMin() }
+        while channels[c].heldReadsEnd.count >= config.readQueueDepth { entry = max(entry, channels[c].heldReadsEnd.removeMin()) }
+        if entry > arrival {
+            channels[c].stats.readQueueWaits += 1
+            channels[c].stats.readQueueWaitCycles += entry - arrival
+        }
+        return entry
     }
 
     /// Accepts a write that reaches the controller's front end at `time` into its channel's write
@@ -333,7 +377,7 @@ public struct MemoryController: Sendable {
         let c = location.channel
         let b = c * config.banks + location.bank
         var command = max(arrival, banks[b].readyCycle)
-        command = applyRefreshes(channel: c, upTo: command, command: command)
+        command = applyRefreshes(channel: c, bank: b, upTo: command, command: command)
 
         let earliestPrecharge = max(banks[b].activateCycle + config.tRASCycles, banks[b].lastColumnCycle + config.tRTPCycles,
                                     banks[b].writeRecoveryCycle)
@@ -644,8 +688,10 @@ public struct MemoryController: Sendable {
         interval * UInt64(c + 1) / UInt64(channels)
     }
 
-    /// `start`, or the end of the refresh that the run `start ..< start + length` would overlap.
+    /// `start`, or the end of the all-bank refresh that the run `start ..< start + length` of
+    /// data-bus cycles would overlap (per-bank refreshes leave the bus free).
     private mutating func afterRefresh(channel c: Int, _ start: UInt64, length: UInt64) -> UInt64 {
+        guard !config.perBankRefresh else { return start }
         let first = Self.firstRefreshCycle(interval: config.tREFICycles, channels: config.channels, channel: c)
         let last = start + length - 1
         guard last >= first else { return start }
@@ -654,25 +700,35 @@ public struct MemoryController: Sendable {
         return refreshEnd > start ? refreshEnd : start
     }
 
-    /// Applies every all-bank refresh of channel `c` that starts at or before cycle `horizon`.
+    /// Applies every refresh of channel `c` that starts at or before cycle `horizon`: all-bank
+    /// ones close every row of the channel, per-bank ones the rows of their banks (bank `s`,
+    /// `s + slots`, … for the refresh's slot `s` of `banks / banksPerRefresh`, in turn).
     ///
-    /// - Returns: `command`, delayed past the end of the last refresh if it overlapped it.
-    private mutating func applyRefreshes(channel c: Int, upTo horizon: UInt64, command: UInt64) -> UInt64 {
+    /// - Returns: `command` for bank `b`, delayed past the end of the last refresh of it if it
+    ///   overlapped it.
+    private mutating func applyRefreshes(channel c: Int, bank b: Int, upTo horizon: UInt64, command: UInt64) -> UInt64 {
         let next = channels[c].nextRefreshCycle
         guard horizon >= next else { return command }
-        let count = (horizon - next) / config.tREFICycles + 1
-        let lastStart = next + (count - 1) * config.tREFICycles
-        let refreshEnd = lastStart + config.tRFCCycles
-        channels[c].nextRefreshCycle = next + count * config.tREFICycles
+        let interval = config.tREFICycles, perRefresh = config.banksPerRefresh
+        let count = (horizon - next) / interval + 1
+        channels[c].nextRefreshCycle = next + count * interval
         channels[c].stats.refreshes += count
-        channels[c].stats.refreshCycles += count * config.tRFCCycles
-        // A refresh closes every row of the channel.
-        for b in (c * config.banks)..<((c + 1) * config.banks) {
-            banks[b].openRow = Bank.closed
-            banks[b].previousRow = Bank.closed
-            banks[b].readyCycle = max(banks[b].readyCycle, refreshEnd)
+        channels[c].stats.refreshBankCycles += count * config.tRFCCycles * UInt64(perRefresh)
+        let slots = config.banks / perRefresh
+        let first = Self.firstRefreshCycle(interval: interval, channels: config.channels, channel: c)
+        let nextIndex = (next - first) / interval
+        // Only each slot's last refresh leaves a mark: rows closed and the bank busy until its end.
+        for index in (nextIndex + count - min(count, UInt64(slots)))..<(nextIndex + count) {
+            let refreshEnd = first + index * interval + config.tRFCCycles
+            var bank = c * config.banks + Int(index % UInt64(slots))
+            while bank < (c + 1) * config.banks {
+                banks[bank].openRow = Bank.closed
+                banks[bank].previousRow = Bank.closed
+                banks[bank].readyCycle = max(banks[bank].readyCycle, refreshEnd)
+                bank += slots
+            }
         }
-        return max(command, refreshEnd)
+        return max(command, banks[b].readyCycle)
     }
 
     /// The first cycle at or after `proposed` at which channel `c` may activate a row (no other
@@ -770,9 +826,11 @@ public struct MemoryController: Sendable {
             sum.rowHits += channel.stats.rowHits
             sum.rowMisses += channel.stats.rowMisses
             sum.busyCycles += channel.stats.busyCycles
-            sum.refreshCycles += channel.stats.refreshCycles
+            sum.refreshBankCycles += channel.stats.refreshBankCycles
             sum.commandCycles += channel.stats.commandCycles
             sum.refreshes += channel.stats.refreshes
+            sum.readQueueWaits += channel.stats.readQueueWaits
+            sum.readQueueWaitCycles += channel.stats.readQueueWaitCycles
         }
     }
 }

@@ -82,8 +82,9 @@ public struct RunTotals: Sendable {
     mutating func readLoads(times: [Double], series: [SignalSeries]) {
         func values(_ name: String) -> [Double] { series.first { $0.name == name }!.values }
         let clock = values("clock.gpu"), die = values("temp.gpu_die")
-        gemmLoad = LoadFeatures(times: times, work: values("gpu.gemm.throughput"), clockMHz: clock, dieC: die)
-        streamLoad = LoadFeatures(times: times, work: values("gpu.read.bandwidth"), clockMHz: clock, dieC: die)
+        let idleMHz = power.config.gpuCurve.minHz / 1e6
+        gemmLoad = LoadFeatures(times: times, work: values("gpu.gemm.throughput"), clockMHz: clock, dieC: die, idleClockMHz: idleMHz)
+        streamLoad = LoadFeatures(times: times, work: values("gpu.read.bandwidth"), clockMHz: clock, dieC: die, idleClockMHz: idleMHz)
     }
 }
 
@@ -190,9 +191,13 @@ extension Machine {
             })
         }
         out += [
-            M("memory.refresh.overhead", "ratio", .lowerIsBetter, "share of the channels' cycles spent refreshing") {
-                let cycles = $0.memoryCycles
-                return cycles > 0 ? Double($0.memory.refreshCycles) / (cycles * Double($0.config.memory.channels)) : 0
+            M("memory.refresh.overhead", "ratio", .lowerIsBetter, "share of the banks' cycles spent refreshing (all-bank refresh: of the channels')") {
+                let bankCycles = $0.memoryCycles * Double($0.config.memory.channels * $0.config.memory.banks)
+                return bankCycles > 0 ? Double($0.memory.refreshBankCycles) / bankCycles : 0
+            },
+            M("memory.read_queue.waited", "ratio", .lowerIsBetter, "share of reads that waited at the front end for room in their channel's read queue (memory.readQueue)") {
+                let m = $0.memory
+                return m.reads > 0 ? Double(m.readQueueWaits) / Double(m.reads) : 0
             },
             M("memory.command_bus.utilization", "ratio", .neutral, "share of the command buses' cycles that carried activates, reads, writes and precharges") {
                 let cycles = $0.memoryCycles * Double($0.config.memory.channels * $0.config.memory.commandBuses)

@@ -3,7 +3,8 @@
 /// The first load window (warm-up) and the last (usually partial) are left out of peak and
 /// sustained. Peak is the best remaining window; sustained is the mean of the steady tail, the
 /// second half of the remaining windows; the clock and die temperature are averaged over the
-/// same tail, and the clock's swing is its highest less its lowest sample there. Thermal time scales: the rise time constant is the time, from 3 s into the load,
+/// same tail, and the clock's swing is its highest less its lowest sample there (samples at the
+/// idle clock, the GPU between kernels, left out). Thermal time scales: the rise time constant is the time, from 3 s into the load,
 /// to cover 63.2 % of the way to the plateau (the heat sink's scale); the fall time constant is
 /// the time, from the last load window, to cover 63.2 % of the drop of the next 3 s (the die's).
 /// `tools/calibration/h100_sustained.py` applies the same definitions to the measurements.
@@ -22,7 +23,7 @@ public struct LoadFeatures: Sendable, Equatable {
     /// No load: every feature 0.
     public init() {}
 
-    public init(times: [Double], work: [Double], clockMHz: [Double], dieC: [Double]) {
+    public init(times: [Double], work: [Double], clockMHz: [Double], dieC: [Double], idleClockMHz: Double = 0) {
         let load = work.indices.filter { work[$0] > 0 }
         guard let firstIndex = load.first, let lastIndex = load.last else { return }
         first = work[firstIndex]
@@ -32,7 +33,7 @@ public struct LoadFeatures: Sendable, Equatable {
         func mean(_ values: [Double]) -> Double { tail.map { values[$0] }.reduce(0, +) / Double(tail.count) }
         sustained = mean(work)
         sustainedClockMHz = mean(clockMHz)
-        let tailClocksMHz = tail.map { clockMHz[$0] }
+        let tailClocksMHz = tail.map { clockMHz[$0] }.filter { $0 > idleClockMHz }
         clockSwingMHz = (tailClocksMHz.max() ?? 0) - (tailClocksMHz.min() ?? 0)
         plateauC = mean(dieC)
         riseTauSeconds = Self.timeToCover(times: times, values: dieC, from: times[firstIndex] + 3, towards: plateauC) ?? 0

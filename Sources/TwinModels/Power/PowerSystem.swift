@@ -160,6 +160,9 @@ public struct PowerSystem: Sendable {
         cpuHz = Array(repeating: c.cpuCeilingHz, count: c.grace.clusters)
         fanSpeed = c.fanMinSpeed
         settleIdle()
+        // The governor has been reading the idle machine's power: a load's first steps raise
+        // that average, they do not replace it.
+        averagedPackageW = railPowers(Activity()).reduce(0, +)
     }
 
     /// Starts the run from the idle machine's thermal steady state, as a machine that has been
@@ -272,7 +275,7 @@ public struct PowerSystem: Sendable {
 
         // The governor.
         let alpha = c.powerWindowSeconds > 0 ? 1 - exp(-dt / c.powerWindowSeconds) : 1
-        averagedPackageW = stats.seconds <= dt ? package : averagedPackageW + alpha * (package - averagedPackageW)
+        averagedPackageW += alpha * (package - averagedPackageW)
         let hottest = max(temperatureC(.gpuDie), temperatureC(.cpuDie))
         if hottest >= c.shutdownC {
             shutdown = true
