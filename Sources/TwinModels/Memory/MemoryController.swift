@@ -73,6 +73,8 @@ public struct MemoryController: Sendable {
         public var tRFCCycles: UInt64
         public var tREFICycles: UInt64
         public var banksPerRefresh: Int
+        /// Both modes' timings (the mode's are copied into `tRFCCycles` and `tREFICycles`).
+        public var tRFCabCycles, tREFIabCycles, tRFCpbCycles, tREFIpbCycles: UInt64
         /// Idle cycles after which a row is precharged in the background: 0 for a closed-page
         /// policy, `UInt64.max` for an open-page one.
         public var pageTimeoutCycles: UInt64
@@ -128,15 +130,13 @@ public struct MemoryController: Sendable {
             tRRDCycles = max(UInt64(p["memory.tRRDMinClocks"]), cycles("memory.tRRD"))
             tFAWCycles = cycles("memory.tFAW")
             perBankRefresh = p["memory.refreshMode"] == 1
-            if perBankRefresh {
-                tRFCCycles = cycles("memory.tRFCpb")
-                tREFICycles = max(1, cycles("memory.tREFIpb"))
-                banksPerRefresh = max(1, Int((p["memory.banks"] * p["memory.tREFIpb"] / p["memory.tREFI"]).rounded()))
-            } else {
-                tRFCCycles = cycles("memory.tRFCab")
-                tREFICycles = max(1, cycles("memory.tREFI"))
-                banksPerRefresh = banks
-            }
+            tRFCabCycles = cycles("memory.tRFCab")
+            tREFIabCycles = max(1, cycles("memory.tREFI"))
+            tRFCpbCycles = cycles("memory.tRFCpb")
+            tREFIpbCycles = max(1, cycles("memory.tREFIpb"))
+            tRFCCycles = perBankRefresh ? tRFCpbCycles : tRFCabCycles
+            tREFICycles = perBankRefresh ? tREFIpbCycles : tREFIabCycles
+            banksPerRefresh = perBankRefresh ? max(1, Int((p["memory.banks"] * p["memory.tREFIpb"] / p["memory.tREFI"]).rounded())) : banks
             switch p["memory.pagePolicy"] {
             case 0: pageTimeoutCycles = UInt64.max / 4
             case 1: pageTimeoutCycles = 0
