@@ -73,7 +73,8 @@ public struct MemoryController: Sendable {
         public var tRFCCycles: UInt64
         public var tREFICycles: UInt64
         public var banksPerRefresh: Int
-        /// Both modes' timings (the mode's are copied into `tRFCCycles` and `tREFICycles`).
+        /// Both modes' timings, as the parameters give them; the mode in force is copied into
+        /// `tRFCCycles` and `tREFICycles`, which the hot path reads.
         public var tRFCabCycles, tREFIabCycles, tRFCpbCycles, tREFIpbCycles: UInt64
         /// Idle cycles after which a row is precharged in the background: 0 for a closed-page
         /// policy, `UInt64.max` for an open-page one.

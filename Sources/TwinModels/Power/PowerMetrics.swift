@@ -4,9 +4,10 @@
 /// sustained. Peak is the best remaining window; sustained is the mean of the steady tail, the
 /// second half of the remaining windows; the clock and die temperature are averaged over the
 /// same tail, and the clock's swing is its highest less its lowest sample there (samples at the
-/// idle clock, the GPU between kernels, left out). Thermal time scales: the rise time constant is the time, from 3 s into the load,
-/// to cover 63.2 % of the way to the plateau (the heat sink's scale); the fall time constant is
-/// the time, from the last load window, to cover 63.2 % of the drop of the next 3 s (the die's).
+/// idle clock, the GPU between kernels, left out). Thermal time scales: the rise time constant
+/// is the time, from 3 s into the load, to cover 63.2 % of the way to the plateau (the heat
+/// sink's scale); the fall time constant is the time, from the last load window, to cover
+/// 63.2 % of the drop of the next 3 s (the die's).
 /// `tools/calibration/h100_sustained.py` applies the same definitions to the measurements.
 public struct LoadFeatures: Sendable, Equatable {
     public var first = 0.0
