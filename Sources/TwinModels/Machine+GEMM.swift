@@ -42,6 +42,10 @@ struct GEMMState: Sendable {
     /// When the running kernel's first full wave of CTAs had retired.
     var firstWaveDoneAt: SimTime?
     var kernelStartedAt = SimTime.zero
+    /// For fast mode's samples (`Machine.recordUnitMarks`): the running kernel's whole waves
+    /// retired, and when the last of them had.
+    var wholeWavesDone: UInt64 = 0
+    var wholeWavesDoneAt: SimTime?
 }
 
 /// A GEMM kernel's events.
@@ -93,6 +97,8 @@ extension Machine {
         let kernel = gemm.kernel!
         gemm.kernelStartedAt = now
         gemm.firstWaveDoneAt = nil
+        gemm.wholeWavesDone = 0
+        gemm.wholeWavesDoneAt = nil
         gemm.nextCTA = 0
         gemm.ctasDone = 0
         for _ in 0..<kernel.ctasPerSM {
@@ -164,8 +170,13 @@ extension Machine {
         gemm.freeSlots.append(UInt32(slot))
         gemm.ctasDone += 1
         gemm.ctaFlops += kernel.phase.flops / Double(kernel.gridCTAs)
-        if gemm.ctasDone == UInt64(config.compute.sms) * kernel.ctasPerSM {
+        let wave = UInt64(config.compute.sms) * kernel.ctasPerSM
+        if gemm.ctasDone == wave {
             gemm.firstWaveDoneAt = now
+        }
+        if recordUnitMarks && gemm.ctasDone % wave == 0 {
+            gemm.wholeWavesDone = gemm.ctasDone / wave
+            gemm.wholeWavesDoneAt = now
         }
         offerSM(sm)
         guard gemm.ctasDone == kernel.ctas else { return }

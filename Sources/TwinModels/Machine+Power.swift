@@ -30,8 +30,11 @@ struct UnitMark: Sendable {
     var tensorBusyCycles: UInt64
     var memoryBytes: UInt64
     var c2cBytes: UInt64
-    /// For kernels: time from the kernel's start to the retirement of its first full wave.
+    /// For kernels: time from the kernel's start to the retirement of its first full wave, and
+    /// the whole waves retired and the time to the last of them.
     var firstWave: SimDuration?
+    var wholeWaves: UInt64 = 0
+    var wholeWavesTime: SimDuration?
 }
 
 extension Machine {
@@ -39,9 +42,10 @@ extension Machine {
     mutating func markUnit() {
         guard recordUnitMarks else { return }
         let m = path.controller.totalStats
-        unitMarks.append(UnitMark(time: now, tensorBusyCycles: gemm.tensorBusyCycles, memoryBytes: m.bytes + m.writeBytes,
+        unitMarks.append(UnitMark(time: now, tensorBusyCycles: gemm.tensorBusyCycles, memoryBytes: m.movedBytes,
                                   c2cBytes: path.c2cPayloadBytes,
-                                  firstWave: gemm.firstWaveDoneAt.map { $0 - gemm.kernelStartedAt }))
+                                  firstWave: gemm.firstWaveDoneAt.map { $0 - gemm.kernelStartedAt }, wholeWaves: gemm.wholeWavesDone,
+                                  wholeWavesTime: gemm.wholeWavesDoneAt.map { $0 - gemm.kernelStartedAt }))
     }
 
     /// A governor period is over: measure the activity since the last tick, let the power
@@ -68,7 +72,7 @@ extension Machine {
         let smCycles = elapsed.seconds * power.gpuHz * Double(config.compute.sms)
         activity.tensorUtilization = min(1, Double(gemm.tensorBusyCycles - powerCounters.tensorBusyCycles) / max(smCycles, 1))
         let m = path.controller.totalStats
-        activity.memoryBytes = Double(m.bytes + m.writeBytes - powerCounters.memoryBytes)
+        activity.memoryBytes = Double(m.movedBytes - powerCounters.memoryBytes)
         let c2cBytes = path.c2cPayloadBytes
         activity.c2cBytes = Double(c2cBytes - powerCounters.c2cBytes)
         accountBusyCores()
@@ -77,7 +81,7 @@ extension Machine {
         }
         powerCounters.gpuBusyPs = busyTotal
         powerCounters.tensorBusyCycles = gemm.tensorBusyCycles
-        powerCounters.memoryBytes = m.bytes + m.writeBytes
+        powerCounters.memoryBytes = m.movedBytes
         powerCounters.c2cBytes = c2cBytes
         powerCounters.cpuCoreBusyPs = powerCounters.cpuCoreBusyTotalPs
         lastPowerTick = now

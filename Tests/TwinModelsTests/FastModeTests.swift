@@ -42,6 +42,35 @@ struct FastModeTests {
         }
     }
 
+    /// Long kernels: a square one, whose B outgrows the L2 so that every raster group reads it
+    /// again and fast mode samples it (`GEMMSample`), and a tall one, whose B fits and is read
+    /// once, which fast mode runs whole (three waves of either, as fast mode sampled them
+    /// before, charged 15 % and 14 % more DRAM bytes).
+    static let longKernels = [GEMMPhase(m: 4096, n: 4096, k: 4096, precision: .bf16, count: 3),
+                              GEMMPhase(m: 16384, n: 1024, k: 4096, precision: .bf16, count: 3)]
+
+    @Test(arguments: longKernels)
+    func longKernelsAreChargedTheTimeAndDRAMBytesOfWholeOnes(_ phase: GEMMPhase) {
+        // Clocks pinned: the time and the bytes of three kernels run in detailed mode, against
+        // fast mode's.
+        var p = MachineParameters.values(preset: "dgx-spark")!
+        p.set("governor.enabled", 0)
+        let config = MachineConfig(p)
+        let settings = RunSettings(duration: SimDuration(seconds: 1), seed: 1, samplePeriod: SimDuration(seconds: 1e-3),
+                                   eventBudget: 100_000_000)
+        var detailed = Simulation(config: config, workload: [.gemm(phase)], settings: settings)
+        _ = detailed.run(until: .zero + settings.duration)
+        detailed.finish()
+        var fast = FastMachine(config: config, workload: [.gemm(phase)], settings: settings)
+        _ = fast.run(until: .zero + settings.duration)
+        fast.finish()
+        let d = detailed.metrics, f = fast.metrics
+        for name in ["sim.time", "memory.bandwidth", "gpu.gemm.throughput"] {
+            let drift = abs(metric(f, name) - metric(d, name)) / metric(d, name)
+            #expect(drift < 0.02, "\(name): detailed \(metric(d, name)), fast \(metric(f, name))")
+        }
+    }
+
     @Test func aBackgroundCPUJobHeatsTheCPURailAsInDetailedMode() {
         // Ten busy cores over 20 ms of idle GPU: the CPU rail well above its idle draw, alike in both modes.
         let config = MachineConfig(MachineParameters.values(preset: "dgx-spark")!)

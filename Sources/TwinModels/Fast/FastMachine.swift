@@ -46,6 +46,8 @@ public struct FastMachine: ~Copyable {
     // Totals.
     var flops = 0.0
     var bytesRead = 0.0
+    /// DRAM bytes the units charged, up to the last governor period integrated.
+    var memoryBytes = 0.0
     var kernels: UInt64 = 0
     /// Loads the CPU chase steps timed and their summed latency, ps, and what the GPU pointer
     /// chases timed, from the units' detailed runs.
@@ -263,7 +265,7 @@ public struct FastMachine: ~Copyable {
                 continue
             }
             // While the CPU track runs, the partner's units take longer by the measured contention.
-            let contended = cpuTrack.map { costs.contention(cpu: $0.phase, partner: $0.phase + 1) }
+            let contended = cpuTrack.map { costs.contention(cpu: $0.phase, partner: $0.phase + 1, gpuHz: power.gpuHz) }
             var stepPs = endPs - nowPs
             var trackUnit: (cost: UnitCost, ps: Double)?
             if let track = cpuTrack {
@@ -371,6 +373,7 @@ public struct FastMachine: ~Copyable {
     /// A governor period is over: power, heat and the governor, then the samples due.
     mutating func endPeriod() {
         power.advancePeriod(activity: periodActivity(overPs: periodPs), now: now.seconds, gpuWorkPending: gpuPhase)
+        memoryBytes += period.memoryBytes
         period = PeriodWork(clusters: config.cpu.topology.clusters)
         periodsDone += 1
         eventsHandled += 1
@@ -539,6 +542,7 @@ public struct FastMachine: ~Copyable {
         if partialPs > 0 && !power.shutdown {
             power.advancePeriod(activity: periodActivity(overPs: partialPs), now: now.seconds, gpuWorkPending: gpuPhase,
                                 partial: Double(partialPs) * 1e-12)
+            memoryBytes += period.memoryBytes
         }
         takeSample()
     }
@@ -570,6 +574,7 @@ public struct FastMachine: ~Copyable {
         t.detailedRuns = costs.detailedRuns
         t.smClockHz = power.gpuHz
         t.readBytes = bytesRead
+        t.memory.bytes = UInt64(memoryBytes.rounded())
         t.readPhasePs = streamPs
         t.gemmKernels = kernels
         t.gemmFlops = flops

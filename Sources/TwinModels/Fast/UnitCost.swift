@@ -54,10 +54,9 @@ public struct UnitCost: Sendable {
 ///
 /// GPU work is measured on a grid of clocks (every `gridBins` V/f entries below the application
 /// clock) and interpolated linearly in the clock period between grid points: a governor that
-/// dithers between neighbouring bins then costs two detailed runs, not one per bin. Kernels of
-/// more than eight waves are sampled: the first three waves run in detail, and the kernel's time
-/// is the first wave plus the measured per-wave time for each further wave (the partial last
-/// wave counts whole, as it does on the hardware).
+/// dithers between neighbouring bins then costs two detailed runs, not one per bin. Long kernels
+/// are sampled (`GEMMSample`): their first waves run in detail, up to one raster period after
+/// the first wave, and the rest of the grid is extrapolated from that period.
 struct UnitCostTable {
     let config: MachineConfig
     let phases: [WorkloadPhase]
@@ -71,8 +70,14 @@ struct UnitCostTable {
     static let gridBins = 8
     static let streamSampleBytes: UInt64 = 64 << 20
     private var measured: [Key: UnitCost] = [:]
-    /// Contention factors of a phase run alongside a `cpu` phase, by the partner's index.
-    private var contentionFactors: [Int: (partner: Double, cpu: Double)] = [:]
+    /// Contention factors of a phase run alongside a `cpu` phase, by the partner's index and
+    /// the GPU clock.
+    private var contentionFactors: [ContentionKey: (partner: Double, cpu: Double)] = [:]
+
+    struct ContentionKey: Hashable {
+        var partner: Int
+        var gpuHz: Double
+    }
     /// Wall-clock work done here, for the run's report.
     private(set) var detailedRuns = 0
     private(set) var detailedEvents: UInt64 = 0
@@ -129,32 +134,60 @@ struct UnitCostTable {
     mutating func cost(phase index: Int, gpuHz: Double, first: Bool) -> UnitCost {
         switch onGPU[index] {
         case true:
-            let curve = config.power.gpuCurve
-            let gridStep = curve.stepHz * Double(Self.gridBins)
-            let top = curve.entry(atOrBelow: config.power.gpuApplicationHz)
-            let below = max(curve.minHz, top - ((top - gpuHz) / gridStep).rounded(.up) * gridStep)
-            let above = min(top, below + gridStep)
+            let (below, above, weight) = gridClocks(around: gpuHz)
             let low = measure(index, gpuHz: below, first: first)
-            guard gpuHz > below, above > below else { return low }
-            let high = measure(index, gpuHz: above, first: first)
-            let weight = (1 / below - 1 / gpuHz) / (1 / below - 1 / above)
-            return low.blended(with: high, weight: weight)
+            guard let above else { return low }
+            return low.blended(with: measure(index, gpuHz: above, first: first), weight: weight)
         case false:
             return measure(index, gpuHz: 0, first: first)
         }
     }
 
+    /// The characterised clocks around `gpuHz` and its weight between them, linear in the clock
+    /// period (no upper clock when `gpuHz` is one of the grid's).
+    func gridClocks(around gpuHz: Double) -> (below: Double, above: Double?, weight: Double) {
+        let curve = config.power.gpuCurve
+        let gridStep = curve.stepHz * Double(Self.gridBins)
+        let top = curve.entry(atOrBelow: config.power.gpuApplicationHz)
+        let below = max(curve.minHz, top - ((top - gpuHz) / gridStep).rounded(.up) * gridStep)
+        let above = min(top, below + gridStep)
+        guard gpuHz > below, above > below else { return (below, nil, 0) }
+        return (below, above, (1 / below - 1 / gpuHz) / (1 / below - 1 / above))
+    }
+
+    /// The machine with the GPU clock pinned at `gpuHz` (0: the preset's clocks) and no governor.
+    func pinned(atGPUHz gpuHz: Double) -> MachineConfig {
+        var pinned = config
+        if gpuHz > 0 {
+            pinned.gpu.smClockHz = UInt64(gpuHz.rounded())
+            pinned.power.gpuApplicationHz = gpuHz
+            pinned.power.gpuCurve.anchorHz = gpuHz
+        }
+        pinned.power.governorEnabled = false
+        return pinned
+    }
+
     /// How much a `cpu` phase and the phase that runs together with it (`together:`) slow each
     /// other, as factors on their times alone: each is the work it did alone over the work it
-    /// did together, in the same window of a detailed run (90 % of the shorter one's time alone,
-    /// so both run throughout). Work is bytes for the streams and copies, tensor cycles for a
+    /// did together, in the same window of a detailed run (the last 80 % of 90 % of the shorter
+    /// one's time alone, so both run throughout and their starts, a GEMM's cold first wave
+    /// above all, do not count). Work is bytes for the streams and copies, tensor cycles for a
     /// GEMM, loads for a chase, stream bytes for the threads (their compute steps do not
-    /// contend). Measured once, at the application clock: the factors are ratios, and the
-    /// clock moves both sides' times alike to first order.
-    mutating func contention(cpu: Int, partner: Int) -> (partner: Double, cpu: Double) {
-        if let known = contentionFactors[partner] { return known }
-        var pinned = config
-        pinned.power.governorEnabled = false
+    /// contend). A partner on the GPU is measured on the grid of clocks its units are: a GEMM
+    /// at a lower clock asks less of the DRAM, and the threads get more of it.
+    mutating func contention(cpu: Int, partner: Int, gpuHz: Double) -> (partner: Double, cpu: Double) {
+        guard onGPU[partner] else { return measuredContention(cpu: cpu, partner: partner, gpuHz: 0) }
+        let (below, above, weight) = gridClocks(around: gpuHz)
+        let low = measuredContention(cpu: cpu, partner: partner, gpuHz: below)
+        guard let above else { return low }
+        let high = measuredContention(cpu: cpu, partner: partner, gpuHz: above)
+        return (low.partner + (high.partner - low.partner) * weight, low.cpu + (high.cpu - low.cpu) * weight)
+    }
+
+    private mutating func measuredContention(cpu: Int, partner: Int, gpuHz: Double) -> (partner: Double, cpu: Double) {
+        let key = ContentionKey(partner: partner, gpuHz: gpuHz)
+        if let known = contentionFactors[key] { return known }
+        let pinned = pinned(atGPUHz: gpuHz)
         guard case .cpuThreads(let given) = phases[cpu] else { preconditionFailure("phase \(cpu) is not a cpu phase") }
         let (threads, _) = Self.sampled(given)
         let sample = Self.contentionSample(phases[partner], on: config)
@@ -167,19 +200,25 @@ struct UnitCostTable {
         func work(_ workload: [WorkloadPhase]) -> (partner: Double, cpu: Double) {
             // One step: the phases given run together.
             var simulation = Simulation(config: pinned, program: Program(phases: workload, steps: [0..<workload.count]), settings: long)
+            func done(_ simulation: borrowing Simulation) -> (partner: Double, cpu: Double) {
+                let partnerWork = Double(simulation.firstNode.gpu.stats.bytesReceived) + Double(simulation.firstNode.gemm.tensorBusyCycles)
+                    + Double(simulation.firstNode.copy.bytes) + Double(simulation.firstNode.gpuChaseStats.loads)
+                    + simulation.firstNode.stepCounters.kernelBytes
+                return (partnerWork, Double(simulation.firstNode.grace.stats.streamBytes))
+            }
+            _ = simulation.run(until: .zero + SimDuration(seconds: 0.2 * window))
+            let start = done(simulation)
             _ = simulation.run(until: .zero + SimDuration(seconds: window))
             detailedRuns += 1
             detailedEvents += simulation.eventsHandled
-            let partnerWork = Double(simulation.firstNode.gpu.stats.bytesReceived) + Double(simulation.firstNode.gemm.tensorBusyCycles)
-                + Double(simulation.firstNode.copy.bytes) + Double(simulation.firstNode.gpuChaseStats.loads)
-                + simulation.firstNode.stepCounters.kernelBytes
-            return (partnerWork, Double(simulation.firstNode.grace.stats.streamBytes))
+            let end = done(simulation)
+            return (end.partner - start.partner, end.cpu - start.cpu)
         }
         let alonePartner = work([sample]).partner, aloneCPU = work([.cpuThreads(threads)]).cpu
         let together = work([.cpuThreads(threads), sample])
         func factor(_ alone: Double, _ together: Double) -> Double { alone > 0 && together > 0 ? alone / together : 1 }
         let factors = (partner: factor(alonePartner, together.partner), cpu: factor(aloneCPU, together.cpu))
-        contentionFactors[partner] = factors
+        contentionFactors[key] = factors
         return factors
     }
 
@@ -213,9 +252,7 @@ struct UnitCostTable {
     static func contentionSample(_ phase: WorkloadPhase, on config: MachineConfig) -> WorkloadPhase {
         switch characterised(phase) {
         case .gemm(var p):
-            let kernel = GEMMKernel(p, on: config.compute)
-            let wave = UInt64(config.compute.sms) * kernel.ctasPerSM
-            if kernel.ctas > 8 * wave { p.ctaLimit = 3 * wave }
+            p.ctaLimit = GEMMSample(GEMMKernel(p, on: config.compute), on: config.compute)?.ctas
             return .gemm(p)
         case .streamRead(var p):
             p.totalBytes = min(p.totalBytes, streamSampleBytes)
@@ -409,31 +446,27 @@ struct UnitCostTable {
     /// One detailed run of two units with the clock pinned at `gpuHz`: the first (cold) and the
     /// second (warm) unit's costs.
     private mutating func characterise(_ unit: WorkloadPhase, usesGPU: Bool, gpuHz: Double) -> (cold: UnitCost, warm: UnitCost) {
-        var pinned = config
-        if gpuHz > 0 {
-            pinned.gpu.smClockHz = UInt64(gpuHz.rounded())
-            pinned.power.gpuApplicationHz = gpuHz
-            pinned.power.gpuCurve.anchorHz = gpuHz
-        }
-        pinned.power.governorEnabled = false
+        let pinned = pinned(atGPUHz: gpuHz)
         let settings = RunSettings(duration: SimDuration(seconds: 1e5), seed: seed,
                                    samplePeriod: SimDuration(seconds: 1e4), eventBudget: ScenarioDefaults.eventBudget)
         switch unit {
         case .gemm(var phase):
-            // Two kernels back to back: the first finds the L2 cold, the second warm.
             let kernel = GEMMKernel(phase, on: config.compute)
-            let wave = UInt64(config.compute.sms) * kernel.ctasPerSM
-            let sampled = kernel.ctas > 8 * wave
-            phase.count = 2
             phase.launchOverhead = .zero
             phase.hostInterval = .zero
-            if sampled { phase.ctaLimit = 3 * wave }
-            // A sampled kernel's data outgrow the L2 many times over: cold and warm are alike,
-            // and one run of its first waves serves both.
-            if sampled { phase.count = 1 }
+            if let sample = GEMMSample(kernel, on: config.compute) {
+                // A sampled kernel's B outgrows the L2: cold and warm are alike, and one run of
+                // its first raster groups serves both.
+                phase.count = 1
+                phase.ctaLimit = sample.ctas
+                let mark = run(pinned, [.gemm(phase)], settings).firstNode.unitMarks[0]
+                let cost = sampledKernelCost(mark, kernel: kernel, sample: sample)
+                return (cost, cost)
+            }
+            // Two kernels back to back: the first finds the L2 cold, the second warm.
+            phase.count = 2
             let marks = run(pinned, [.gemm(phase)], settings).firstNode.unitMarks
-            let cold = kernelCost(marks, 0, kernel: kernel, wave: wave, sampled: sampled)
-            return (cold, sampled ? cold : kernelCost(marks, 1, kernel: kernel, wave: wave, sampled: sampled))
+            return (kernelCost(marks, 0, kernel: kernel), kernelCost(marks, 1, kernel: kernel))
         case .streamRead(var phase):
             let bytes = phase.totalBytes
             phase.totalBytes = min(bytes, Self.streamSampleBytes)
@@ -505,20 +538,24 @@ struct UnitCostTable {
                         gpuBusy: true)
     }
 
-    /// A kernel's cost; a sampled kernel ran its first three waves, the first wave then two at
-    /// the per-wave pace, and is extrapolated to its full grid.
-    private func kernelCost(_ marks: [UnitMark], _ index: Int, kernel: GEMMKernel, wave: UInt64, sampled: Bool) -> UnitCost {
+    /// Kernel `index` of a characterisation run.
+    private func kernelCost(_ marks: [UnitMark], _ index: Int, kernel: GEMMKernel) -> UnitCost {
         var cost = unitCost(marks, index)
-        if sampled, let firstWave = marks[index].firstWave?.seconds {
-            let perWave = (cost.seconds - firstWave) / 2
-            let waves = (kernel.ctas + wave - 1) / wave
-            let scale = Double(kernel.ctas) / Double(3 * wave)
-            cost.seconds = firstWave + Double(waves - 1) * perWave
-            cost.tensorBusyCycles *= scale
-            cost.memoryBytes *= scale
-            cost.c2cBytes *= scale
-        }
         cost.flops = kernel.phase.flops
+        return cost
+    }
+
+    /// A sampled kernel's cost, from the run of its sample.
+    private func sampledKernelCost(_ mark: UnitMark, kernel: GEMMKernel, sample: GEMMSample) -> UnitCost {
+        var cost = kernelCost([mark], 0, kernel: kernel)
+        guard let firstWave = mark.firstWave?.seconds, let wholeWaves = mark.wholeWavesTime?.seconds else {
+            preconditionFailure("a sampled kernel's run did not mark its waves")
+        }
+        cost.seconds = sample.seconds(firstWave: firstWave, wholeWaves: mark.wholeWaves, wholeWavesSeconds: wholeWaves)
+        let scale = Double(sample.gridCTAs) / Double(sample.ctas)
+        cost.memoryBytes *= scale
+        cost.c2cBytes *= scale
+        cost.tensorBusyCycles *= scale
         return cost
     }
 
@@ -528,9 +565,46 @@ struct UnitCostTable {
         let c2c = simulation.firstNode.path.c2cPayloadBytes
         let chase = simulation.firstNode.chaseStats, gpuChase = simulation.firstNode.gpuChaseStats
         return UnitCost(seconds: simulation.firstNode.now.seconds, tensorBusyCycles: Double(simulation.firstNode.gemm.tensorBusyCycles),
-                        memoryBytes: Double(m.bytes + m.writeBytes), c2cBytes: Double(c2c),
+                        memoryBytes: Double(m.movedBytes), c2cBytes: Double(c2c),
                         cpuChaseLoads: Double(chase.loads), cpuChaseLatencyPs: Double(chase.latencyPs), gpuBusy: gpuBusy,
                         gpuChase: UnitCost.GPUChase(loads: Double(gpuChase.loads), latencyPs: Double(gpuChase.latencyPs), smCycles: gpuChase.smCycles))
+    }
+}
+
+/// How fast mode samples a long GEMM kernel: its first raster groups run in detail, and the rest
+/// of the grid is charged as they were.
+///
+/// A raster group (`GEMMKernel.rasterPeriodCTAs` CTAs) reads its rows of A once and walks all
+/// of B; when B outgrows the L2 each group reads it again, so the DRAM bytes repeat group by
+/// group — but where a group starts within a wave shapes what the L2 keeps while the waves
+/// straddle it (groups of 512 CTAs on 48 SMs: a pattern of three groups, 10 % apart in DRAM
+/// bytes). So the sample is the groups of one whole period of groups and waves together,
+/// three groups at most, and at least three waves. A sample of three waves charged a 4096³
+/// BF16 kernel on GB10 15 % more DRAM bytes than it moves. A kernel whose B fits in the L2 is
+/// not sampled: its first group reads B for the others, and a kernel after it finds B warm.
+struct GEMMSample: Equatable {
+    /// CTAs of one wave, of the sample (whole raster groups) and of the grid.
+    let wave: UInt64
+    let ctas: UInt64
+    let gridCTAs: UInt64
+
+    /// Nil when B fits in the L2, or the kernel is too short for a sample to save a fifth of it.
+    init?(_ kernel: GEMMKernel, on gpu: GPUComputeConfig) {
+        wave = UInt64(gpu.sms) * kernel.ctasPerSM
+        let period = kernel.rasterPeriodCTAs
+        func gcd(_ a: UInt64, _ b: UInt64) -> UInt64 { b == 0 ? a : gcd(b, a % b) }
+        let groupsPerPattern = wave / gcd(period, wave)
+        let groupsForThreeWaves = (3 * wave + period - 1) / period
+        ctas = max(groupsForThreeWaves, min(groupsPerPattern, 3)) * period
+        gridCTAs = kernel.ctas
+        guard kernel.operandBytes - kernel.bOffset > gpu.l2.capacityBytes, 5 * ctas <= 4 * gridCTAs else { return nil }
+    }
+
+    /// The whole grid's time: the first wave's, then the pace of the sample's later whole waves
+    /// for each further wave (a partial last wave counts whole, as it does on the hardware).
+    func seconds(firstWave: Double, wholeWaves: UInt64, wholeWavesSeconds: Double) -> Double {
+        let waves = (gridCTAs + wave - 1) / wave
+        return firstWave + Double(waves - 1) * (wholeWavesSeconds - firstWave) / Double(wholeWaves - 1)
     }
 }
 

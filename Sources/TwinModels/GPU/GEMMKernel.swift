@@ -108,6 +108,10 @@ public struct GEMMKernel: Sendable, Equatable {
     /// CTAs that run: the grid, or its first `ctaLimit` CTAs (fast mode's sampled kernels).
     public var ctas: UInt64 { min(gridCTAs, phase.ctaLimit ?? .max) }
 
+    /// CTAs of one raster group: the period of the kernel's operand reuse (a group reads its
+    /// rows of A once and walks all of B).
+    public var rasterPeriodCTAs: UInt64 { min(max(1, phase.rasterGroup), gridM) * gridN }
+
     /// Why the kernel cannot run on this GPU, or nil if it can.
     public var unrunnableReason: String? {
         if ctasPerSM == 0 {

@@ -190,6 +190,9 @@ public struct MemoryController: Sendable {
         /// Bank-cycles spent refreshing: an all-bank refresh counts every bank's cycles.
         public var refreshBankCycles: UInt64 = 0
         public var refreshes: UInt64 = 0
+
+        /// Bytes read and written.
+        public var movedBytes: UInt64 { bytes + writeBytes }
     }
 
     struct Bank: Sendable {

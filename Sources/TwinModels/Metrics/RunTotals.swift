@@ -164,8 +164,8 @@ extension Machine {
         out += [
             M("gpu.chase.l1_tlb_miss.fraction", "ratio", .neutral, "GPU chase loads that missed the L1 TLB") { share(Double($0.gpuChaseL1TLBMisses), $0.gpuChaseLoads) },
             M("gpu.chase.l2_tlb_miss.fraction", "ratio", .neutral, "GPU chase loads that missed the L2 TLB") { share(Double($0.gpuChaseL2TLBMisses), $0.gpuChaseLoads) },
-            M("memory.bandwidth", "GB/s", .higherIsBetter, "DRAM bytes read and written over the run") {
-                rate(Double($0.memory.bytes + $0.memory.writeBytes), $0.seconds, 1e9)
+            M("memory.bandwidth", "GB/s", .higherIsBetter, "DRAM bytes read and written over the run", modes: .both) {
+                rate(Double($0.memory.movedBytes), $0.seconds, 1e9)
             },
             M("memory.write.bytes", "B", .neutral, "DRAM bytes written") { Double($0.memory.writeBytes) },
             M("memory.write.drains", "count", .neutral, "times a channel turned its bus around to drain writes") { Double($0.memory.writeDrains) },
