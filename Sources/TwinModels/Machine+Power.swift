@@ -4,6 +4,7 @@ import TwinCore
 struct PowerCounters: Sendable {
     var tensorBusyCycles: UInt64 = 0
     var memoryBytes: UInt64 = 0
+    var activates: UInt64 = 0
     var c2cBytes: UInt64 = 0
     var gpuBusyPs: UInt64 = 0
     var cpuCoreBusyPs: [UInt64]
@@ -29,6 +30,7 @@ struct UnitMark: Sendable {
     var time: SimTime
     var tensorBusyCycles: UInt64
     var memoryBytes: UInt64
+    var activates: UInt64
     var c2cBytes: UInt64
     /// For kernels: time from the kernel's start to the retirement of its first full wave, and
     /// the whole waves retired and the time to the last of them.
@@ -43,7 +45,7 @@ extension Machine {
         guard recordUnitMarks else { return }
         let m = path.controller.totalStats
         unitMarks.append(UnitMark(time: now, tensorBusyCycles: gemm.tensorBusyCycles, memoryBytes: m.movedBytes,
-                                  c2cBytes: path.c2cPayloadBytes,
+                                  activates: m.rowMisses, c2cBytes: path.c2cPayloadBytes,
                                   firstWave: gemm.firstWaveDoneAt.map { $0 - gemm.kernelStartedAt }, wholeWaves: gemm.wholeWavesDone,
                                   wholeWavesTime: gemm.wholeWavesDoneAt.map { $0 - gemm.kernelStartedAt }))
     }
@@ -73,6 +75,7 @@ extension Machine {
         activity.tensorUtilization = min(1, Double(gemm.tensorBusyCycles - powerCounters.tensorBusyCycles) / max(smCycles, 1))
         let m = path.controller.totalStats
         activity.memoryBytes = Double(m.movedBytes - powerCounters.memoryBytes)
+        activity.activates = Double(m.rowMisses - powerCounters.activates)
         let c2cBytes = path.c2cPayloadBytes
         activity.c2cBytes = Double(c2cBytes - powerCounters.c2cBytes)
         accountBusyCores()
@@ -82,6 +85,7 @@ extension Machine {
         powerCounters.gpuBusyPs = busyTotal
         powerCounters.tensorBusyCycles = gemm.tensorBusyCycles
         powerCounters.memoryBytes = m.movedBytes
+        powerCounters.activates = m.rowMisses
         powerCounters.c2cBytes = c2cBytes
         powerCounters.cpuCoreBusyPs = powerCounters.cpuCoreBusyTotalPs
         lastPowerTick = now

@@ -194,6 +194,11 @@ public final class ResultStore: Sendable {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v4 unit costs' activates") { db in
+            // DRAM row activates, for their energy. Costs kept before have none; they were
+            // measured by an older build, whose machine key no later build matches.
+            try db.execute(sql: "ALTER TABLE unitCost ADD COLUMN activates REAL NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 
@@ -270,7 +275,7 @@ public final class ResultStore: Sendable {
     /// Every run, oldest first.
     /// The columns of a unit cost's values, in `UnitCost.storedNames` order.
     static let unitCostColumns = ["seconds", "tensorBusyCycles", "memoryBytes", "c2cBytes", "flops", "bytesRead", "cpuChaseLoads",
-                                  "cpuChaseLatencyPs", "gpuBusy", "gpuChaseLoads", "gpuChaseLatencyPs", "gpuChaseSMCycles"]
+                                  "cpuChaseLatencyPs", "gpuBusy", "gpuChaseLoads", "gpuChaseLatencyPs", "gpuChaseSMCycles", "activates"]
 
     /// Fast mode's unit costs kept for `machineKey`, by signature.
     public func unitCosts(machineKey: String) throws -> [String: [Double]] {

@@ -30,6 +30,7 @@ public enum Units {
         .voltage: ["mV": s(1, -3), "V": s(1)],
         .capacitance: ["pF": s(1, -12), "nF": s(1, -9), "uF": s(1, -6), "µF": s(1, -6), "F": s(1)],
         .energyPerByte: ["pJ/B": s(1, -12), "nJ/B": s(1, -9), "pJ/bit": s(8, -12), "J/B": s(1)],
+        .energy: ["pJ": s(1, -12), "nJ": s(1, -9), "uJ": s(1, -6), "µJ": s(1, -6), "mJ": s(1, -3), "J": s(1)],
         .thermalResistance: ["K/W": s(1), "C/W": s(1), "°C/W": s(1)],
         .heatCapacity: ["J/K": s(1), "J/C": s(1), "kJ/K": s(1, 3)],
     ]
@@ -47,7 +48,7 @@ public enum Units {
     static let examples: [QuantityKind: String] = [
         .time: "120 ns", .frequency: "2.8 GHz", .transferRate: "8533 MT/s", .bandwidth: "273 GB/s",
         .size: "1 GiB", .power: "140 W", .temperature: "35 C", .count: "16", .ratio: "0.5 or 50 %",
-        .flopRate: "93 TFLOPS", .voltage: "0.85 V", .capacitance: "30 nF", .energyPerByte: "40 pJ/B",
+        .flopRate: "93 TFLOPS", .voltage: "0.85 V", .capacitance: "30 nF", .energyPerByte: "40 pJ/B", .energy: "0.5 nJ",
         .thermalResistance: "0.3 K/W", .heatCapacity: "400 J/K",
     ]
 
@@ -134,6 +135,7 @@ public enum Units {
         case .voltage: "voltage"
         case .capacitance: "capacitance"
         case .energyPerByte: "energy per byte"
+        case .energy: "energy"
         case .thermalResistance: "thermal resistance"
         case .heatCapacity: "heat capacity"
         }

@@ -159,7 +159,7 @@ func expectFinishedRunsAreComplete(_ db: String, sourceLocation: SourceLocation 
         #expect(try digest(old) == before)
         let migrate = try sparktwin(["migrate", "--db", old])
         #expect(migrate.status == 0, "\(migrate.stderr)")
-        #expect(migrate.stdout.contains("migrated; its schema now has v1 runs, metrics, expectations, series, v2 labels, v3 unit costs"))
+        #expect(migrate.stdout.contains("migrated; its schema now has v1 runs, metrics, expectations, series, v2 labels, v3 unit costs, v4 unit costs' activates"))
         let runs = try sparktwin(["runs", "--db", old])
         #expect(runs.status == 0)
         #expect(runs.stdout.split(separator: "\n").count == 2)
@@ -167,14 +167,14 @@ func expectFinishedRunsAreComplete(_ db: String, sourceLocation: SourceLocation 
     }
 
     @Test func everyEarlierSchemaOpensAndTheCurrentOneReadsWithoutChange() throws {
-        for name in ["schema-v1.sqlite", "schema-v2.sqlite", "schema-v3.sqlite"] {
+        for name in ["schema-v1.sqlite", "schema-v2.sqlite", "schema-v3.sqlite", "schema-v4.sqlite"] {
             let path = try copy(name)
             let store = try ResultStore(path: path, access: .write())
             #expect(try store.pendingMigrations().isEmpty)
             #expect(try store.runs().count == 2, "\(name)")
             #expect(try store.integrityCheck() == "ok")
         }
-        let current = try copy("schema-v3.sqlite")
+        let current = try copy("schema-v4.sqlite")
         let before = try digest(current)
         let id = try #require(try ResultStore(path: current, access: .read).runs().first?.id)
         for command in [["runs"], ["show", id], ["export", id, "--series"]] {

@@ -87,6 +87,7 @@ public struct FastMachine: ~Copyable {
         var gpuBusyPs: UInt64 = 0
         var tensorCycles = 0.0
         var memoryBytes = 0.0
+        var activates = 0.0
         var c2cBytes = 0.0
         /// Busy cores per cluster times the picoseconds they were busy.
         var coreBusyPs: [Double]
@@ -326,6 +327,7 @@ public struct FastMachine: ~Copyable {
         unitFractionLeft = spentPs == remainingPs ? 0 : unitFractionLeft - fraction
         period.tensorCycles += cost.tensorBusyCycles * fraction
         period.memoryBytes += cost.memoryBytes * fraction
+        period.activates += cost.activates * fraction
         period.c2cBytes += cost.c2cBytes * fraction
         flops += cost.flops * fraction
         bytesRead += cost.bytesRead * fraction
@@ -360,6 +362,7 @@ public struct FastMachine: ~Copyable {
     mutating func progressTrack(_ track: (phase: Int, left: Double), alone: UnitCost, unitPs: Double, spentPs: UInt64) {
         let done = unitPs > 0 ? min(track.left, Double(spentPs) / unitPs) : track.left
         period.memoryBytes += alone.memoryBytes * done
+        period.activates += alone.activates * done
         period.c2cBytes += alone.c2cBytes * done
         cpuChaseLoads += alone.cpuChaseLoads * done
         cpuChaseLatencyPs += alone.cpuChaseLatencyPs * done
@@ -393,6 +396,7 @@ public struct FastMachine: ~Copyable {
         let gpuHz = power.gpuHz
         activity.tensorUtilization = gpuHz > 0 ? period.tensorCycles / (Double(config.compute.sms) * gpuHz * span * 1e-12) : 0
         activity.memoryBytes = period.memoryBytes
+        activity.activates = period.activates
         activity.c2cBytes = period.c2cBytes
         return activity
     }
@@ -458,6 +462,7 @@ public struct FastMachine: ~Copyable {
         for cluster in period.coreBusyPs.indices { period.coreBusyPs[cluster] += cost.coreBusySeconds[cluster] * 1e12 * fraction }
         period.tensorCycles += cost.unit.tensorBusyCycles * fraction
         period.memoryBytes += cost.unit.memoryBytes * fraction
+        period.activates += cost.unit.activates * fraction
         period.c2cBytes += cost.unit.c2cBytes * fraction
         flops += cost.unit.flops * fraction
         bytesRead += cost.unit.bytesRead * fraction

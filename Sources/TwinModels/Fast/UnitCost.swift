@@ -6,8 +6,9 @@ public struct UnitCost: Sendable {
     public var seconds: Double
     /// Tensor-pipe busy SM-cycles.
     public var tensorBusyCycles: Double = 0
-    /// DRAM bytes read and written, and bytes across NVLink-C2C.
+    /// DRAM bytes read and written, row activates, and bytes across NVLink-C2C.
     public var memoryBytes: Double = 0
+    public var activates: Double = 0
     public var c2cBytes: Double = 0
     /// Useful work: GEMM FLOP, and bytes the GPU streamed.
     public var flops: Double = 0
@@ -36,11 +37,19 @@ public struct UnitCost: Sendable {
         }
     }
 
+    /// Scales the unit's DRAM and C2C traffic by `factor` (a sampled unit's to its whole).
+    mutating func scaleTraffic(by factor: Double) {
+        memoryBytes *= factor
+        activates *= factor
+        c2cBytes *= factor
+    }
+
     /// Linear interpolation: `self` at weight 0, `other` at weight 1.
     func blended(with other: UnitCost, weight w: Double) -> UnitCost {
         func mix(_ a: Double, _ b: Double) -> Double { a + (b - a) * w }
         return UnitCost(seconds: mix(seconds, other.seconds), tensorBusyCycles: mix(tensorBusyCycles, other.tensorBusyCycles),
-                        memoryBytes: mix(memoryBytes, other.memoryBytes), c2cBytes: mix(c2cBytes, other.c2cBytes),
+                        memoryBytes: mix(memoryBytes, other.memoryBytes), activates: mix(activates, other.activates),
+                        c2cBytes: mix(c2cBytes, other.c2cBytes),
                         flops: mix(flops, other.flops), bytesRead: mix(bytesRead, other.bytesRead),
                         cpuChaseLoads: mix(cpuChaseLoads, other.cpuChaseLoads), cpuChaseLatencyPs: mix(cpuChaseLatencyPs, other.cpuChaseLatencyPs),
                         // An added kind's counts are the nearer clock's.
@@ -397,6 +406,7 @@ struct UnitCostTable {
             total.unit.seconds += unit.seconds
             total.unit.tensorBusyCycles += unit.tensorBusyCycles
             total.unit.memoryBytes += unit.memoryBytes
+            total.unit.activates += unit.activates
             total.unit.c2cBytes += unit.c2cBytes
             total.unit.flops += unit.flops
             total.unit.bytesRead += unit.bytesRead
@@ -479,8 +489,7 @@ struct UnitCostTable {
             func scaled(_ unit: Int) -> UnitCost {
                 var cost = unitCost(marks, unit)
                 cost.seconds *= scale
-                cost.memoryBytes *= scale
-                cost.c2cBytes *= scale
+                cost.scaleTraffic(by: scale)
                 cost.bytesRead = Double(bytes)
                 return cost
             }
@@ -500,8 +509,7 @@ struct UnitCostTable {
             }
             var cost = counters(run(pinned, [phase], settings), gpuBusy: false)
             cost.seconds *= scale
-            cost.memoryBytes *= scale
-            cost.c2cBytes *= scale
+            cost.scaleTraffic(by: scale)
             cost.cpuChaseLoads *= scale
             cost.cpuChaseLatencyPs *= scale
             return (cost, cost)
@@ -532,9 +540,10 @@ struct UnitCostTable {
     private func unitCost(_ marks: [UnitMark], _ index: Int) -> UnitCost {
         precondition(marks.count > index, "a characterisation run ended early")
         let b = marks[index]
-        let a = index > 0 ? marks[index - 1] : UnitMark(time: .zero, tensorBusyCycles: 0, memoryBytes: 0, c2cBytes: 0)
+        let a = index > 0 ? marks[index - 1] : UnitMark(time: .zero, tensorBusyCycles: 0, memoryBytes: 0, activates: 0, c2cBytes: 0)
         return UnitCost(seconds: (b.time - a.time).seconds, tensorBusyCycles: Double(b.tensorBusyCycles - a.tensorBusyCycles),
-                        memoryBytes: Double(b.memoryBytes - a.memoryBytes), c2cBytes: Double(b.c2cBytes - a.c2cBytes),
+                        memoryBytes: Double(b.memoryBytes - a.memoryBytes), activates: Double(b.activates - a.activates),
+                        c2cBytes: Double(b.c2cBytes - a.c2cBytes),
                         gpuBusy: true)
     }
 
@@ -553,8 +562,7 @@ struct UnitCostTable {
         }
         cost.seconds = sample.seconds(firstWave: firstWave, wholeWaves: mark.wholeWaves, wholeWavesSeconds: wholeWaves)
         let scale = Double(sample.gridCTAs) / Double(sample.ctas)
-        cost.memoryBytes *= scale
-        cost.c2cBytes *= scale
+        cost.scaleTraffic(by: scale)
         cost.tensorBusyCycles *= scale
         return cost
     }
@@ -565,7 +573,7 @@ struct UnitCostTable {
         let c2c = simulation.firstNode.path.c2cPayloadBytes
         let chase = simulation.firstNode.chaseStats, gpuChase = simulation.firstNode.gpuChaseStats
         return UnitCost(seconds: simulation.firstNode.now.seconds, tensorBusyCycles: Double(simulation.firstNode.gemm.tensorBusyCycles),
-                        memoryBytes: Double(m.movedBytes), c2cBytes: Double(c2c),
+                        memoryBytes: Double(m.movedBytes), activates: Double(m.rowMisses), c2cBytes: Double(c2c),
                         cpuChaseLoads: Double(chase.loads), cpuChaseLatencyPs: Double(chase.latencyPs), gpuBusy: gpuBusy,
                         gpuChase: UnitCost.GPUChase(loads: Double(gpuChase.loads), latencyPs: Double(gpuChase.latencyPs), smCycles: gpuChase.smCycles))
     }

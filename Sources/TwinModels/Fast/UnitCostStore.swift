@@ -70,18 +70,19 @@ public struct UnitCostStore: Sendable {
 extension UnitCost {
     /// Names of the values a stored cost keeps, in order (the `unitCost` table's columns).
     public static let storedNames = ["seconds", "tensorBusyCycles", "memoryBytes", "c2cBytes", "flops", "bytesRead",
-                                     "cpuChaseLoads", "cpuChaseLatencyPs", "gpuBusy", "gpuChaseLoads", "gpuChaseLatencyPs", "gpuChaseSMCycles"]
+                                     "cpuChaseLoads", "cpuChaseLatencyPs", "gpuBusy", "gpuChaseLoads", "gpuChaseLatencyPs", "gpuChaseSMCycles",
+                                     "activates"]
 
     /// The cost as stored: every value, exactly (SQLite keeps doubles bit for bit).
     var storedValues: [Double] {
         [seconds, tensorBusyCycles, memoryBytes, c2cBytes, flops, bytesRead, cpuChaseLoads, cpuChaseLatencyPs,
-         gpuBusy ? 1 : 0, gpuChase.loads, gpuChase.latencyPs, gpuChase.smCycles]
+         gpuBusy ? 1 : 0, gpuChase.loads, gpuChase.latencyPs, gpuChase.smCycles, activates]
     }
 
     /// A stored cost; nil for a row of another shape.
     init?(storedValues v: [Double]) {
         guard v.count == Self.storedNames.count else { return nil }
-        self.init(seconds: v[0], tensorBusyCycles: v[1], memoryBytes: v[2], c2cBytes: v[3], flops: v[4], bytesRead: v[5],
+        self.init(seconds: v[0], tensorBusyCycles: v[1], memoryBytes: v[2], activates: v[12], c2cBytes: v[3], flops: v[4], bytesRead: v[5],
                   cpuChaseLoads: v[6], cpuChaseLatencyPs: v[7], gpuBusy: v[8] != 0,
                   gpuChase: GPUChase(loads: v[9], latencyPs: v[10], smCycles: v[11]))
     }

@@ -13,6 +13,7 @@ public enum QuantityKind: String, Sendable, CaseIterable {
     case voltage
     case capacitance
     case energyPerByte
+    case energy
     case thermalResistance
     case heatCapacity
 
@@ -32,6 +33,7 @@ public enum QuantityKind: String, Sendable, CaseIterable {
         case .voltage: "V"
         case .capacitance: "F"
         case .energyPerByte: "J/B"
+        case .energy: "J"
         case .thermalResistance: "K/W"
         case .heatCapacity: "J/K"
         }

@@ -48,7 +48,13 @@ public struct PowerConfig: Sendable, Equatable {
     public var cpuBaseFarads: Double
     public var cpuCoreFarads: Double
     public var memoryBackgroundW: Double
-    public var memoryJoulesPerByte: Double
+    /// DRAM energy: per byte in the arrays and datapaths, per byte at the interface, and per
+    /// activate (with its precharge).
+    public var memoryCoreJoulesPerByte: Double
+    public var memoryIOJoulesPerByte: Double
+    public var activateJoules: Double
+    /// Per DRAM byte in the memory controllers and their PHYs.
+    public var controllerJoulesPerByte: Double
     public var c2cJoulesPerByte: Double
     public var socStaticW: Double
     public var fabricJoulesPerByte: Double
@@ -106,7 +112,10 @@ public struct PowerConfig: Sendable, Equatable {
         cpuBaseFarads = p["power.cpu.baseCapacitance"]
         cpuCoreFarads = p["power.cpu.coreCapacitance"]
         memoryBackgroundW = p["power.memory.background"]
-        memoryJoulesPerByte = p["power.memory.energyPerByte"]
+        memoryCoreJoulesPerByte = p["power.memory.coreEnergyPerByte"]
+        memoryIOJoulesPerByte = p["power.memory.ioEnergyPerByte"]
+        activateJoules = p["power.memory.activateEnergy"]
+        controllerJoulesPerByte = p["power.soc.controllerEnergyPerByte"]
         c2cJoulesPerByte = p["power.c2c.energyPerByte"]
         socStaticW = p["power.soc.static"]
         fabricJoulesPerByte = p["power.soc.fabricEnergyPerByte"]

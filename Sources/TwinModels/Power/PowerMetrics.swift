@@ -101,6 +101,25 @@ extension PowerSystem {
                 t.readBytes / 1e9 > 0 ? p.stats.railJ.reduce(0, +) / (t.readBytes / 1e9) : 0
             },
         ]
+        /// The energy of the run's traffic by stage, per DRAM byte, in pJ/B.
+        @Sendable func perByte(_ p: PowerSystem, _ stage: (EnergyStages) -> Double) -> Double {
+            let stages = EnergyStages(config: p.config, memoryBytes: p.stats.memoryBytes, activates: p.stats.activates, c2cBytes: p.stats.c2cBytes)
+            return p.stats.memoryBytes > 0 ? stage(stages) / p.stats.memoryBytes * 1e12 : 0
+        }
+        out += [
+            metric("energy.per_byte.dram", "pJ/B", .lowerIsBetter, "DRAM energy per byte read or written: arrays, interface and activates (memory rail, above its background)") { p, _ in
+                perByte(p) { $0.memoryRailJ }
+            },
+            metric("energy.per_byte.activate", "pJ/B", .lowerIsBetter, "the DRAM's activates per byte: one per page of a stream, one per line of random reads") { p, _ in
+                perByte(p) { $0.activateJ }
+            },
+            metric("energy.per_byte.controller", "pJ/B", .lowerIsBetter, "the memory controllers and PHYs, per DRAM byte") { p, _ in perByte(p) { $0.controllerJ } },
+            metric("energy.per_byte.fabric", "pJ/B", .lowerIsBetter, "the CPU die's fabric and system-level cache, per DRAM byte") { p, _ in perByte(p) { $0.fabricJ } },
+            metric("energy.per_byte.c2c", "pJ/B", .lowerIsBetter, "NVLink-C2C, per DRAM byte") { p, _ in perByte(p) { $0.c2cJ } },
+            metric("energy.per_byte.total", "pJ/B", .lowerIsBetter, "every stage a DRAM byte crosses outside the GPU, per byte: DRAM, controller, fabric and C2C") { p, _ in
+                perByte(p) { $0.totalJ }
+            },
+        ]
         for node in Node.allCases {
             out.append(metric("temp.\(node.name).max", "C", .lowerIsBetter, "the \(node.name) node's highest temperature") { p, _ in
                 p.stats.seconds > 0 ? p.stats.nodeMaxC[node.rawValue] : p.temperatureC(node)

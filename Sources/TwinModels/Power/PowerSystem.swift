@@ -7,8 +7,9 @@ public struct Activity: Sendable, Equatable {
     public var gpuBusy: Double = 0
     /// Tensor-pipe busy SM-cycles over all SM-cycles of the period.
     public var tensorUtilization: Double = 0
-    /// DRAM bytes read and written.
+    /// DRAM bytes read and written, and row activates.
     public var memoryBytes: Double = 0
+    public var activates: Double = 0
     /// Bytes across NVLink-C2C, both directions.
     public var c2cBytes: Double = 0
     /// Busy cores per CPU cluster, averaged over the period (a cluster not listed: none).
@@ -128,6 +129,10 @@ public struct PowerSystem: Sendable {
         /// When any reason first held the clock down.
         public var firstThrottleSeconds: Double? { firstThrottleSecondsByReason.compactMap { $0 }.min() }
         public var shutdownSeconds: Double?
+        /// DRAM bytes, activates and bytes across NVLink-C2C the rails were charged for.
+        public var memoryBytes = 0.0
+        public var activates = 0.0
+        public var c2cBytes = 0.0
 
         init(rails: Rails) {
             railJ = Array(repeating: 0, count: rails.count)
@@ -227,8 +232,9 @@ public struct PowerSystem: Sendable {
             power[rails.cpu(cluster)] = leakage(c.cpuLeakageW, volts: volts, temperatureC: temperatureC(.cpuDie)) + dynamic
         }
         let seconds = seconds ?? c.stepSeconds
-        power[rails.memory] = c.memoryBackgroundW + c.memoryJoulesPerByte * activity.memoryBytes / seconds
-        power[rails.soc] = c.socStaticW + (c.c2cJoulesPerByte * activity.c2cBytes + c.fabricJoulesPerByte * activity.memoryBytes) / seconds
+        let stages = EnergyStages(config: c, memoryBytes: activity.memoryBytes, activates: activity.activates, c2cBytes: activity.c2cBytes)
+        power[rails.memory] = c.memoryBackgroundW + stages.memoryRailJ / seconds
+        power[rails.soc] = c.socStaticW + stages.socRailJ / seconds
         return power
     }
 
@@ -254,6 +260,9 @@ public struct PowerSystem: Sendable {
 
         // Statistics of the period that just ran.
         stats.seconds += dt
+        stats.memoryBytes += activity.memoryBytes
+        stats.activates += activity.activates
+        stats.c2cBytes += activity.c2cBytes
         for rail in rails.indices {
             stats.railJ[rail] += railW[rail] * dt
             stats.railMaxW[rail] = max(stats.railMaxW[rail], railW[rail])
