@@ -12,14 +12,14 @@ import TwinResults
 
     @Test func migrationsCreateTheSchema() throws {
         let store = try ResultStore()
-        #expect(try store.appliedMigrations() == ["v1 runs, metrics, expectations, series", "v2 labels", "v3 unit costs"])
+        #expect(try store.appliedMigrations() == ["v1 runs, metrics, expectations, series", "v2 labels", "v3 unit costs", "v4 unit costs' activates"])
         #expect(try store.runs().isEmpty)
     }
 
     @Test func unitCostsAreKeptExactlyPerMachine() throws {
         let store = try ResultStore()
         // Values that a decimal round trip would change.
-        let values: [Double] = (0..<12).map { (i: Int) -> Double in 1.0 / Double(i + 3) }
+        let values: [Double] = (0..<13).map { (i: Int) -> Double in 1.0 / Double(i + 3) }
         let doubled: [Double] = values.map { $0 * 2 }, tripled: [Double] = values.map { $0 * 3 }, negated: [Double] = values.map { -$0 }
         try store.insertUnitCosts(machineKey: "m1", [("a", values), ("b", doubled)])
         // A signature already kept stays as it is.
