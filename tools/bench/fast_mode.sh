@@ -2,7 +2,8 @@
 # Wall time of long fast-mode runs (power, heat and governor active), release build, each run
 # twice into a new database: cold (every unit cost measured by detailed runs) and warm (the
 # costs the first run kept in the database). The bars: ten minutes of sustained GEMM in at most
-# 10 s; ten minutes of gpt-oss-120b batch-1 decode in at most 60 s cold and 2 s warm.
+# 30 s cold (whole raster groups of each 8192³ kernel at each clock) and 1 s warm; ten minutes of
+# gpt-oss-120b batch-1 decode in at most 60 s cold and 2 s warm.
 # Usage: tools/bench/fast_mode.sh [scenario.yaml...]
 #   (default: the three 10-minute GEMM studies and the 10-minute gpt-oss-120b decode)
 set -eu
