@@ -9,11 +9,12 @@ Generated parts sit between `<!-- docs:NAME -->` and `<!-- /docs:NAME -->` lines
               events/s are the run's own, so they are compared by shape, not by value);
   studies     the table of Scenarios/studies/, from running every study (fast mode, ~1 min);
   c6          the decode stream with and without the 2,000 MHz clock cap (C6's prediction);
+  short-kernels  64 MiB read as one kernel and as many short ones (tools/short_kernels.py, ~10 s);
   validate    the table `sparktwin validate` prints (every calibration row, ~5-7 min).
 Every `sparktwin ...` command in a ```sh block is checked too: its subcommand exists and each
 --flag it uses is one that subcommand's --help lists.
 
---quick leaves out the studies, C6 and validate (the test suite runs that); run the whole
+--quick leaves out the studies, C6, the short kernels and validate (the test suite runs that); run the whole
 check before a release.
 """
 import argparse
@@ -22,6 +23,8 @@ import re
 import subprocess
 import sys
 import tempfile
+
+import short_kernels
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 README = os.path.join(ROOT, "README.md")
@@ -187,6 +190,7 @@ def main():
         if not args.quick:
             parts["studies"] = studies(args.binary, db)
             parts["c6"] = c6(args.binary, db)
+            parts["short-kernels"] = short_kernels.table(args.binary)
             parts["validate"] = validate(args.binary)
     for name, actual in parts.items():
         match = section(text, name)

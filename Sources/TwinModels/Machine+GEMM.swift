@@ -53,18 +53,24 @@ enum GEMMEvent: UInt8, OwnedEvent {
     static let owner = EventOwner.gemm
     /// The kernel's launch overhead is over: its first CTAs reach the SMs.
     case kernelStart
+    /// The work distributor has placed CTA slot `payload`: it loads its first stages.
+    case ctaStart
     /// The operands of the current K step of CTA slot `payload` are ready.
     case ctaStep
     /// CTA slot `payload` has written its tile and retires.
     case ctaDone
+    /// The kernel completes, its teardown after the last CTA over (no payload).
+    case kernelDone
 }
 
 extension Machine {
     mutating func handle(_ event: GEMMEvent, payload: UInt64) {
         switch event {
         case .kernelStart: startKernel()
+        case .ctaStart: startCTA(slot: Int(payload))
         case .ctaStep: runCTAStep(slot: Int(payload))
         case .ctaDone: retireCTA(slot: Int(payload))
+        case .kernelDone: completeKernel()
         }
     }
 
@@ -119,6 +125,7 @@ extension Machine {
         while gemmCTAsWaiting && occupancy.fits(gemm.kernel!.footprint, on: sm) { dispatchCTA(on: sm) }
     }
 
+    /// Places the grid's next CTA on `sm`; it starts when the work distributor reaches it.
     mutating func dispatchCTA(on sm: Int) {
         let kernel = gemm.kernel!
         let slot = Int(gemm.freeSlots.removeLast())
@@ -126,6 +133,17 @@ extension Machine {
         gemm.nextCTA += 1
         occupancy.place(kernel.footprint, on: sm)
         gemm.slots[slot] = CTASlot(sm: sm, mBlock: tile.mBlock, nBlock: tile.nBlock, step: 0)
+        let start = nextCTAStart()
+        if start == now {
+            startCTA(slot: slot)
+        } else {
+            schedule(GEMMEvent.ctaStart, at: start, payload: UInt64(slot))
+        }
+    }
+
+    /// A placed CTA starts: it loads its first `stages - 1` K steps.
+    mutating func startCTA(slot: Int) {
+        let kernel = gemm.kernel!
         let stages = kernel.phase.stages
         for step in 0..<min(stages - 1, kernel.steps) {
             gemm.stageReady[slot * Int(stages) + Int(step % stages)] = loadStage(slot: slot, step: step, at: now)
@@ -180,6 +198,16 @@ extension Machine {
         }
         offerSM(sm)
         guard gemm.ctasDone == kernel.ctas else { return }
+        if config.compute.kernelTeardown.picoseconds == 0 {
+            completeKernel()
+        } else {
+            schedule(GEMMEvent.kernelDone, at: now + config.compute.kernelTeardown, phase: .control)
+        }
+    }
+
+    /// The kernel's last CTA has exited and its teardown is over: launch the next or end the phase.
+    mutating func completeKernel() {
+        let kernel = gemm.kernel!
         gemm.kernelsCompleted += 1
         gemm.flops += kernel.phase.flops * Double(kernel.ctas) / Double(kernel.gridCTAs)
         gemm.phasePs += (now - gemm.phaseAccountedTo).picoseconds

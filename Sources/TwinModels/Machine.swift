@@ -30,6 +30,8 @@ public struct Machine: ~Copyable {
     struct ReadRequest {
         var address: UInt64
         var issuedAt: SimTime
+        /// The streaming kernel's CTA that issued it.
+        var cta: UInt32
     }
 
     /// Signals recorded at every sample, in this order: the node's own, then the power system's.
@@ -60,6 +62,8 @@ public struct Machine: ~Copyable {
     var gemm = GEMMState()
     /// What the resident CTAs of every GPU stream's kernel hold on each SM.
     var occupancy: SMOccupancy
+    /// When the work distributor may place its next CTA (`nextCTAStart`).
+    var ctaDispatcherFreeAt = SimTime.zero
     /// CTAs of a streaming-read kernel per SM when it runs alone.
     let readCTAsPerSM: UInt64
     var stream = StreamState()
@@ -106,9 +110,9 @@ public struct Machine: ~Copyable {
     var lastSample = SampleCounters()
 
     /// Events a node of `config` may have pending at once: each read and each CTA has at most
-    /// one, with room for phases and sampling.
+    /// one (a read CTA waiting to start has one), with room for phases and sampling.
     static func eventCapacity(_ config: MachineConfig) -> Int {
-        config.gpu.readsInFlightLimit + config.compute.sms * Int(config.compute.maxCTAsPerSM) + 16
+        config.gpu.readsInFlightLimit + 2 * config.compute.sms * Int(config.compute.maxCTAsPerSM) + 16
             + config.nic.credits + config.nicStagedPackets
     }
 
@@ -136,7 +140,7 @@ public struct Machine: ~Copyable {
         self.readCTAsPerSM = readCTAsPerSM
         self.l2PicosecondsPerByte = config.compute.l2PicosecondsPerByte(smHz: Double(gpuConfig.smClockHz))
         let slots = config.gpu.readsInFlightLimit
-        self.requests = Array(repeating: ReadRequest(address: 0, issuedAt: .zero), count: slots)
+        self.requests = Array(repeating: ReadRequest(address: 0, issuedAt: .zero, cta: 0), count: slots)
         self.freeRequests = (0..<UInt32(slots)).reversed()
         let samples = Int(min(settings.duration.picoseconds / settings.samplePeriod.picoseconds + 2, ScenarioDefaults.maximumSamplesPerRun + 2))
         self.sampleTimesPs = []
@@ -263,10 +267,18 @@ public struct Machine: ~Copyable {
         return Engine(phases[index]).isGPU
     }
 
+    /// A CTA placed on an SM now starts when the work distributor reaches it: one CTA every
+    /// `gpu.ctaDispatchInterval`, whatever kernel it belongs to, so a grid's first wave ramps up.
+    mutating func nextCTAStart() -> SimTime {
+        let start = SimTime.latest(now, ctaDispatcherFreeAt)
+        ctaDispatcherFreeAt = start + config.compute.ctaDispatchInterval
+        return start
+    }
+
     /// The block scheduler: an SM a CTA has left goes to the kernels with CTAs waiting, the one
     /// that started first served first, as CUDA's scheduler favours the earlier launch.
     mutating func offerSM(_ sm: Int) {
-        if stream.passRunning && stream.ctasWaiting > 0 && stream.passStartedAt < gemm.kernelStartedAt {
+        if stream.readCTAsWaiting && stream.passStartedAt < gemm.kernelStartedAt {
             placeReadCTAs(on: sm)
             placeGEMMCTAs(on: sm)
         } else {

@@ -76,18 +76,20 @@ import TwinModels
     }
 
     /// A read started first takes every SM's threads (6 CTAs × 256 of 1,536), so the GEMM's CTAs
-    /// wait for its pass to end: streams overlap only where the occupancy rules leave room.
+    /// wait for the read's CTAs to leave: streams overlap only where the occupancy rules leave
+    /// room, here at the read's end, as its CTAs finish their shares.
     @Test func aReadThatFillsTheSMsMakesTheGEMMWait() {
         let gemm = WorkloadPhase.gemm(GEMMPhase(m: 1024, n: 1024, k: 1024, precision: .bf16))
         let read = WorkloadPhase.streamRead(StreamReadPhase(bufferBytes: 1 << 30, totalBytes: 8 << 20, pattern: .sequential))
         let gemmAlone = run([gemm], together: false)
         let readAlone = run([read], together: false)
         let both = run([read, gemm], together: true)
-        #expect(both.metrics["gpu.read.bandwidth"] == readAlone.metrics["gpu.read.bandwidth"])
-        // The GEMM's CTAs ran after the read's pass (its launch overhead had passed by then):
-        // the run lasts about the two back to back, not the longer of them.
+        #expect(both.metrics["gpu.read.bytes"] == Double(8 << 20) && both.metrics["gpu.gemm.kernels"] == 1)
+        // The GEMM's CTAs ran once the read's had left (its launch overhead had passed by then):
+        // the run lasts nearly the two back to back, not the longer of them.
         let gemmExecution = gemmAlone.metrics["sim.time"]! - Self.spark.compute.launchOverhead.seconds
-        #expect(both.metrics["sim.time"]! > readAlone.metrics["sim.time"]! + 0.95 * gemmExecution)
+        #expect(both.metrics["sim.time"]! > readAlone.metrics["sim.time"]! + 0.8 * gemmExecution,
+                "together \(both.metrics["sim.time"]!) s, read alone \(readAlone.metrics["sim.time"]!) s, GEMM \(gemmExecution) s")
     }
 
     /// A GPU pointer chase beside a streaming read: the latency under load. Its loads queue

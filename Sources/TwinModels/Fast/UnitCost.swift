@@ -560,7 +560,9 @@ struct UnitCostTable {
         guard let firstWave = mark.firstWave?.seconds, let wholeWaves = mark.wholeWavesTime?.seconds else {
             preconditionFailure("a sampled kernel's run did not mark its waves")
         }
+        // The waves, then the kernel's teardown after its last CTA (in the mark, not in the waves).
         cost.seconds = sample.seconds(firstWave: firstWave, wholeWaves: mark.wholeWaves, wholeWavesSeconds: wholeWaves)
+            + config.compute.kernelTeardown.seconds
         let scale = Double(sample.gridCTAs) / Double(sample.ctas)
         cost.scaleTraffic(by: scale)
         cost.tensorBusyCycles *= scale

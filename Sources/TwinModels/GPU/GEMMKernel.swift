@@ -27,6 +27,10 @@ public struct GPUComputeConfig: Sendable, Equatable {
     }
     public var l2HitLatency: SimDuration
     public var launchOverhead: SimDuration
+    /// Time between two CTA placements of the work distributor, all kernels together.
+    public var ctaDispatchInterval: SimDuration
+    /// Time from a kernel's last CTA exiting to its completion.
+    public var kernelTeardown: SimDuration
     /// Whether the GPU's DRAM traffic crosses NVLink-C2C (GB10) or reaches local memory (H100).
     public var memoryOverC2C: Bool
     /// The clock the datasheet's peak rates are quoted at (`gpu.specClock`).
@@ -51,6 +55,8 @@ public struct GPUComputeConfig: Sendable, Equatable {
         l2ClockHz = p["gpu.l2Clock"] > 0 ? p["gpu.l2Clock"] : nil
         l2HitLatency = SimDuration(seconds: p["gpu.l2HitLatency"])
         launchOverhead = SimDuration(seconds: p["gpu.launchOverhead"])
+        ctaDispatchInterval = SimDuration(seconds: p["gpu.ctaDispatchInterval"])
+        kernelTeardown = SimDuration(seconds: p["gpu.kernelTeardown"])
         memoryOverC2C = p["gpu.memoryOverC2C"] != 0
         specClockHz = p["gpu.specClock"]
     }

@@ -43,9 +43,6 @@ public struct GPUReadEngine: Sendable {
     public private(set) var clock: ClockDomain
     public private(set) var stats = Stats()
     public private(set) var readsInFlight = 0
-    /// Reads the kernel's resident CTAs may have in flight: all `readsInFlightLimit` when it has
-    /// every SM, fewer when other kernels hold part of them.
-    public var readsAllowed: Int
     private var issueCycle: UInt64 = 0
     private var issuedInCycle: UInt64 = 0
     private var random: RandomStream
@@ -53,7 +50,6 @@ public struct GPUReadEngine: Sendable {
     // The running phase.
     private var phase = StreamReadPhase(bufferBytes: 0, totalBytes: 0, pattern: .sequential)
     private var bytesIssued: UInt64 = 0
-    private var bytesArrived: UInt64 = 0
     private var nextOffset: UInt64 = 0
     /// Where the buffer starts.
     private var base: UInt64 = 0
@@ -63,7 +59,6 @@ public struct GPUReadEngine: Sendable {
         self.config = config
         self.clock = ClockDomain(frequencyHz: config.smClockHz)
         self.random = random
-        self.readsAllowed = config.readsInFlightLimit
     }
 
     /// Starts a streaming phase.
@@ -72,17 +67,15 @@ public struct GPUReadEngine: Sendable {
         self.phase = phase
         self.base = base
         bytesIssued = 0
-        bytesArrived = 0
         nextOffset = 0
     }
 
-    /// Whether another read may be issued now.
-    public var canIssue: Bool {
-        readsInFlight < readsAllowed && bytesIssued < phase.totalBytes
-    }
+    /// Whether the phase has bytes left to read. The kernel's CTAs decide how many reads are in
+    /// flight (`StreamState`), each its share of `readsInFlightLimit`.
+    public var canIssue: Bool { bytesIssued < phase.totalBytes }
 
-    /// Whether every byte of the phase has arrived.
-    public var phaseComplete: Bool { bytesArrived >= phase.totalBytes }
+    /// Line reads of the whole phase.
+    public var phaseLines: UInt64 { (phase.totalBytes + config.lineBytes - 1) / config.lineBytes }
 
     /// Issues the next read no earlier than `time`.
     ///
@@ -107,7 +100,6 @@ public struct GPUReadEngine: Sendable {
             line = random.next(below: lines)
         }
         readsInFlight += 1
-        internalInvariant(readsInFlight <= config.readsInFlightLimit, "GPU: \(readsInFlight) reads in flight, above the limit")
         bytesIssued += config.lineBytes
         stats.readsIssued += 1
         return (base + line * config.lineBytes, issueTime + config.fabricLatency, issueTime)
@@ -117,7 +109,6 @@ public struct GPUReadEngine: Sendable {
     public mutating func complete(issuedAt: SimTime, at time: SimTime) {
         precondition(readsInFlight > 0, "completion without a read in flight")
         readsInFlight -= 1
-        bytesArrived += config.lineBytes
         stats.bytesReceived += config.lineBytes
         stats.readsCompleted += 1
         let latency = time - issuedAt

@@ -18,7 +18,7 @@ struct MemsetKernel: KernelKind {
         bufferBytes: { UInt64($0["buffer"]) })
 
     /// Tokens of the events it schedules.
-    private static let kernelStarts: UInt64 = 0, storeDone: UInt64 = 1
+    private static let kernelStarts: UInt64 = 0, storeDone: UInt64 = 1, kernelCompletes: UInt64 = 2
 
     let base: UInt64
     let bufferBytes: UInt64
@@ -51,6 +51,12 @@ struct MemsetKernel: KernelKind {
     mutating func handle(_ token: UInt64, on machine: inout Machine) -> Bool {
         let lineBytes = machine.config.gpu.lineBytes
         let storesInFlight = UInt64(machine.config.gpu.readsInFlightLimit)
+        if token == Self.kernelCompletes {
+            totals.kernels += 1
+            if totals.kernels == count { return true }
+            machine.kernelEvent(at: launches.next(after: machine.now), token: Self.kernelStarts)
+            return false
+        }
         if token == Self.kernelStarts {
             linesIssued = 0
             linesDone = 0
@@ -59,9 +65,8 @@ struct MemsetKernel: KernelKind {
             totals.bytes += lineBytes
         }
         if linesDone == lines {
-            totals.kernels += 1
-            if totals.kernels == count { return true }
-            machine.kernelEvent(at: launches.next(after: machine.now), token: Self.kernelStarts)
+            // The kernel completes after its teardown (`gpu.kernelTeardown`).
+            machine.kernelEvent(at: machine.now + machine.config.compute.kernelTeardown, token: Self.kernelCompletes)
             return false
         }
         // Keep the stores in flight: all of them at a kernel's start, one more as each is done.
