@@ -47,7 +47,6 @@ struct StreamState: Sendable {
 
     /// Whether the running pass has CTAs waiting for room on the SMs.
     var readCTAsWaiting: Bool { passRunning && ctasPlaced < gridCTAs }
-
 }
 
 /// One CTA of a streaming-read kernel: the lines it has yet to issue, the reads it has in
