@@ -110,9 +110,9 @@ public struct Machine: ~Copyable {
     var lastSample = SampleCounters()
 
     /// Events a node of `config` may have pending at once: each read and each CTA has at most
-    /// one (a read CTA waiting to start has one), with room for phases and sampling.
+    /// one (a read CTA only until it starts, its reads after), with room for phases and sampling.
     static func eventCapacity(_ config: MachineConfig) -> Int {
-        config.gpu.readsInFlightLimit + 2 * config.compute.sms * Int(config.compute.maxCTAsPerSM) + 16
+        config.gpu.readsInFlightLimit + config.compute.sms * Int(config.compute.maxCTAsPerSM) + 16
             + config.nic.credits + config.nicStagedPackets
     }
 
